@@ -1,0 +1,646 @@
+"""Domain models shared by every backend and by the screens.
+
+Frozen dataclasses: cheap to build, safe to share between a worker and the UI, and easy to turn
+into JSON for the HTTP layer. Conventions (RULES.md): money in integer euro cents, energy in
+integer Wh, instants as timezone-aware ``datetime`` (UTC inside, shown in Paris time), days as
+``date``. Enum values are the stable French codes that also travel over HTTP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+# --- enumerations ---------------------------------------------------------------------------
+
+
+class Energy(StrEnum):
+    ELECTRICITY = "electricite"
+    GAS = "gaz"
+
+    @property
+    def label(self) -> str:
+        return {"electricite": "Électricité", "gaz": "Gaz naturel"}[self.value]
+
+
+class Tariff(StrEnum):
+    """The offers a contract can be on. Only the Tarif Bleu ones are regulated (DEBIT-2)."""
+
+    BLUE_BASE = "tarif_bleu_base"
+    BLUE_HPHC = "tarif_bleu_hphc"
+    MARKET_ELEC = "offre_marche_elec"
+    GAS = "offre_gaz"
+
+    @property
+    def label(self) -> str:
+        return {
+            "tarif_bleu_base": "Tarif Bleu – Base",
+            "tarif_bleu_hphc": "Tarif Bleu – Heures pleines / creuses",
+            "offre_marche_elec": "Électricité verte – offre de marché",
+            "offre_gaz": "Gaz naturel – offre GEG",
+        }[self.value]
+
+    @property
+    def regulated(self) -> bool:
+        return self in (Tariff.BLUE_BASE, Tariff.BLUE_HPHC)
+
+    @property
+    def energy(self) -> Energy:
+        return Energy.GAS if self is Tariff.GAS else Energy.ELECTRICITY
+
+
+class Register(StrEnum):
+    """A meter register (METER-1)."""
+
+    BASE = "base"
+    HP = "hp"
+    HC = "hc"
+    GAS = "gaz"
+
+    @property
+    def label(self) -> str:
+        return {"base": "Base", "hp": "Heures pleines", "hc": "Heures creuses", "gaz": "Gaz"}[
+            self.value
+        ]
+
+
+class PaymentMode(StrEnum):
+    """DEBIT-1."""
+
+    MONTHLY_DEBIT = "mensualisation"
+    QUARTERLY_DEBIT = "prelevement_trimestriel"
+    ON_RECEIPT = "a_reception"
+
+    @property
+    def label(self) -> str:
+        return {
+            "mensualisation": "Prélèvement mensuel (mensualisation)",
+            "prelevement_trimestriel": "Prélèvement trimestriel",
+            "a_reception": "Paiement à réception de facture",
+        }[self.value]
+
+    @property
+    def is_debit(self) -> bool:
+        return self is not PaymentMode.ON_RECEIPT
+
+
+class InvoiceKind(StrEnum):
+    REGULAR = "periodique"
+    SETTLEMENT = "regularisation"
+    FINAL = "resiliation"
+
+    @property
+    def label(self) -> str:
+        return {
+            "periodique": "Facture",
+            "regularisation": "Facture de régularisation annuelle",
+            "resiliation": "Facture de résiliation",
+        }[self.value]
+
+
+class InvoiceStatus(StrEnum):
+    """INV-1."""
+
+    TO_PAY = "a_payer"
+    PAID = "payee"
+    OVERDUE = "en_retard"
+    DEBIT_SCHEDULED = "prelevement_prevu"
+    DEBITED = "prelevee"
+
+    @property
+    def label(self) -> str:
+        return {
+            "a_payer": "À payer",
+            "payee": "Payée",
+            "en_retard": "En retard",
+            "prelevement_prevu": "Prélèvement prévu",
+            "prelevee": "Prélevée",
+        }[self.value]
+
+
+class ReadingKind(StrEnum):
+    REAL = "reel"
+    ESTIMATED = "estime"
+    CUSTOMER = "client"
+
+    @property
+    def label(self) -> str:
+        return {"reel": "Relevé réel", "estime": "Estimation", "client": "Relevé client"}[self.value]
+
+
+class Granularity(StrEnum):
+    DAY = "jour"
+    MONTH = "mois"
+    YEAR = "annee"
+
+
+class CardBrand(StrEnum):
+    VISA = "visa"
+    MASTERCARD = "mastercard"
+    AMEX = "amex"
+    CB = "cb"
+
+    @property
+    def label(self) -> str:
+        return {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express", "cb": "CB"}[
+            self.value
+        ]
+
+
+class RequestCategory(StrEnum):
+    """REQ-1. The last three may be sent while logged out."""
+
+    BILL = "facture"
+    PAYMENT = "paiement"
+    METER = "releve"
+    CONTRACT = "contrat"
+    MOVING = "demenagement"
+    ACCOUNT_ACCESS = "acces_compte"
+    FORGOTTEN_QUESTION = "question_secrete_oubliee"
+    FORGOTTEN_IDENTIFIER = "identifiant_oublie"
+    COMPLAINT = "reclamation"
+    OTHER = "autre"
+
+    @property
+    def label(self) -> str:
+        return {
+            "facture": "Facture",
+            "paiement": "Paiement",
+            "releve": "Relevé de compteur",
+            "contrat": "Contrat",
+            "demenagement": "Déménagement",
+            "acces_compte": "Accès au compte",
+            "question_secrete_oubliee": "Question secrète oubliée",
+            "identifiant_oublie": "Identifiant oublié",
+            "reclamation": "Réclamation",
+            "autre": "Autre demande",
+        }[self.value]
+
+    @property
+    def logged_out(self) -> bool:
+        return self in LOGGED_OUT_CATEGORIES
+
+
+LOGGED_OUT_CATEGORIES = frozenset(
+    {
+        RequestCategory.ACCOUNT_ACCESS,
+        RequestCategory.FORGOTTEN_QUESTION,
+        RequestCategory.FORGOTTEN_IDENTIFIER,
+    }
+)
+
+
+class RequestStatus(StrEnum):
+    RECEIVED = "recue"
+    IN_PROGRESS = "en_cours"
+    RESOLVED = "resolue"
+    CLOSED = "cloturee"
+
+    @property
+    def label(self) -> str:
+        return {"recue": "Reçue", "en_cours": "En cours", "resolue": "Résolue", "cloturee": "Clôturée"}[
+            self.value
+        ]
+
+    @property
+    def open(self) -> bool:
+        return self in (RequestStatus.RECEIVED, RequestStatus.IN_PROGRESS)
+
+
+class AlertKind(StrEnum):
+    """ALERT-1."""
+
+    NEW_INVOICE = "nouvelle_facture"
+    PAYMENT_DUE = "echeance_paiement"
+    OVERDUE = "facture_en_retard"
+    CONSUMPTION_THRESHOLD = "seuil_consommation"
+    READING_WINDOW = "periode_releve"
+    DEBIT_SOON = "prelevement_proche"
+
+    @property
+    def label(self) -> str:
+        return {
+            "nouvelle_facture": "Nouvelle facture disponible",
+            "echeance_paiement": "Échéance de paiement proche",
+            "facture_en_retard": "Facture en retard",
+            "seuil_consommation": "Consommation mensuelle au-dessus d'un seuil",
+            "periode_releve": "Période de relevé ouverte",
+            "prelevement_proche": "Prélèvement proche",
+        }[self.value]
+
+
+class InvitationStatus(StrEnum):
+    """REF-6."""
+
+    SENT = "envoyee"
+    SUBSCRIBED = "souscrite"
+    EXPIRED = "expiree"
+    REFUSED = "refusee"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SecretQuestion:
+    id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """AUTH-3: the token is the only secret; the times say when it stops working."""
+
+    token: str
+    email: str
+    idle_expires_at: datetime
+    absolute_expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    civility: str
+    first_name: str
+    last_name: str
+
+    @property
+    def display(self) -> str:
+        return f"{self.civility} {self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class SignupIdentity:
+    """What step 3 of the wizard shows once the contract is proven (SIGNUP-7)."""
+
+    contract_ref: str
+    identity: Identity
+    masked_phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SignupRequest:
+    """Everything the wizard gathered; checked again as a whole on confirmation (SIGNUP-10).
+
+    ``phone`` is ``None`` to keep the number on record, or the new number.
+    """
+
+    email: str
+    password: str
+    password_confirm: str
+    contract_ref: str
+    invoice_ref: str
+    invoice_amount: str
+    birth_date: str
+    phone: str | None
+    secret_question_id: int
+    secret_answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResetChallenge:
+    """RESET-1: the secret question shown once e-mail and birth date match."""
+
+    question: SecretQuestion
+
+
+@dataclass(frozen=True, slots=True)
+class ResetQueued:
+    """RESET-3: the mail is queued; it arrives at the latest by ``deliver_by``."""
+
+    deliver_by: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SupportInfo:
+    """RESET-6: how to reach a customer advisor."""
+
+    phone: str
+    hours: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str
+    postcode: str
+    city: str
+
+    @property
+    def one_line(self) -> str:
+        return f"{self.street}, {self.postcode} {self.city}"
+
+
+@dataclass(frozen=True, slots=True)
+class Meter:
+    """METER-1: the registers, their digits and whether it reads itself (Linky)."""
+
+    number: str
+    registers: tuple[Register, ...]
+    digits: int
+    communicating: bool
+    unit: str = "kWh"  # "m³" for gas
+    gas_coefficient: float | None = None  # kWh per m³
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    ref: str
+    energy: Energy
+    tariff: Tariff
+    power_kva: int | None
+    delivery_point: str
+    address: Address
+    meter: Meter
+    payment_mode: PaymentMode
+    debit_day: int | None
+    e_invoice: bool
+    start_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The logged-in customer's account as shown on the home screen."""
+
+    email: str
+    customer_number: str
+    identity: Identity
+    birth_date: date
+    contracts: tuple[Contract, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HomeSummary:
+    """Home screen figures, computed by the backend so the screen makes one call."""
+
+    account: Account
+    total_to_pay: int
+    next_debit_date: date | None
+    next_debit_amount: int | None
+    last_readings: tuple[MeterReading, ...]
+
+
+# --- invoices and payments ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """INV-2: one line of an invoice; ``unit_price_micro`` is in millionths of a euro."""
+
+    label: str
+    quantity: float
+    unit: str
+    unit_price_micro: int
+    amount: int  # cents, before VAT
+    vat_rate_pct: float
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceReading:
+    register: Register
+    previous_date: date
+    previous_index: int
+    current_date: date
+    current_index: int
+    kind: ReadingKind
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """INV-1."""
+
+    ref: str
+    contract_ref: str
+    energy: Energy
+    kind: InvoiceKind
+    issue_date: date
+    period_start: date
+    period_end: date
+    amount_excl_tax: int
+    vat: int
+    total: int
+    due_date: date
+    status: InvoiceStatus
+    debit_date: date | None = None
+    lines: tuple[InvoiceLine, ...] = ()
+    readings: tuple[InvoiceReading, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicePage:
+    """INV-5: one page of the filtered list, newest first, with what the account still owes."""
+
+    invoices: tuple[Invoice, ...]
+    total_count: int
+    total_to_pay: int
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CardPayment:
+    """PAY-2 input. Never stored as such; the backend keeps only brand, last 4 and expiry."""
+
+    invoice_ref: str
+    card_number: str
+    expiry_month: int | str
+    expiry_year: int | str
+    security_code: str
+    holder: str
+    idempotency_key: str
+
+    def __repr__(self) -> str:  # SEC-3: a repr must never print the card.
+        return f"CardPayment(invoice_ref={self.invoice_ref!r}, card=****)"
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """PAY-3: what is kept of a card payment."""
+
+    transaction_ref: str
+    invoice_ref: str
+    amount: int
+    brand: CardBrand
+    last4: str
+    expiry: str  # MM/YY
+    paid_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Instalment:
+    due_date: date
+    amount: int
+    status: str  # "a_venir", "prelevee", "annulee"
+
+
+@dataclass(frozen=True, slots=True)
+class DebitSchedule:
+    """DEBIT-4: 11 instalments then the annual settlement."""
+
+    contract_ref: str
+    debit_day: int
+    instalments: tuple[Instalment, ...]
+    settlement_date: date
+    estimated_annual_total: int
+
+
+# --- bank and profile -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BankDetails:
+    """BANK-4: the IBAN is only ever shown masked."""
+
+    iban_masked: str
+    bic: str | None
+    holder: str
+    mandate_ref: str
+    mandate_signed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    email: str
+    pending_email: str | None
+    identity: Identity
+    birth_date: date
+    phone: str | None
+    mobile: str | None
+    postal_address: Address
+    secret_question: SecretQuestion
+
+
+# --- meters and consumption -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MeterReading:
+    """METER-6: one reading, one index per register (Wh for electricity, m³ for gas)."""
+
+    contract_ref: str
+    reading_date: date
+    indexes: dict[Register, int]
+    kind: ReadingKind
+
+
+@dataclass(frozen=True, slots=True)
+class MeterStatus:
+    """What the reading screen needs: last indexes, the window, and the Linky refusal."""
+
+    contract_ref: str
+    meter: Meter
+    last_reading: MeterReading | None
+    window_start: date
+    window_end: date
+    manual_allowed: bool
+    refusal_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingResult:
+    """METER-3: ``needs_confirmation`` with ``warning`` when the reading looks implausible."""
+
+    reading: MeterReading | None
+    needs_confirmation: bool = False
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumptionPoint:
+    start: date
+    end: date  # inclusive
+    wh: dict[Register, int]
+    cost: int  # cents, incl. tax, at the prices of the period
+
+    @property
+    def total_wh(self) -> int:
+        return sum(self.wh.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumptionSeries:
+    """CONSO-2/3: aggregated by the backend (CONSO-4); ``previous`` is the year before."""
+
+    contract_ref: str
+    granularity: Granularity
+    start: date
+    end: date
+    points: tuple[ConsumptionPoint, ...]
+    previous: tuple[ConsumptionPoint, ...] | None = None
+    estimated: bool = False
+
+
+# --- requests, alerts, referral ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ContactForm:
+    """REQ-1. ``name``/``email`` are asked only when logged out."""
+
+    category: RequestCategory
+    subject: str
+    message: str
+    name: str | None = None
+    email: str | None = None
+    contract_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestEvent:
+    at: datetime
+    author: str  # "client", "service_client", "systeme"
+    text: str
+    status: RequestStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRequest:
+    """REQ-2."""
+
+    ref: str
+    category: RequestCategory
+    subject: str
+    status: RequestStatus
+    created_at: datetime
+    events: tuple[RequestEvent, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSetting:
+    """ALERT-1/2. ``parameter`` is N days, or the threshold (Wh or cents, see ``unit``)."""
+
+    kind: AlertKind
+    enabled: bool
+    by_email: bool
+    by_sms: bool
+    parameter: int | None = None
+    unit: str | None = None  # "jours", "kwh", "eur"
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    postcode: str
+    sent_at: datetime
+    expires_at: datetime
+    status: InvitationStatus
+    bonus: int  # cents earned for this invitation (REF-5)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralSummary:
+    """REF-6."""
+
+    invitations: tuple[Invitation, ...]
+    total_earned: int
+    paid: int
+    waiting_bank_details: bool
+    iban_masked: str | None

@@ -1,0 +1,190 @@
+"""The SQLite schema of the fake backend (SIM-4), versioned.
+
+``SCHEMA_VERSION`` is stored in ``meta``; a file written by another version is refused with a
+clear message (``geg-tui fake reset`` rebuilds it) rather than read wrongly. Days are ISO text
+(``YYYY-MM-DD``), instants ISO text in UTC, money integer cents, energy integer Wh.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    civility TEXT NOT NULL,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    birth_date TEXT NOT NULL,
+    phone TEXT,
+    mobile TEXT,
+    street TEXT NOT NULL,
+    postcode TEXT NOT NULL,
+    city TEXT NOT NULL
+);
+
+CREATE TABLE contracts (
+    id INTEGER PRIMARY KEY,
+    ref TEXT NOT NULL UNIQUE,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    energy TEXT NOT NULL,
+    tariff TEXT NOT NULL,
+    power_kva INTEGER,
+    delivery_point TEXT NOT NULL,
+    street TEXT NOT NULL,
+    postcode TEXT NOT NULL,
+    city TEXT NOT NULL,
+    meter_number TEXT NOT NULL,
+    meter_digits INTEGER NOT NULL,
+    communicating INTEGER NOT NULL,
+    gas_coefficient REAL,
+    payment_mode TEXT NOT NULL,
+    debit_day INTEGER,
+    e_invoice INTEGER NOT NULL DEFAULT 0,
+    start_date TEXT NOT NULL,
+    billing_months INTEGER NOT NULL
+);
+CREATE INDEX contracts_customer ON contracts(customer_id);
+
+CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL UNIQUE REFERENCES customers(id),
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    question_id INTEGER NOT NULL,
+    answer_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    pending_email TEXT
+);
+
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    created_at TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    ended_at TEXT
+);
+CREATE INDEX sessions_account ON sessions(account_id);
+
+CREATE TABLE codes (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    purpose TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    payload TEXT
+);
+CREATE INDEX codes_account ON codes(account_id, purpose);
+
+CREATE TABLE signup_failures (
+    contract_ref TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX signup_failures_ref ON signup_failures(contract_ref, at);
+
+CREATE TABLE invoices (
+    id INTEGER PRIMARY KEY,
+    ref TEXT NOT NULL UNIQUE,
+    contract_id INTEGER NOT NULL REFERENCES contracts(id),
+    kind TEXT NOT NULL,
+    issue_date TEXT NOT NULL,
+    period_start TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    amount_excl_tax INTEGER NOT NULL,
+    vat INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    due_date TEXT NOT NULL,
+    status TEXT NOT NULL,
+    debit_date TEXT,
+    settled_at TEXT
+);
+CREATE INDEX invoices_contract ON invoices(contract_id, issue_date);
+
+CREATE TABLE invoice_lines (
+    invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+    position INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    quantity REAL NOT NULL,
+    unit TEXT NOT NULL,
+    unit_price_micro INTEGER NOT NULL,
+    amount INTEGER NOT NULL,
+    vat_rate_pct REAL NOT NULL,
+    PRIMARY KEY (invoice_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE invoice_readings (
+    invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+    register TEXT NOT NULL,
+    previous_date TEXT NOT NULL,
+    previous_index INTEGER NOT NULL,
+    current_date TEXT NOT NULL,
+    current_index INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (invoice_id, register)
+) WITHOUT ROWID;
+
+CREATE TABLE readings (
+    contract_id INTEGER NOT NULL REFERENCES contracts(id),
+    reading_date TEXT NOT NULL,
+    register TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (contract_id, reading_date, register)
+) WITHOUT ROWID;
+
+CREATE TABLE daily_consumption (
+    contract_id INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    register TEXT NOT NULL,
+    wh INTEGER NOT NULL,
+    PRIMARY KEY (contract_id, day, register)
+) WITHOUT ROWID;
+
+CREATE TABLE load_curve (
+    contract_id INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    slots BLOB NOT NULL,
+    PRIMARY KEY (contract_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    deliver_at TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX outbox_recipient ON outbox(recipient);
+
+CREATE TABLE requests (
+    id INTEGER PRIMARY KEY,
+    ref TEXT NOT NULL UNIQUE,
+    account_id INTEGER REFERENCES accounts(id),
+    category TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    name TEXT,
+    email TEXT,
+    contract_ref TEXT
+);
+
+CREATE TABLE request_events (
+    request_id INTEGER NOT NULL REFERENCES requests(id),
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT
+);
+CREATE INDEX request_events_request ON request_events(request_id);
+"""

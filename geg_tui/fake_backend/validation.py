@@ -1,0 +1,223 @@
+"""Input checks shared by the rules, each refusal a French sentence for one field.
+
+Everything a person can type arrives here first (SEC-4): values of the wrong type, empty, huge,
+with control characters or odd Unicode get a ``ValidationError`` naming the field — never another
+exception. Functions return the cleaned value; ``Errors`` gathers several fields so that a form
+shows every problem at once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Any
+
+from geg_tui.api.errors import ValidationError
+
+MAX_INPUT = 10_000  # nothing a person types legitimately is longer; refuse before any work
+
+
+class Errors:
+    """Collects per-field messages; ``raise_if_any`` raises one ValidationError with them all."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, message)
+
+    def check(self, field: str, func, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN001
+        """Run ``func``; a ValidationError is recorded under ``field`` and ``None`` returned."""
+        try:
+            return func(*args, **kwargs)
+        except ValidationError as exc:
+            self.add(field, exc.fields.get(field) or next(iter(exc.fields.values()), exc.message))
+            return None
+
+    def raise_if_any(self, message: str | None = None) -> None:
+        if self.fields:
+            raise ValidationError(message, fields=self.fields)
+
+
+def refuse(field: str, message: str) -> ValidationError:
+    return ValidationError(message, fields={field: message})
+
+
+def has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text)
+
+
+def text_value(value: object, field: str, label: str, *, required: bool = True) -> str:
+    """A str of reasonable size without control characters, trimmed."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise refuse(field, f"{label} : valeur invalide.")
+    if len(value) > MAX_INPUT:
+        raise refuse(field, f"{label} : texte beaucoup trop long.")
+    if has_control(value):
+        raise refuse(field, f"{label} : caractères non autorisés.")
+    value = unicodedata.normalize("NFC", value).strip()
+    if required and not value:
+        raise refuse(field, f"{label} : champ obligatoire.")
+    return value
+
+
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
+def email(value: object, field: str = "email") -> str:
+    """SIGNUP-1: syntactically valid, at most 254 characters; returned lower-cased."""
+    text = text_value(value, field, "Adresse e-mail")
+    if len(text) > 254:
+        raise refuse(field, "L'adresse e-mail ne peut pas dépasser 254 caractères.")
+    local = text.rsplit("@", 1)[0] if "@" in text else ""
+    if not _EMAIL.match(text) or len(local) > 64 or ".." in text or local.startswith("."):
+        raise refuse(field, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).")
+    return text.lower()
+
+
+PASSWORD_MIN, PASSWORD_MAX = 8, 25
+
+
+def password_rules(password: str) -> list[tuple[str, bool]]:
+    """The live rules a form shows while the person types (SIGNUP-2)."""
+    n = len(unicodedata.normalize("NFC", password))
+    return [
+        (f"Au moins {PASSWORD_MIN} caractères", n >= PASSWORD_MIN),
+        (f"Au plus {PASSWORD_MAX} caractères", n <= PASSWORD_MAX),
+    ]
+
+
+def password(
+    value: object,
+    confirm: object,
+    identifier: str | None,
+    errors: Errors,
+    *,
+    field: str = "password",
+    confirm_field: str = "password_confirm",
+) -> str | None:
+    """SIGNUP-2: 8–25 code points after NFC, never truncated, not the identifier, typed twice."""
+    if not isinstance(value, str) or len(value) > MAX_INPUT:
+        errors.add(field, "Mot de passe invalide.")
+        return None
+    if has_control(value):
+        errors.add(field, "Le mot de passe contient des caractères non autorisés.")
+        return None
+    pw = unicodedata.normalize("NFC", value)
+    if len(pw) < PASSWORD_MIN:
+        errors.add(field, f"Le mot de passe doit contenir au moins {PASSWORD_MIN} caractères.")
+    elif len(pw) > PASSWORD_MAX:
+        errors.add(field, f"Le mot de passe ne peut pas dépasser {PASSWORD_MAX} caractères.")
+    elif identifier and pw.casefold() == identifier.casefold():
+        errors.add(field, "Le mot de passe doit être différent de l'identifiant.")
+    if not isinstance(confirm, str) or unicodedata.normalize("NFC", confirm) != pw:
+        errors.add(confirm_field, "Les deux mots de passe ne sont pas identiques.")
+    return pw if field not in errors.fields and confirm_field not in errors.fields else None
+
+
+def digits(value: object, field: str, label: str, length: int) -> str:
+    """A reference of ``length`` digits; spaces are ignored (SIGNUP-3)."""
+    text = text_value(value, field, label)
+    compact = "".join(text.split())
+    if not compact.isascii() or not compact.isdigit() or len(compact) != length:
+        raise refuse(field, f"{label} : {length} chiffres attendus.")
+    return compact
+
+
+def contract_ref(value: object, field: str = "contract_ref") -> str:
+    return digits(value, field, "Référence contrat", 10)
+
+
+def invoice_ref(value: object, field: str = "invoice_ref") -> str:
+    return digits(value, field, "Référence de facture", 12)
+
+
+_AMOUNT = re.compile(r"^(\d{1,9})(?:[.,](\d{1,2}))?$")
+
+
+def amount_cents(value: object, field: str = "invoice_amount") -> int:
+    """SIGNUP-3: ``123,45``, ``123.45``, ``1 234,56 €`` → cents. Spaces and the euro sign are ignored."""
+    text = text_value(value, field, "Montant")
+    compact = "".join(text.split()).removesuffix("€").removesuffix("EUR").removesuffix("eur")
+    match = _AMOUNT.match(compact)
+    if not match:
+        raise refuse(field, "Montant invalide (exemple : 123,45).")
+    euros, cents = match.group(1), (match.group(2) or "0").ljust(2, "0")
+    return int(euros) * 100 + int(cents)
+
+
+_DATE_FR = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def birth_date(value: object, today: date, field: str = "birth_date") -> date:
+    """``12/03/1984`` (or ``1984-03-12``): a real day, in the past, after 1900."""
+    if isinstance(value, date):
+        day = value
+    else:
+        text = text_value(value, field, "Date de naissance")
+        if (m := _DATE_FR.match(text)) is not None:
+            d, mo, y = (int(g) for g in m.groups())
+        elif (m := _DATE_ISO.match(text)) is not None:
+            y, mo, d = (int(g) for g in m.groups())
+        else:
+            raise refuse(field, "Date de naissance invalide (format JJ/MM/AAAA).")
+        try:
+            day = date(y, mo, d)
+        except ValueError:
+            raise refuse(field, "Cette date n'existe pas (format JJ/MM/AAAA).") from None
+    if day.year < 1900 or day >= today:
+        raise refuse(field, "Date de naissance invalide.")
+    return day
+
+
+def phone(value: object, field: str = "phone", *, mobile_only: bool = False) -> str:
+    """SIGNUP-7: ``0X XX XX XX XX`` or ``+33 X XX XX XX XX`` → normalised ``0X XX XX XX XX``."""
+    text = text_value(value, field, "Téléphone")
+    compact = re.sub(r"[\s.\-]", "", text)
+    if compact.startswith("+33"):
+        compact = "0" + compact[3:]
+    elif compact.startswith("0033"):
+        compact = "0" + compact[4:]
+    if not (len(compact) == 10 and compact.isascii() and compact.isdigit()) or compact[1] == "0":
+        raise refuse(field, "Numéro invalide (formats : 06 12 34 56 78 ou +33 6 12 34 56 78).")
+    if mobile_only and compact[1] not in "67":
+        raise refuse(field, "Un numéro de mobile commence par 06 ou 07.")
+    return " ".join(compact[i : i + 2] for i in range(0, 10, 2))
+
+
+def mask_phone(number: str | None) -> str | None:
+    """``06 12 34 56 78`` → ``06 •• •• •• 78`` (SIGNUP-7 shows it masked)."""
+    if not number:
+        return None
+    parts = number.split()
+    if len(parts) != 5:
+        return "•• •• •• •• ••"
+    return " ".join([parts[0], "••", "••", "••", parts[4]])
+
+
+ANSWER_MIN, ANSWER_MAX = 3, 50
+
+
+def normalise_answer(text: str) -> str:
+    """SIGNUP-8: trimmed, case-folded, accents removed, inner spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def secret_answer(value: object, field: str = "secret_answer") -> str:
+    """SIGNUP-8: 3 to 50 characters once trimmed; returns the normalised form to hash."""
+    text = text_value(value, field, "Réponse")
+    normalised = normalise_answer(text)
+    if len(normalised) < ANSWER_MIN:
+        raise refuse(field, f"La réponse doit contenir au moins {ANSWER_MIN} caractères.")
+    if len(text) > ANSWER_MAX:
+        raise refuse(field, f"La réponse ne peut pas dépasser {ANSWER_MAX} caractères.")
+    return normalised
