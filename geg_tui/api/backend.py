@@ -59,7 +59,9 @@ class Backend(Protocol):
     async def secret_questions(self) -> list[SecretQuestion]:
         """The fixed list of secret questions (SIGNUP-8)."""
 
-    async def signup_check_credentials(self, email: str, password: str, password_confirm: str) -> None:
+    async def signup_check_credentials(
+        self, email: str, password: str, password_confirm: str
+    ) -> None:
         """Wizard step 1 (SIGNUP-1, SIGNUP-2). Stores nothing."""
 
     async def signup_check_contract(
@@ -68,7 +70,12 @@ class Backend(Protocol):
         """Wizard step 2 (SIGNUP-3…6): proves the contract, returns the identity on record."""
 
     async def signup_check_personal(
-        self, contract_ref: str, invoice_ref: str, invoice_amount: str, birth_date: str, phone: str | None
+        self,
+        contract_ref: str,
+        invoice_ref: str,
+        invoice_amount: str,
+        birth_date: str,
+        phone: str | None,
     ) -> None:
         """Wizard step 3 (SIGNUP-7): the birth date must match; a new phone must be valid."""
 
@@ -252,7 +259,9 @@ class Backend(Protocol):
     async def referral(self, token: str) -> ReferralSummary:
         """REF-5, REF-6."""
 
-    async def set_referral_bank_details(self, token: str, iban: str, holder: str) -> ReferralSummary:
+    async def set_referral_bank_details(
+        self, token: str, iban: str, holder: str
+    ) -> ReferralSummary:
         """REF-6 with BANK-1."""
 
 

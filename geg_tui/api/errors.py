@@ -136,7 +136,9 @@ class RateLimited(BackendError):
         fields: dict[str, str] | None = None,
     ) -> None:
         self.until = until
-        super().__init__(message or "Trop de tentatives. Réessayez plus tard.", code=code, fields=fields)
+        super().__init__(
+            message or "Trop de tentatives. Réessayez plus tard.", code=code, fields=fields
+        )
 
     def to_payload(self) -> dict[str, Any]:
         payload = super().to_payload()

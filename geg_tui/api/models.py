@@ -126,7 +126,9 @@ class ReadingKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"reel": "Relevé réel", "estime": "Estimation", "client": "Relevé client"}[self.value]
+        return {"reel": "Relevé réel", "estime": "Estimation", "client": "Relevé client"}[
+            self.value
+        ]
 
 
 class Granularity(StrEnum):
@@ -199,9 +201,12 @@ class RequestStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"recue": "Reçue", "en_cours": "En cours", "resolue": "Résolue", "cloturee": "Clôturée"}[
-            self.value
-        ]
+        return {
+            "recue": "Reçue",
+            "en_cours": "En cours",
+            "resolue": "Résolue",
+            "cloturee": "Clôturée",
+        }[self.value]
 
     @property
     def open(self) -> bool:

@@ -1,0 +1,1 @@
+"""Reusable Textual widgets (amounts, masked inputs, charts, badges)."""
