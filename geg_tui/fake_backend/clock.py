@@ -24,16 +24,22 @@ def system_now() -> datetime:
 
 
 _DURATION = re.compile(r"(\d+)\s*(w|d|h|m|min|s|j)", re.I)
-_UNITS = {"w": "weeks", "d": "days", "j": "days", "h": "hours", "m": "minutes", "min": "minutes", "s": "seconds"}
+_UNITS = {
+    "w": "weeks",
+    "d": "days",
+    "j": "days",
+    "h": "hours",
+    "m": "minutes",
+    "min": "minutes",
+    "s": "seconds",
+}
 
 
 def parse_duration(text: str) -> timedelta:
     """``45d``, ``3h``, ``1d12h``, ``90m``, ``2w`` → timedelta; anything else → ValueError."""
     cleaned = text.strip().replace(" ", "")
     if not cleaned or _DURATION.sub("", cleaned) != "":
-        raise ValueError(
-            f"Durée invalide : « {text} ». Exemples : 45d, 3h, 1d12h, 90m, 2w, 30s."
-        )
+        raise ValueError(f"Durée invalide : « {text} ». Exemples : 45d, 3h, 1d12h, 90m, 2w, 30s.")
     total = timedelta()
     for amount, unit in _DURATION.findall(cleaned):
         total += timedelta(**{_UNITS[unit.lower()]: int(amount)})

@@ -187,4 +187,92 @@ CREATE TABLE request_events (
     status TEXT
 );
 CREATE INDEX request_events_request ON request_events(request_id);
+
+CREATE TABLE payments (
+    id INTEGER PRIMARY KEY,
+    transaction_ref TEXT NOT NULL UNIQUE,
+    invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    amount INTEGER NOT NULL,
+    brand TEXT NOT NULL,
+    last4 TEXT NOT NULL,
+    expiry TEXT NOT NULL,
+    paid_at TEXT NOT NULL
+);
+CREATE INDEX payments_account ON payments(account_id, paid_at);
+
+CREATE TABLE idempotency (
+    account_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    response TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, key)
+) WITHOUT ROWID;
+
+CREATE TABLE bank_details (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    purpose TEXT NOT NULL,
+    iban TEXT NOT NULL,
+    bic TEXT,
+    holder TEXT NOT NULL,
+    mandate_ref TEXT NOT NULL UNIQUE,
+    signed_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX bank_details_customer ON bank_details(customer_id, purpose);
+
+CREATE TABLE instalments (
+    id INTEGER PRIMARY KEY,
+    contract_id INTEGER NOT NULL REFERENCES contracts(id),
+    due_date TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    settlement_date TEXT NOT NULL
+);
+CREATE INDEX instalments_contract ON instalments(contract_id, due_date);
+
+CREATE TABLE alerts (
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    kind TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    by_email INTEGER NOT NULL,
+    by_sms INTEGER NOT NULL,
+    parameter INTEGER,
+    unit TEXT,
+    PRIMARY KEY (account_id, kind)
+) WITHOUT ROWID;
+
+CREATE TABLE alert_events (
+    account_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    event_key TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (account_id, kind, event_key)
+) WITHOUT ROWID;
+
+CREATE TABLE invitations (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    postcode TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    energy TEXT,
+    bonus INTEGER NOT NULL DEFAULT 0,
+    bonus_paid_at TEXT,
+    closed_at TEXT
+);
+CREATE INDEX invitations_email ON invitations(email);
+
+CREATE TABLE faults (
+    operation TEXT PRIMARY KEY,
+    latency_ms INTEGER NOT NULL,
+    error_rate REAL NOT NULL
+);
 """

@@ -61,7 +61,8 @@ class Store:
             if not has_meta:
                 db.executescript_in_tx(SCHEMA)
                 db.execute(
-                    "INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                    "INSERT INTO meta(key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
                 )
                 return
             row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -96,6 +97,13 @@ class Store:
             finally:
                 self._depth = 0
 
+    def clone(self) -> Store:
+        """An in-memory copy of this store (tests seed once, then give each test its own copy)."""
+        copy = Store(":memory:")
+        with self._lock, copy._lock:
+            self._conn.backup(copy._conn)
+        return copy
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
@@ -112,7 +120,7 @@ class Tx:
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)
 
-    def executemany(self, sql: str, rows) -> sqlite3.Cursor:  # noqa: ANN001 - any iterable
+    def executemany(self, sql: str, rows) -> sqlite3.Cursor:
         return self._conn.executemany(sql, rows)
 
     def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
@@ -121,7 +129,7 @@ class Tx:
     def all(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         return self._conn.execute(sql, params).fetchall()
 
-    def scalar(self, sql: str, params: tuple | dict = ()):  # noqa: ANN201 - any column type
+    def scalar(self, sql: str, params: tuple | dict = ()):
         row = self._conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 

@@ -27,7 +27,7 @@ class Errors:
     def add(self, field: str, message: str) -> None:
         self.fields.setdefault(field, message)
 
-    def check(self, field: str, func, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN001
+    def check(self, field: str, func, *args: Any, **kwargs: Any) -> Any:
         """Run ``func``; a ValidationError is recorded under ``field`` and ``None`` returned."""
         try:
             return func(*args, **kwargs)
@@ -46,6 +46,17 @@ def refuse(field: str, message: str) -> ValidationError:
 
 def has_control(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text)
+
+
+def lookup_key(value: object, max_length: int = 64) -> str | None:
+    """A reference or token typed by a person, fit to look up; ``None`` if it cannot be one.
+
+    Anything that is not a short, printable str (wrong type, control characters, lone
+    surrogates that SQLite cannot even encode) simply matches nothing.
+    """
+    if not isinstance(value, str) or len(value) > max_length or has_control(value):
+        return None
+    return "".join(value.split())
 
 
 def text_value(value: object, field: str, label: str, *, required: bool = True) -> str:
