@@ -1,0 +1,216 @@
+"""Invoice arithmetic (INV-2, DEBIT-4): pure functions, no SQL, no clock.
+
+Why pure: the demo generator, the clock's « issue the invoices now » hook and the tests must all
+compute the same amounts from the same inputs, so nothing here reads the database.
+
+An invoice for a period ``start``..``end`` (inclusive days) is cut at every price change
+(``prices.price_periods``); for each price period it gets, in this order of kinds:
+
+1. « Abonnement » pro rata of the days: monthly price × 12 × days / 365;
+2. one energy line per register: kWh × the period's price;
+3. « Accise sur l'électricité / le gaz naturel »: MWh (all registers) × the accise per MWh;
+4. « Contribution tarifaire d'acheminement (CTA) » (electricity only), pro rata like 1.
+
+Each line is rounded to the cent half-up on its own. VAT (20 %) is computed once on the sum of
+the taxed lines and rounded half-up; ``total = amount_excl_tax + vat``. On an annual settlement
+(monthly direct debit), the instalments already debited come as one negative line « Mensualités
+prélevées » without VAT (they were paid VAT included), so the total may be negative: a refund.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import accumulate
+
+from geg_tui.api.models import InvoiceLine, Register, Tariff
+from geg_tui.fake_backend.prices import VAT_RATE_PCT, PriceRow, price_periods
+from geg_tui.formatting import format_date
+
+DAYS_PER_YEAR = 365
+INSTALMENTS_PER_YEAR = 11
+VAT_LABEL = "TVA 20 %"
+INSTALMENTS_LABEL = "Mensualités prélevées"
+
+_ENERGY_LABELS = {
+    Register.BASE: "Consommation",
+    Register.HP: "Consommation heures pleines",
+    Register.HC: "Consommation heures creuses",
+    Register.GAS: "Consommation de gaz naturel",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DailySeries:
+    """Wh per day from ``origin`` on, with prefix sums so that a period total costs O(1).
+
+    The demo world bills six years of daily values for every contract; summing day by day for
+    each invoice would cost more than generating the data.
+    """
+
+    origin: date
+    prefix: tuple[int, ...]  # prefix[i] = sum of the first i days
+
+    @classmethod
+    def from_values(cls, origin: date, values: Sequence[int]) -> DailySeries:
+        return cls(origin, (0, *accumulate(values)))
+
+    def total(self, first: date, last: date) -> int:
+        """Sum of ``first``..``last`` inclusive (days outside the series count as 0)."""
+        size = len(self.prefix) - 1
+        lo = min(max((first - self.origin).days, 0), size)
+        hi = min(max((last - self.origin).days + 1, 0), size)
+        return self.prefix[hi] - self.prefix[lo] if hi > lo else 0
+
+
+EnergySource = DailySeries | Mapping[date, int] | Callable[[date], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Bill:
+    """The computed invoice: ``total == amount_excl_tax + vat == sum(lines) + vat``."""
+
+    lines: tuple[InvoiceLine, ...]
+    amount_excl_tax: int
+    vat: int
+    total: int
+
+    @property
+    def gross(self) -> int:
+        """What the consumption costs VAT included, before instalments are deducted."""
+        return self.total + sum(-line.amount for line in self.lines if line.amount < 0)
+
+
+def round_half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded to the nearest integer, halves away from zero."""
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    sign = -1 if numerator < 0 else 1
+    return sign * ((2 * abs(numerator) + denominator) // (2 * denominator))
+
+
+def period_wh(source: EnergySource, first: date, last: date) -> int:
+    """Energy of ``first``..``last`` from any accepted source (series, mapping or callable)."""
+    if isinstance(source, DailySeries):
+        return source.total(first, last)
+    days = ((first + timedelta(days=i)) for i in range((last - first).days + 1))
+    if isinstance(source, Mapping):
+        return sum(source.get(day, 0) for day in days)
+    return sum(source(day) for day in days)
+
+
+def _period_label(label: str, first: date, last: date, split: bool) -> str:
+    """Dates are added only when the invoice is cut by a price change, to tell lines apart."""
+    return f"{label} du {format_date(first)} au {format_date(last)}" if split else label
+
+
+def _line(label: str, quantity: float, unit: str, price_micro: int, amount: int) -> InvoiceLine:
+    return InvoiceLine(label, quantity, unit, price_micro, amount, VAT_RATE_PCT)
+
+
+def _prorata_line(label: str, monthly_micro: int, days: int) -> InvoiceLine:
+    """A monthly amount for ``days`` days: × 12 / 365, in cents (1 cent = 10 000 µ€)."""
+    amount = round_half_up(monthly_micro * 12 * days, DAYS_PER_YEAR * 10_000)
+    months = round(days * 12 / DAYS_PER_YEAR, 4)
+    return _line(label, months, "mois", monthly_micro, amount)
+
+
+def _piece_lines(
+    tariff: Tariff,
+    kva: int | None,
+    first: date,
+    last: date,
+    row: PriceRow,
+    wh: Mapping[Register, int],
+    split: bool,
+) -> tuple[list[InvoiceLine], list[InvoiceLine], list[InvoiceLine], list[InvoiceLine]]:
+    """Subscription, energy, accise and CTA lines of one price period."""
+    days = (last - first).days + 1
+    kva_text = f" {kva} kVA" if kva else ""
+    subscription = [
+        _prorata_line(
+            _period_label(f"Abonnement{kva_text}", first, last, split),
+            row.subscription_for(kva),
+            days,
+        )
+    ]
+    energy = []
+    for register, price in row.energy_micro.items():
+        register_wh = wh.get(register, 0)
+        amount = round_half_up(register_wh * price, 10_000_000)  # Wh × µ€/kWh → cents
+        label = _period_label(_ENERGY_LABELS[register], first, last, split)
+        energy.append(_line(label, register_wh / 1000, "kWh", price, amount))
+    total_wh = sum(wh.get(register, 0) for register in row.energy_micro)
+    accise_label = (
+        "Accise sur le gaz naturel" if tariff is Tariff.GAS else "Accise sur l'électricité"
+    )
+    accise = [
+        _line(
+            _period_label(accise_label, first, last, split),
+            total_wh / 1_000_000,
+            "MWh",
+            row.accise_micro_per_mwh,
+            round_half_up(total_wh * row.accise_micro_per_mwh, 10_000_000_000),
+        )
+    ]
+    cta = []
+    if tariff is not Tariff.GAS:
+        cta_label = "Contribution tarifaire d'acheminement (CTA)"
+        cta.append(_prorata_line(_period_label(cta_label, first, last, split), row.cta_micro, days))
+    return subscription, energy, accise, cta
+
+
+def compute_bill(
+    tariff: Tariff,
+    kva: int | None,
+    start: date,
+    end: date,
+    energy: Mapping[Register, EnergySource],
+    *,
+    instalments_paid: int = 0,
+) -> Bill:
+    """INV-2: the lines and totals of an invoice for ``start``..``end`` (inclusive).
+
+    ``energy`` gives, per register of the tariff, the Wh of each day (a ``DailySeries``, a mapping
+    day → Wh, or a callable day → Wh); a register missing from it counts as zero.
+    ``instalments_paid`` (cents, VAT included) adds the negative « Mensualités prélevées » line
+    of an annual settlement (DEBIT-4).
+    """
+    pieces = price_periods(tariff, start, end)
+    split = len(pieces) > 1
+    groups: tuple[list[InvoiceLine], ...] = ([], [], [], [])
+    for first, last, row in pieces:
+        wh = {
+            register: period_wh(energy[register], first, last)
+            for register in row.energy_micro
+            if register in energy
+        }
+        for group, lines in zip(
+            groups, _piece_lines(tariff, kva, first, last, row, wh, split), strict=True
+        ):
+            group.extend(lines)
+    lines = [line for group in groups for line in group]
+    taxed = sum(line.amount for line in lines)
+    vat = round_half_up(taxed * int(VAT_RATE_PCT), 100)
+    if instalments_paid:
+        lines.append(
+            InvoiceLine(
+                INSTALMENTS_LABEL,
+                INSTALMENTS_PER_YEAR,
+                "mensualité",
+                round_half_up(instalments_paid * 10_000, INSTALMENTS_PER_YEAR),
+                -instalments_paid,
+                0.0,
+            )
+        )
+    amount_excl_tax = sum(line.amount for line in lines)
+    return Bill(tuple(lines), amount_excl_tax, vat, amount_excl_tax + vat)
+
+
+def debit_instalment(annual_total_cents: int) -> int:
+    """DEBIT-4: one of the 11 equal instalments covering the year, rounded up to the euro."""
+    if annual_total_cents <= 0:
+        return 0
+    per_month = -(-annual_total_cents // INSTALMENTS_PER_YEAR)
+    return -(-per_month // 100) * 100
