@@ -1,0 +1,546 @@
+"""Account access rules: signup (SIGNUP), login (AUTH), blocking (LOCK), recovery (RESET).
+
+Each public method is one backend operation, run in one store transaction so that a refusal or
+a crash leaves nothing behind (SIGNUP-10, SIM-4). Argon2 work happens before the transaction
+opens when it can, so that other callers are not kept waiting on a hash.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, timedelta
+
+from geg_tui.api.errors import (
+    AccountLocked,
+    AuthError,
+    Conflict,
+    RateLimited,
+    ValidationError,
+)
+from geg_tui.api.models import (
+    Account,
+    Identity,
+    ResetChallenge,
+    ResetQueued,
+    SecretQuestion,
+    Session,
+    SignupIdentity,
+    SignupRequest,
+    SupportInfo,
+)
+from geg_tui.fake_backend import outbox, validation
+from geg_tui.fake_backend.clock import Clock
+from geg_tui.fake_backend.hashing import Hasher, new_code, normalise_code, token_hash
+from geg_tui.fake_backend.questions import BY_ID, SECRET_QUESTIONS
+from geg_tui.fake_backend.read_models import load_account
+from geg_tui.fake_backend.sessions import end_all_sessions, open_session
+from geg_tui.fake_backend.store import Store, Tx
+from geg_tui.formatting import format_datetime
+
+LOCK_AFTER = 3  # LOCK-1
+LOCK_DURATION = timedelta(hours=3)  # LOCK-1
+SIGNUP_MAX_FAILURES = 5  # SIGNUP-5
+SIGNUP_WINDOW = timedelta(hours=24)  # SIGNUP-5
+CODE_VALIDITY = timedelta(hours=24)  # RESET-4
+WARNING_MAIL_INTERVAL = timedelta(hours=24)  # SIGNUP-1: at most one warning a day per address
+
+SUPPORT = SupportInfo(
+    phone="04 76 84 20 00",
+    hours="du lundi au vendredi de 8h30 à 17h30, le samedi de 9h à 12h",
+    address="GEG – Service client, 8 place Robert Schuman, 38000 Grenoble",
+)
+
+SIGNUP_MISMATCH = (
+    "Ces informations ne correspondent pas à un contrat GEG. Vérifiez la référence contrat, "
+    "la référence et le montant de votre dernière facture (bloc « votre contrat »)."
+)
+RESET_MISMATCH = "Les informations saisies ne permettent pas de retrouver votre compte."
+EMAIL_TAKEN = (
+    "Impossible de créer un compte avec cette adresse. Si vous avez déjà un compte, "
+    "connectez-vous ou utilisez « mot de passe oublié »."
+)
+
+
+class AccountRules:
+    """Signup, login, blocking and recovery over one store."""
+
+    def __init__(self, store: Store, clock: Clock, hasher: Hasher) -> None:
+        self.store = store
+        self.clock = clock
+        self.hasher = hasher
+
+    # --- signup ----------------------------------------------------------------------------
+    def secret_questions(self) -> list[SecretQuestion]:
+        return list(SECRET_QUESTIONS)
+
+    def check_credentials(self, email: object, password: object, confirm: object) -> str:
+        """SIGNUP-1, SIGNUP-2: returns the normalised e-mail; refuses a used one neutrally."""
+        errors = validation.Errors()
+        address = errors.check("email", validation.email, email)
+        validation.password(password, confirm, address, errors)
+        errors.raise_if_any()
+        assert address is not None
+        with self.store.transaction() as db:
+            taken = bool(db.scalar("SELECT 1 FROM accounts WHERE email = ?", (address,)))
+            if taken:
+                self._warn_owner(db, address)  # committed before the refusal goes up
+        if taken:
+            raise ValidationError(
+                EMAIL_TAKEN, code="email_indisponible", fields={"email": EMAIL_TAKEN}
+            )
+        return address
+
+    def _warn_owner(self, db: Tx, address: str) -> None:
+        """SIGNUP-1: tell the owner someone tried their address (once a day at most)."""
+        now = self.clock.now()
+        subject = "Tentative de création de compte avec votre adresse"
+        recent = db.scalar(
+            "SELECT 1 FROM outbox WHERE recipient = ? AND subject = ? AND created_at > ?",
+            (address, subject, (now - WARNING_MAIL_INTERVAL).isoformat()),
+        )
+        if not recent:
+            outbox.send(
+                db,
+                now,
+                address,
+                subject,
+                "Bonjour,\n\nQuelqu'un a essayé de créer un compte GEG en ligne avec votre adresse "
+                f"e-mail le {format_datetime(now)}. Si c'était vous, connectez-vous ou utilisez "
+                "« mot de passe oublié ». Sinon, vous n'avez rien à faire : votre compte n'a pas été "
+                "modifié.",
+            )
+
+    def check_contract(
+        self, contract_ref: object, invoice_ref: object, amount: object
+    ) -> SignupIdentity:
+        """SIGNUP-3…6: proves the person holds the contract's latest invoice."""
+        errors = validation.Errors()
+        ref = errors.check("contract_ref", validation.contract_ref, contract_ref)
+        inv = errors.check("invoice_ref", validation.invoice_ref, invoice_ref)
+        cents = errors.check("invoice_amount", validation.amount_cents, amount)
+        errors.raise_if_any()
+        assert ref is not None and inv is not None and cents is not None
+        # A failure must be recorded even though the check is refused: commit it on its own.
+        with self.store.transaction() as db:
+            outcome = self._prove_contract(db, ref, inv, cents)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    def _prove_contract(
+        self, db: Tx, ref: str, inv: str, cents: int
+    ) -> SignupIdentity | BaseException:
+        now = self.clock.now()
+        self._check_signup_rate(db, ref, now)
+        contract = db.one("SELECT id, customer_id FROM contracts WHERE ref = ?", (ref,))
+        latest = None
+        if contract is not None:
+            latest = db.one(
+                "SELECT ref, total FROM invoices WHERE contract_id = ? AND issue_date <= ? "
+                "ORDER BY issue_date DESC, id DESC LIMIT 1",
+                (contract["id"], self.clock.today().isoformat()),
+            )
+        if latest is None or latest["ref"] != inv or latest["total"] != cents:
+            return self._signup_failure(db, ref, now, SIGNUP_MISMATCH, "verification_contrat")
+        assert contract is not None
+        if db.scalar("SELECT 1 FROM accounts WHERE customer_id = ?", (contract["customer_id"],)):
+            return Conflict(
+                "Ce contrat est déjà rattaché à un compte en ligne. Connectez-vous avec votre "
+                "identifiant, ou utilisez « mot de passe oublié » si vous ne vous en souvenez plus.",
+                code="contrat_deja_rattache",
+            )
+        customer = db.one("SELECT * FROM customers WHERE id = ?", (contract["customer_id"],))
+        assert customer is not None
+        return SignupIdentity(
+            contract_ref=ref,
+            identity=Identity(customer["civility"], customer["first_name"], customer["last_name"]),
+            masked_phone=validation.mask_phone(customer["mobile"] or customer["phone"]),
+        )
+
+    def _check_signup_rate(self, db: Tx, ref: str, now: datetime) -> None:
+        """SIGNUP-5: 5 failures in 24 h → refused for 24 h after the last one."""
+        rows = db.all(
+            "SELECT at FROM signup_failures WHERE contract_ref = ? AND at > ? ORDER BY at",
+            (ref, (now - SIGNUP_WINDOW).isoformat()),
+        )
+        if len(rows) >= SIGNUP_MAX_FAILURES:
+            until = datetime.fromisoformat(rows[-1]["at"]) + SIGNUP_WINDOW
+            raise RateLimited(
+                until,
+                "Trop de tentatives pour ce contrat. Réessayez après le "
+                f"{format_datetime(until)} ou contactez le service client au {SUPPORT.phone}.",
+                code="inscription_bloquee",
+            )
+
+    def _signup_failure(
+        self, db: Tx, ref: str, now: datetime, message: str, code: str
+    ) -> ValidationError:
+        db.execute(
+            "INSERT INTO signup_failures(contract_ref, at) VALUES (?, ?)", (ref, now.isoformat())
+        )
+        return ValidationError(message, code=code)
+
+    def check_personal(
+        self,
+        contract_ref: object,
+        invoice_ref: object,
+        amount: object,
+        birth_date: object,
+        phone: object,
+    ) -> None:
+        """SIGNUP-7: the birth date must match the record; a replacement phone must be valid."""
+        identity = self.check_contract(contract_ref, invoice_ref, amount)
+        errors = validation.Errors()
+        day = errors.check("birth_date", validation.birth_date, birth_date, self.clock.today())
+        if phone not in (None, ""):
+            errors.check("phone", validation.phone, phone)
+        errors.raise_if_any()
+        with self.store.transaction() as db:
+            failure = self._check_birth_date(db, identity.contract_ref, day)
+        if failure is not None:
+            raise failure
+
+    def _check_birth_date(self, db: Tx, ref: str, day: date | None) -> ValidationError | None:
+        recorded = db.scalar(
+            "SELECT cu.birth_date FROM contracts c JOIN customers cu ON cu.id = c.customer_id "
+            "WHERE c.ref = ?",
+            (ref,),
+        )
+        if day is not None and recorded == day.isoformat():
+            return None
+        message = (
+            "La date de naissance ne correspond pas à nos informations. Si les informations "
+            f"enregistrées sont inexactes, contactez le service client au {SUPPORT.phone}."
+        )
+        error = self._signup_failure(db, ref, self.clock.now(), message, "date_naissance")
+        error.fields["birth_date"] = message
+        return error
+
+    def confirm(self, request: SignupRequest) -> Account:
+        """SIGNUP-10: every check again, then the account, all or nothing; a welcome mail."""
+        if not isinstance(request, SignupRequest):
+            raise ValidationError("Demande d'inscription invalide.")
+        address = self.check_credentials(request.email, request.password, request.password_confirm)
+        self.check_personal(
+            request.contract_ref,
+            request.invoice_ref,
+            request.invoice_amount,
+            request.birth_date,
+            request.phone,
+        )
+        errors = validation.Errors()
+        question = request.secret_question_id
+        if not isinstance(question, int) or isinstance(question, bool) or question not in BY_ID:
+            errors.add("secret_question_id", "Choisissez une question secrète dans la liste.")
+        answer = errors.check("secret_answer", validation.secret_answer, request.secret_answer)
+        errors.raise_if_any()
+        assert answer is not None
+        password_hash = self.hasher.hash(unicodedata.normalize("NFC", request.password))
+        answer_hash = self.hasher.hash(answer)
+        contract_ref = validation.contract_ref(request.contract_ref)
+        phone = validation.phone(request.phone) if request.phone else None
+        with self.store.transaction() as db:
+            # Checked again inside the transaction: another signup may have just won the race.
+            if db.scalar("SELECT 1 FROM accounts WHERE email = ?", (address,)):
+                raise ValidationError(
+                    EMAIL_TAKEN, code="email_indisponible", fields={"email": EMAIL_TAKEN}
+                )
+            customer_id = db.scalar(
+                "SELECT customer_id FROM contracts WHERE ref = ?", (contract_ref,)
+            )
+            if db.scalar("SELECT 1 FROM accounts WHERE customer_id = ?", (customer_id,)):
+                raise Conflict(
+                    "Ce contrat est déjà rattaché à un compte en ligne.",
+                    code="contrat_deja_rattache",
+                )
+            now = self.clock.now()
+            cur = db.execute(
+                "INSERT INTO accounts(customer_id, email, password_hash, question_id, answer_hash, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (customer_id, address, password_hash, question, answer_hash, now.isoformat()),
+            )
+            if phone:
+                column = "mobile" if phone[1] in "67" else "phone"
+                db.execute(f"UPDATE customers SET {column} = ? WHERE id = ?", (phone, customer_id))
+            outbox.send(
+                db,
+                now,
+                address,
+                "Bienvenue dans votre espace client GEG",
+                "Bonjour,\n\nVotre compte GEG en ligne est créé. Vous pouvez dès maintenant vous "
+                f"connecter avec l'identifiant {address} pour consulter et payer vos factures, "
+                "saisir vos relevés et suivre vos consommations.",
+            )
+            return load_account(db, int(cur.lastrowid or 0))
+
+    # --- login -----------------------------------------------------------------------------
+    def login(self, email: object, password: object) -> Session:
+        """AUTH-1…3, LOCK-1…4."""
+        address = validation.lookup_key(email, 254)
+        address = address.lower() if address else None
+        secret = None
+        if (
+            isinstance(password, str)
+            and len(password) <= 1000
+            and not validation.has_control(password)
+        ):
+            secret = unicodedata.normalize("NFC", password)
+        with self.store.transaction() as db:
+            row = db.one("SELECT * FROM accounts WHERE email = ?", (address,)) if address else None
+            if row is None or secret is None:
+                self.hasher.burn(secret or "")  # AUTH-2: same message, about the same time
+                raise AuthError()
+            now = self.clock.now()
+            self._raise_if_locked(db, row, now)
+            if self.hasher.verify(row["password_hash"], secret):
+                db.execute(
+                    "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?",
+                    (row["id"],),
+                )
+                return open_session(db, row["id"], row["email"], now)
+            # Raised after the commit, so that the failure is counted (LOCK-1).
+            failure = self._failed_login(db, row["id"], now, AuthError())
+        raise failure
+
+    def _raise_if_locked(self, db: Tx, row, now: datetime) -> None:
+        """LOCK-2 while blocked; LOCK-3 once the 3 hours are over (count back to zero)."""
+        if row["locked_until"] is None:
+            return
+        until = datetime.fromisoformat(row["locked_until"])
+        if now < until:
+            raise AccountLocked(until)
+        db.execute(
+            "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?", (row["id"],)
+        )
+
+    def _failed_login(self, db: Tx, account_id: int, now: datetime, error: Exception) -> Exception:
+        """LOCK-1, LOCK-6: count a failure; the third blocks for 3 hours from now."""
+        count = (
+            int(db.scalar("SELECT failed_logins FROM accounts WHERE id = ?", (account_id,)) or 0)
+            + 1
+        )
+        if count >= LOCK_AFTER:
+            until = now + LOCK_DURATION
+            db.execute(
+                "UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                (count, until.isoformat(), account_id),
+            )
+            return AccountLocked(until)
+        db.execute("UPDATE accounts SET failed_logins = ? WHERE id = ?", (count, account_id))
+        return error
+
+    def change_password(
+        self, account_id: int, token: str, current: object, new: object, confirm: object
+    ) -> None:
+        """AUTH-5: the current password, SIGNUP-2, other sessions end, a mail."""
+        with self.store.transaction() as db:
+            row = db.one("SELECT email, password_hash FROM accounts WHERE id = ?", (account_id,))
+            assert row is not None
+            errors = validation.Errors()
+            if not isinstance(current, str) or not self.hasher.verify(
+                row["password_hash"], unicodedata.normalize("NFC", current)
+            ):
+                errors.add("current_password", "Le mot de passe actuel est incorrect.")
+            pw = validation.password(
+                new,
+                confirm,
+                row["email"],
+                errors,
+                field="new_password",
+                confirm_field="new_password_confirm",
+            )
+            errors.raise_if_any()
+            assert pw is not None
+            now = self.clock.now()
+            db.execute(
+                "UPDATE accounts SET password_hash = ? WHERE id = ?",
+                (self.hasher.hash(pw), account_id),
+            )
+            end_all_sessions(db, account_id, now, keep_token=token)
+            outbox.send(
+                db,
+                now,
+                row["email"],
+                "Votre mot de passe a été modifié",
+                f"Bonjour,\n\nLe mot de passe de votre compte GEG a été modifié le {format_datetime(now)}. "
+                "Si vous n'êtes pas à l'origine de ce changement, contactez le service client au "
+                f"{SUPPORT.phone}.",
+            )
+
+    # --- recovery --------------------------------------------------------------------------
+    def _recovery_account(self, db: Tx, email: object, birth_date: object):
+        """RESET-1, RESET-2: the account when e-mail and birth date match; failures count."""
+        errors = validation.Errors()
+        address = errors.check("email", validation.email, email)
+        day = errors.check("birth_date", validation.birth_date, birth_date, self.clock.today())
+        errors.raise_if_any()
+        row = db.one(
+            "SELECT a.*, cu.birth_date FROM accounts a JOIN customers cu ON cu.id = a.customer_id "
+            "WHERE a.email = ?",
+            (address,),
+        )
+        if row is None:
+            return None, ValidationError(RESET_MISMATCH, code="recuperation_refusee")
+        now = self.clock.now()
+        self._raise_if_locked(db, row, now)
+        assert day is not None
+        if row["birth_date"] != day.isoformat():
+            return None, self._failed_login(
+                db, row["id"], now, ValidationError(RESET_MISMATCH, code="recuperation_refusee")
+            )
+        return row, None
+
+    def reset_start(self, email: object, birth_date: object) -> ResetChallenge:
+        with self.store.transaction() as db:
+            row, failure = self._recovery_account(db, email, birth_date)
+        if failure is not None:
+            raise failure
+        return ResetChallenge(BY_ID[row["question_id"]])
+
+    def reset_answer(self, email: object, birth_date: object, answer: object) -> ResetQueued:
+        """RESET-3, RESET-4: the right answer queues a mail with a new single-use code."""
+        if not isinstance(answer, str) or len(answer) > validation.MAX_INPUT:
+            raise ValidationError(fields={"secret_answer": "Réponse invalide."})
+        normalised = validation.normalise_answer(answer)
+        with self.store.transaction() as db:
+            row, failure = self._recovery_account(db, email, birth_date)
+            if failure is None and not self.hasher.verify(row["answer_hash"], normalised):
+                failure = self._failed_login(
+                    db,
+                    row["id"],
+                    self.clock.now(),
+                    ValidationError(RESET_MISMATCH, code="recuperation_refusee"),
+                )
+            if failure is None:
+                return self._send_code(db, row["id"], row["email"], "password")
+        raise failure
+
+    def _send_code(self, db: Tx, account_id: int, address: str, purpose: str) -> ResetQueued:
+        now = self.clock.now()
+        delay = timedelta(seconds=float(db.get_meta("reset_mail_delay_s") or 0))
+        deliver_at = now + delay
+        code = new_code()
+        db.execute(
+            "UPDATE codes SET revoked = 1 WHERE account_id = ? AND purpose IN ('password', 'question') "
+            "AND used_at IS NULL",
+            (account_id,),
+        )
+        db.execute(
+            "INSERT INTO codes(account_id, purpose, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            (
+                account_id,
+                purpose,
+                token_hash(code),
+                deliver_at.isoformat(),
+                (deliver_at + CODE_VALIDITY).isoformat(),
+            ),
+        )
+        extra = (
+            " Ce code vous permet aussi de choisir une nouvelle question secrète."
+            if purpose == "question"
+            else ""
+        )
+        outbox.send(
+            db,
+            now,
+            address,
+            "Réinitialisation de votre mot de passe GEG",
+            "Bonjour,\n\nVoici votre code de réinitialisation, valable 24 heures et une seule fois :\n\n"
+            f"    {code}\n\nSaisissez-le dans l'application avec votre nouveau mot de passe.{extra} "
+            "Si vous n'avez rien demandé, ignorez ce message.",
+            deliver_at=deliver_at,
+        )
+        return ResetQueued(deliver_by=now + timedelta(hours=24))
+
+    def reset_complete(
+        self,
+        email: object,
+        code: object,
+        new_password: object,
+        confirm: object,
+        question_id: object = None,
+        answer: object = None,
+    ) -> None:
+        """RESET-4, RESET-5, RESET-7, LOCK-6."""
+        errors = validation.Errors()
+        address = errors.check("email", validation.email, email)
+        if not isinstance(code, str) or not code.strip() or len(code) > 100:
+            errors.add("code", "Saisissez le code reçu par e-mail.")
+        pw = validation.password(
+            new_password,
+            confirm,
+            address,
+            errors,
+            field="new_password",
+            confirm_field="new_password_confirm",
+        )
+        errors.raise_if_any()
+        assert isinstance(code, str) and pw is not None
+        invalid = ValidationError(
+            "Ce code est invalide ou a expiré. Refaites une demande de réinitialisation.",
+            code="code_invalide",
+            fields={"code": "Code invalide ou expiré."},
+        )
+        with self.store.transaction() as db:
+            now = self.clock.now()
+            account = db.one("SELECT id, email FROM accounts WHERE email = ?", (address,))
+            row = None
+            if account is not None:
+                row = db.one(
+                    "SELECT id, purpose FROM codes WHERE account_id = ? AND code_hash = ? AND "
+                    "purpose IN ('password', 'question') AND used_at IS NULL AND revoked = 0 "
+                    "AND created_at <= ? AND expires_at > ?",
+                    (
+                        account["id"],
+                        token_hash(normalise_code(code)),
+                        now.isoformat(),
+                        now.isoformat(),
+                    ),
+                )
+            if row is None:
+                raise invalid
+            assert account is not None
+            updates = {"password_hash": self.hasher.hash(pw)}
+            if row["purpose"] == "question":  # RESET-7: a new secret question too
+                q_errors = validation.Errors()
+                if not isinstance(question_id, int) or question_id not in BY_ID:
+                    q_errors.add("secret_question_id", "Choisissez une nouvelle question secrète.")
+                normalised = q_errors.check("secret_answer", validation.secret_answer, answer)
+                q_errors.raise_if_any()
+                updates["question_id"] = question_id
+                updates["answer_hash"] = self.hasher.hash(normalised)
+            sets = ", ".join(f"{column} = ?" for column in updates)
+            db.execute(
+                f"UPDATE accounts SET {sets}, failed_logins = 0, locked_until = NULL WHERE id = ?",
+                (*updates.values(), account["id"]),
+            )
+            db.execute("UPDATE codes SET used_at = ? WHERE id = ?", (now.isoformat(), row["id"]))
+            end_all_sessions(db, account["id"], now)
+            outbox.send(
+                db,
+                now,
+                account["email"],
+                "Votre mot de passe a été réinitialisé",
+                f"Bonjour,\n\nLe mot de passe de votre compte GEG a été réinitialisé le {format_datetime(now)}. "
+                "Vous pouvez vous connecter avec votre nouveau mot de passe. Si vous n'êtes pas à "
+                f"l'origine de cette demande, contactez le service client au {SUPPORT.phone}.",
+            )
+
+    def issue_question_reset_code(self, db: Tx, account_id: int, address: str) -> None:
+        """RESET-7: customer service resolved a « question secrète oubliée » request."""
+        self._send_code(db, account_id, address, "question")
+
+    def unblock(self, db: Tx, account_id: int, address: str) -> None:
+        """LOCK-5: customer service resolved an « accès au compte » request."""
+        now = self.clock.now()
+        db.execute(
+            "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?", (account_id,)
+        )
+        outbox.send(
+            db,
+            now,
+            address,
+            "Votre accès au compte GEG est rétabli",
+            "Bonjour,\n\nÀ votre demande, le service client a débloqué votre compte GEG en ligne. "
+            "Vous pouvez de nouveau vous connecter.",
+        )

@@ -1,0 +1,195 @@
+"""Tester controls over the fake backend's world: customers, outbox, clock, reset, customer service.
+
+These are not part of the ``Backend`` protocol: a customer cannot do them. The CLI
+(``geg-tui fake …``) and the tests call them; each returns plain JSON-ready data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from geg_tui.api.errors import NotFound, ValidationError
+from geg_tui.api.models import RequestCategory, RequestStatus
+from geg_tui.fake_backend import outbox, requests
+from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.fake_backend.outbox import OutboxMessage
+from geg_tui.fake_backend.store import DB_FILENAME
+from geg_tui.formatting import format_date, format_money
+
+
+def customers(backend: FakeBackend) -> list[dict[str, Any]]:
+    """Per demo customer, what a tester needs to sign up or log in (SIM-3)."""
+    today = backend.clock.today().isoformat()
+    result = []
+    with backend.store.transaction() as db:
+        for cu in db.all("SELECT * FROM customers ORDER BY id"):
+            account = db.one("SELECT email FROM accounts WHERE customer_id = ?", (cu["id"],))
+            contracts = []
+            for c in db.all(
+                "SELECT * FROM contracts WHERE customer_id = ? ORDER BY ref", (cu["id"],)
+            ):
+                last = db.one(
+                    "SELECT ref, total, status FROM invoices WHERE contract_id = ? AND issue_date <= ? "
+                    "ORDER BY issue_date DESC, id DESC LIMIT 1",
+                    (c["id"], today),
+                )
+                contracts.append(
+                    {
+                        "contract_ref": c["ref"],
+                        "energy": c["energy"],
+                        "tariff": c["tariff"],
+                        "payment_mode": c["payment_mode"],
+                        "communicating_meter": bool(c["communicating"]),
+                        "last_invoice_ref": last["ref"] if last else None,
+                        "last_invoice_amount_cents": last["total"] if last else None,
+                        "last_invoice_amount": format_money(last["total"]).replace("\u00a0", " ")
+                        if last
+                        else None,
+                        "last_invoice_status": last["status"] if last else None,
+                    }
+                )
+            result.append(
+                {
+                    "customer_number": cu["number"],
+                    "civility": cu["civility"],
+                    "first_name": cu["first_name"],
+                    "last_name": cu["last_name"],
+                    "birth_date": format_date(datetime.fromisoformat(cu["birth_date"]).date()),
+                    "birth_date_iso": cu["birth_date"],
+                    "postcode": cu["postcode"],
+                    "city": cu["city"],
+                    "phone": cu["mobile"] or cu["phone"],
+                    "registered": account is not None,
+                    "email": account["email"] if account else None,
+                    "contracts": contracts,
+                }
+            )
+    return result
+
+
+def read_outbox(backend: FakeBackend, to: str | None = None) -> list[OutboxMessage]:
+    """MAIL-1: what has been delivered by the backend's clock."""
+    with backend.store.transaction() as db:
+        return outbox.delivered(db, backend.clock.now(), to)
+
+
+def clock_state(backend: FakeBackend) -> dict[str, Any]:
+    now = backend.clock.now()
+    return {
+        "now": now.isoformat(),
+        "frozen": backend.clock.frozen,
+        "paris": now.astimezone().isoformat(),
+    }
+
+
+def advance(backend: FakeBackend, delta: timedelta) -> datetime:
+    """SIM-2: move forward. Delayed mails become visible as their time passes (outbox filter);
+    the world's other events (invoices, debits, alerts) join with the fake-services issue."""
+    return backend.clock.advance(delta)
+
+
+def reset(data_dir: Path, *, seed: int, start: datetime | None) -> FakeBackend:
+    """Delete the data file and seed a new world (frozen at ``start`` when given)."""
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / (DB_FILENAME + suffix)).unlink(missing_ok=True)
+    return FakeBackend.open(data_dir, seed=seed, start=start)
+
+
+# --- customer service (REQ-4, LOCK-5, RESET-7) --------------------------------------------------
+
+
+def list_requests(backend: FakeBackend) -> list[dict[str, Any]]:
+    with backend.store.transaction() as db:
+        rows = db.all("SELECT id, email, name FROM requests ORDER BY created_at, id")
+        out = []
+        for row in rows:
+            req = requests.load(db, row["id"])
+            out.append(
+                {
+                    "ref": req.ref,
+                    "category": req.category.value,
+                    "subject": req.subject,
+                    "status": req.status.value,
+                    "created_at": req.created_at.isoformat(),
+                    "email": row["email"],
+                    "name": row["name"],
+                    "events": [
+                        {
+                            "at": e.at.isoformat(),
+                            "author": e.author,
+                            "text": e.text,
+                            "status": e.status.value if e.status else None,
+                        }
+                        for e in req.events
+                    ],
+                }
+            )
+        return out
+
+
+def reply(backend: FakeBackend, ref: str, text: str) -> None:
+    """REQ-4: a reply from customer service, kept in the request and mailed to the customer."""
+    if not text.strip():
+        raise ValidationError(fields={"text": "La réponse est vide."})
+    with backend.store.transaction() as db:
+        request_id = requests.find_id(db, ref)
+        now = backend.clock.now()
+        status = RequestStatus(db.scalar("SELECT status FROM requests WHERE id = ?", (request_id,)))
+        if status is RequestStatus.RECEIVED:
+            requests.set_status(db, request_id, now, RequestStatus.IN_PROGRESS, "Prise en charge.")
+        requests.add_event(db, request_id, now, "service_client", text.strip())
+        email = db.scalar("SELECT email FROM requests WHERE id = ?", (request_id,))
+        outbox.send(
+            db,
+            now,
+            email,
+            f"Réponse à votre demande {ref.upper()}",
+            f"Bonjour,\n\nLe service client a répondu à votre demande {ref.upper()} :\n\n{text.strip()}",
+        )
+
+
+def set_status(backend: FakeBackend, ref: str, status: str) -> None:
+    try:
+        new = RequestStatus(status)
+    except ValueError:
+        raise ValidationError(
+            f"Statut inconnu « {status} » (valeurs : {', '.join(s.value for s in RequestStatus)})."
+        ) from None
+    if new is RequestStatus.RESOLVED:
+        resolve(backend, ref)
+        return
+    with backend.store.transaction() as db:
+        requests.set_status(
+            db, requests.find_id(db, ref), backend.clock.now(), new, f"Statut : {new.label}."
+        )
+
+
+def resolve(backend: FakeBackend, ref: str) -> str:
+    """REQ-4 with the category's effect: LOCK-5 unblocks, RESET-7 sends a code. Returns the effect."""
+    with backend.store.transaction() as db:
+        request_id = requests.find_id(db, ref)
+        row = db.one("SELECT category, email, account_id FROM requests WHERE id = ?", (request_id,))
+        assert row is not None
+        now = backend.clock.now()
+        category = RequestCategory(row["category"])
+        account = db.one(
+            "SELECT id, email FROM accounts WHERE id = ? OR email = ?",
+            (row["account_id"], row["email"]),
+        )
+        effect = "aucun"
+        if category is RequestCategory.ACCOUNT_ACCESS:
+            if account is None:
+                raise NotFound("Aucun compte en ligne n'a cette adresse : rien à débloquer.")
+            backend.accounts.unblock(db, account["id"], account["email"])
+            effect = "compte débloqué"
+        elif category is RequestCategory.FORGOTTEN_QUESTION:
+            if account is None:
+                raise NotFound("Aucun compte en ligne n'a cette adresse : aucun code envoyé.")
+            backend.accounts.issue_question_reset_code(db, account["id"], account["email"])
+            effect = "code de réinitialisation envoyé"
+        requests.set_status(
+            db, request_id, now, RequestStatus.RESOLVED, f"Demande résolue ({effect})."
+        )
+        return effect

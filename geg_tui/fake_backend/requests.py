@@ -1,0 +1,175 @@
+"""Customer-service requests (REQ), including the logged-out contact forms (LOCK-5, RESET-7).
+
+A request has a reference ``DEM-YYYY-NNNNNN`` numbered per year, a status and a history of
+events (every status change and every message, with its time). Customer service is played by the
+tester (``geg-tui fake requests …``); resolving a request applies its category's effect.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from geg_tui.api.errors import Conflict, NotFound, ValidationError
+from geg_tui.api.models import (
+    ContactForm,
+    RequestCategory,
+    RequestEvent,
+    RequestStatus,
+    ServiceRequest,
+)
+from geg_tui.fake_backend import outbox, validation
+from geg_tui.fake_backend.store import Tx
+from geg_tui.formatting import PARIS
+
+SUBJECT_MAX = 100
+MESSAGE_MIN, MESSAGE_MAX = 10, 2000
+
+
+def _message(value: object, field: str = "message") -> str:
+    """REQ-1: 10 to 2000 characters; line breaks and tabs are allowed in a message."""
+    if not isinstance(value, str):
+        raise validation.refuse(field, "Message : valeur invalide.")
+    cleaned = value.replace("\r\n", "\n").replace("\t", " ")
+    if validation.has_control(cleaned.replace("\n", "")):
+        raise validation.refuse(field, "Le message contient des caractères non autorisés.")
+    text = cleaned.strip()
+    if len(text) < MESSAGE_MIN:
+        raise validation.refuse(
+            field, f"Le message doit contenir au moins {MESSAGE_MIN} caractères."
+        )
+    if len(text) > MESSAGE_MAX:
+        raise validation.refuse(field, f"Le message ne peut pas dépasser {MESSAGE_MAX} caractères.")
+    return text
+
+
+def validate_form(form: object, *, logged_in: bool) -> ContactForm:
+    """REQ-1: category, subject ≤ 100, message 10–2000; logged out: name, e-mail, optional contract."""
+    if not isinstance(form, ContactForm):
+        raise ValidationError("Formulaire de contact invalide.")
+    errors = validation.Errors()
+    try:
+        category = RequestCategory(form.category)
+    except ValueError:
+        category = None
+        errors.add("category", "Choisissez une catégorie.")
+    if category is not None and not logged_in and not category.logged_out:
+        errors.add(
+            "category",
+            "Sans être connecté, vous pouvez écrire pour : accès au compte, question secrète "
+            "oubliée ou identifiant oublié. Connectez-vous pour les autres demandes.",
+        )
+    subject = errors.check("subject", validation.text_value, form.subject, "subject", "Objet")
+    if subject is not None and len(subject) > SUBJECT_MAX:
+        errors.add("subject", f"L'objet ne peut pas dépasser {SUBJECT_MAX} caractères.")
+    message = errors.check("message", _message, form.message)
+    name = email = contract = None
+    if not logged_in:
+        name = errors.check("name", validation.text_value, form.name, "name", "Nom")
+        if name is not None and len(name) > 100:
+            errors.add("name", "Le nom ne peut pas dépasser 100 caractères.")
+        email = errors.check("email", validation.email, form.email)
+        if form.contract_ref not in (None, ""):
+            contract = errors.check("contract_ref", validation.contract_ref, form.contract_ref)
+    errors.raise_if_any()
+    return ContactForm(category, subject, message, name, email, contract)  # type: ignore[arg-type]
+
+
+def create(
+    db: Tx, now: datetime, form: ContactForm, *, account_id: int | None, reply_to: str
+) -> ServiceRequest:
+    """REQ-2, REQ-5: a numbered request, its first event, an acknowledgement mail."""
+    year = now.astimezone(PARIS).year
+    prefix = f"DEM-{year}-"
+    last = db.scalar("SELECT MAX(ref) FROM requests WHERE ref LIKE ?", (prefix + "%",))
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    ref = f"{prefix}{number:06d}"
+    cur = db.execute(
+        "INSERT INTO requests(ref, account_id, category, subject, status, created_at, name, email, "
+        "contract_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            ref,
+            account_id,
+            form.category.value,
+            form.subject,
+            RequestStatus.RECEIVED.value,
+            now.isoformat(),
+            form.name,
+            reply_to,
+            form.contract_ref,
+        ),
+    )
+    request_id = int(cur.lastrowid or 0)
+    add_event(db, request_id, now, "client", form.message, RequestStatus.RECEIVED)
+    outbox.send(
+        db,
+        now,
+        reply_to,
+        f"Votre demande {ref} a bien été reçue",
+        f"Bonjour,\n\nNous avons bien reçu votre demande « {form.subject} » "
+        f"({form.category.label}), enregistrée sous la référence {ref}. Le service client vous "
+        "répondra dans les meilleurs délais.",
+    )
+    return load(db, request_id)
+
+
+def add_event(
+    db: Tx,
+    request_id: int,
+    now: datetime,
+    author: str,
+    text: str,
+    status: RequestStatus | None = None,
+) -> None:
+    db.execute(
+        "INSERT INTO request_events(request_id, at, author, text, status) VALUES (?, ?, ?, ?, ?)",
+        (request_id, now.isoformat(), author, text, status.value if status else None),
+    )
+
+
+def load(db: Tx, request_id: int) -> ServiceRequest:
+    row = db.one("SELECT * FROM requests WHERE id = ?", (request_id,))
+    if row is None:
+        raise NotFound("Demande introuvable.")
+    events = tuple(
+        RequestEvent(
+            at=datetime.fromisoformat(e["at"]),
+            author=e["author"],
+            text=e["text"],
+            status=RequestStatus(e["status"]) if e["status"] else None,
+        )
+        for e in db.all(
+            "SELECT * FROM request_events WHERE request_id = ? ORDER BY at, rowid", (request_id,)
+        )
+    )
+    return ServiceRequest(
+        ref=row["ref"],
+        category=RequestCategory(row["category"]),
+        subject=row["subject"],
+        status=RequestStatus(row["status"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+        events=events,
+    )
+
+
+def find_id(db: Tx, ref: object, account_id: int | None = None) -> int:
+    """The request's id; with ``account_id``, only that customer's own requests (AUTH-6)."""
+    key = validation.lookup_key(ref, 40)
+    if not key:
+        raise NotFound("Demande introuvable.")
+    sql = "SELECT id FROM requests WHERE ref = ?"
+    params: tuple = (key.upper(),)
+    if account_id is not None:
+        sql += " AND account_id = ?"
+        params += (account_id,)
+    found = db.scalar(sql, params)
+    if found is None:
+        raise NotFound("Demande introuvable.")
+    return int(found)
+
+
+def set_status(db: Tx, request_id: int, now: datetime, status: RequestStatus, note: str) -> None:
+    current = RequestStatus(db.scalar("SELECT status FROM requests WHERE id = ?", (request_id,)))
+    if current is RequestStatus.CLOSED:
+        raise Conflict("Cette demande est clôturée.")
+    db.execute("UPDATE requests SET status = ? WHERE id = ?", (status.value, request_id))
+    add_event(db, request_id, now, "service_client", note, status)
