@@ -1,0 +1,83 @@
+"""Shared fixtures: a fast-hashing, frozen-clock fake backend on a copy of one seeded world.
+
+The demo world is seeded once per test session (with cheap argon2 parameters: tests may lower
+the cost, the product never does) and each test gets its own in-memory copy, so tests are
+independent and quick. The clock is frozen at ``START`` (a Friday morning in Grenoble).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from geg_tui.api.models import SignupRequest
+from geg_tui.fake_backend import admin
+from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.fake_backend.clock import Clock
+from geg_tui.fake_backend.demo import DEMO_ANSWER, DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+from geg_tui.fake_backend.hashing import Hasher
+from geg_tui.fake_backend.store import Store
+from geg_tui.formatting import PARIS
+
+START = datetime(2026, 11, 27, 9, 0, tzinfo=PARIS)
+SEED = 2026
+
+
+@pytest.fixture(scope="session")
+def fast_hasher() -> Hasher:
+    return Hasher(fast=True)
+
+
+@pytest.fixture(scope="session")
+def seeded_template(fast_hasher: Hasher) -> Iterator[Store]:
+    store = Store(":memory:")
+    Clock(store).freeze(START)
+    seed_demo(store, seed=SEED, start=START)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+async def backend(seeded_template: Store, fast_hasher: Hasher) -> AsyncIterator[FakeBackend]:
+    store = seeded_template.clone()
+    fake = FakeBackend(store, hasher=fast_hasher)
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def demo_credentials() -> dict[str, str]:
+    return {"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "answer": DEMO_ANSWER}
+
+
+def unregistered_customer(fake: FakeBackend, *, energy: str = "electricite") -> dict[str, Any]:
+    """A demo customer without an online account, with one contract of ``energy``."""
+    for customer in admin.customers(fake):
+        if customer["registered"]:
+            continue
+        for contract in customer["contracts"]:
+            if contract["energy"] == energy:
+                return {**customer, "contract": contract}
+    raise AssertionError("the demo world has no unregistered customer for " + energy)
+
+
+def signup_request(customer: dict[str, Any], **overrides: Any) -> SignupRequest:
+    """A complete, valid signup for ``customer`` (as ``unregistered_customer`` returns it)."""
+    contract = customer["contract"]
+    values: dict[str, Any] = {
+        "email": f"{customer['first_name'].lower()}.test@exemple.fr",
+        "password": "Mon-Mot2Passe",
+        "password_confirm": "Mon-Mot2Passe",
+        "contract_ref": contract["contract_ref"],
+        "invoice_ref": contract["last_invoice_ref"],
+        "invoice_amount": contract["last_invoice_amount"],
+        "birth_date": customer["birth_date"],
+        "phone": None,
+        "secret_question_id": 1,
+        "secret_answer": "Médor",
+    }
+    values.update(overrides)
+    return SignupRequest(**values)

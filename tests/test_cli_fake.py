@@ -1,0 +1,134 @@
+"""The tester controls ``geg-tui fake …`` as a tester runs them: in a subprocess, with --json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geg_tui.api.models import SignupRequest
+from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.fake_backend.hashing import Hasher
+
+
+def cli(*args: str, data_dir: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "geg_tui", *args, "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
+    return result
+
+
+def cli_json(*args: str, data_dir: Path) -> Any:
+    return json.loads(cli(*args, "--json", data_dir=data_dir).stdout)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("world")
+    cli("fake", "reset", "--seed", "7", "--start", "2026-11-27T09:00", data_dir=data_dir)
+    return data_dir
+
+
+def test_customers_json_lists_what_signup_needs(world: Path) -> None:
+    customers = cli_json("fake", "customers", data_dir=world)
+    assert len(customers) >= 6
+    registered = [c for c in customers if c["registered"]]
+    assert len(registered) == 1 and registered[0]["email"]
+    for customer in customers:
+        for key in ("first_name", "last_name", "birth_date", "postcode", "contracts"):
+            assert customer[key]
+        for contract in customer["contracts"]:
+            assert len(contract["contract_ref"]) == 10
+            assert len(contract["last_invoice_ref"]) == 12
+            assert contract["energy"] in ("electricite", "gaz")
+            assert contract["tariff"]
+    assert any(c["postcode"] == "38000" for c in customers)
+
+
+async def test_signup_4_with_exactly_what_fake_customers_prints(
+    world: Path, tmp_path: Path
+) -> None:
+    """SIGNUP-4 end to end: the data a tester copies from `fake customers --json` signs up."""
+    customer = next(c for c in cli_json("fake", "customers", data_dir=world) if not c["registered"])
+    contract = customer["contracts"][0]
+    backend = FakeBackend.open(world, hasher=Hasher(fast=True))
+    request = SignupRequest(
+        email="testeur.cli@exemple.fr",
+        password="Testeur-2026",
+        password_confirm="Testeur-2026",
+        contract_ref=contract["contract_ref"],
+        invoice_ref=contract["last_invoice_ref"],
+        invoice_amount=contract["last_invoice_amount"],
+        birth_date=customer["birth_date"],
+        phone=None,
+        secret_question_id=1,
+        secret_answer="Médor",
+    )
+    await backend.signup_confirm(request)
+    assert (await backend.login(request.email, request.password)).token
+    await backend.close()
+    after = next(
+        c
+        for c in cli_json("fake", "customers", data_dir=world)
+        if c["customer_number"] == customer["customer_number"]
+    )
+    assert after["registered"] and after["email"] == "testeur.cli@exemple.fr"
+    mails = cli_json("fake", "outbox", "--to", "TESTEUR.CLI@exemple.fr", data_dir=world)
+    assert [m["subject"] for m in mails] == ["Bienvenue dans votre espace client GEG"]
+
+
+def test_clock_show_set_advance_freeze_thaw(world: Path) -> None:
+    state = cli_json("fake", "clock", data_dir=world)
+    assert state["frozen"] is True
+    assert state["now"].startswith("2026-11-27T08:00")  # 09:00 Paris = 08:00 UTC
+    state = cli_json("fake", "clock", "advance", "1d3h", data_dir=world)
+    assert state["now"].startswith("2026-11-28T11:00")
+    state = cli_json("fake", "clock", "set", "2026-12-24T18:30", data_dir=world)
+    assert state["now"].startswith("2026-12-24T17:30")
+    assert cli_json("fake", "clock", "thaw", data_dir=world)["frozen"] is False
+    assert cli_json("fake", "clock", "freeze", data_dir=world)["frozen"] is True
+    text = cli("fake", "clock", data_dir=world).stdout
+    assert "24/12/2026" in text and "figée" in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("fake", "clock", "advance"),
+        ("fake", "clock", "advance", "bientôt"),
+        ("fake", "clock", "set", "demain"),
+        ("fake", "clock", "rewind"),
+        ("fake", "requests", "resolve"),
+        ("fake", "inconnu"),
+    ],
+)
+def test_wrong_arguments_fail_clearly(world: Path, args: tuple[str, ...]) -> None:
+    result = cli(*args, data_dir=world, check=False)
+    assert result.returncode == 2
+    assert "rreur" in result.stderr  # « Erreur » / « erreur », in French
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_request_is_a_refusal(world: Path) -> None:
+    result = cli("fake", "requests", "resolve", "DEM-2026-999999", data_dir=world, check=False)
+    assert result.returncode == 1
+    assert "introuvable" in result.stderr
+
+
+def test_reset_is_deterministic_for_seed_and_start(tmp_path: Path) -> None:
+    """SIM-3 through the CLI: same seed and start date → the same customers and invoices."""
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    for d, seed in ((a, "5"), (b, "5"), (c, "6")):
+        cli("fake", "reset", "--seed", seed, "--start", "2026-03-01", data_dir=d)
+    first = cli_json("fake", "customers", data_dir=a)
+    assert first == cli_json("fake", "customers", data_dir=b)
+    assert first != cli_json("fake", "customers", data_dir=c)

@@ -1,0 +1,131 @@
+"""SEC-4: bad input of any shape to signup, login and recovery yields only typed errors.
+
+Arbitrary text (control characters, odd Unicode, lone surrogates, huge strings) and values of the
+wrong type go through the ``Backend`` methods; anything but a ``BackendError`` fails the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geg_tui.api.errors import BackendError
+from geg_tui.api.models import ContactForm, SignupRequest
+from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.fake_backend.hashing import Hasher
+from geg_tui.fake_backend.store import Store
+
+ODD = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "\ud800",  # lone surrogate
+        "\u202e" + "evil",  # right-to-left override
+        "e\u0301" * 30,
+        "🔥" * 30,
+        "x" * 100_000,
+        "1 234,56 €",
+        "0,00",
+        "-12,00",
+        "99999999999999999999",
+        "12/13/2020",
+        "31/02/1990",
+        "+33 6 12 34 56 78",
+        "a@b.c",
+        "'; DROP TABLE accounts; --",
+    ]
+)
+TEXT = st.one_of(st.text(max_size=300), ODD)
+ANY = st.one_of(
+    TEXT,
+    st.none(),
+    st.integers(),
+    st.floats(),
+    st.binary(max_size=20),
+    st.lists(st.integers(), max_size=3),
+)
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def fresh(seeded_template: Store, fast_hasher: Hasher):
+    return lambda: FakeBackend(seeded_template.clone(), hasher=fast_hasher)
+
+
+def only_typed_errors(call: Awaitable[Any]) -> None:
+    async def run() -> None:
+        try:
+            await call
+        except BackendError as exc:
+            assert exc.message and isinstance(exc.message, str)
+            assert all(isinstance(v, str) for v in exc.fields.values())
+
+    asyncio.run(run())
+
+
+@FUZZ
+@given(email=ANY, password=ANY, confirm=ANY)
+def test_sec_4_signup_credentials_fuzz(fresh, email: Any, password: Any, confirm: Any) -> None:
+    only_typed_errors(fresh().signup_check_credentials(email, password, confirm))
+
+
+@FUZZ
+@given(contract=ANY, invoice=ANY, amount=ANY, birth=ANY, phone=ANY)
+def test_sec_4_signup_contract_and_personal_fuzz(
+    fresh, contract, invoice, amount, birth, phone
+) -> None:
+    backend = fresh()
+    only_typed_errors(backend.signup_check_contract(contract, invoice, amount))
+    only_typed_errors(backend.signup_check_personal(contract, invoice, amount, birth, phone))
+
+
+@FUZZ
+@given(values=st.fixed_dictionaries({name: ANY for name in SignupRequest.__dataclass_fields__}))
+def test_sec_4_signup_confirm_fuzz(fresh, values: dict[str, Any]) -> None:
+    backend = fresh()
+    only_typed_errors(backend.signup_confirm(SignupRequest(**values)))
+    with backend.store.transaction() as db:
+        assert db.scalar("SELECT COUNT(*) FROM accounts") == 1  # nothing partial stored
+
+
+@FUZZ
+@given(email=ANY, password=ANY)
+def test_sec_4_login_fuzz(fresh, email: Any, password: Any) -> None:
+    only_typed_errors(fresh().login(email, password))
+
+
+@FUZZ
+@given(email=ANY, birth=ANY, answer=ANY, code=ANY, pw=ANY, question=ANY)
+def test_sec_4_recovery_fuzz(fresh, email, birth, answer, code, pw, question) -> None:
+    backend = fresh()
+    only_typed_errors(backend.reset_start(email, birth))
+    only_typed_errors(backend.reset_answer(email, birth, answer))
+    only_typed_errors(backend.reset_complete(email, code, pw, pw, question, answer))
+
+
+@FUZZ
+@given(category=ANY, subject=ANY, message=ANY, name=ANY, email=ANY, contract=ANY)
+def test_sec_4_logged_out_contact_fuzz(
+    fresh, category, subject, message, name, email, contract
+) -> None:
+    only_typed_errors(
+        fresh().contact_logged_out(ContactForm(category, subject, message, name, email, contract))
+    )
+
+
+@FUZZ
+@given(token=ANY)
+def test_sec_4_tokens_fuzz(fresh, token: Any) -> None:
+    backend = fresh()
+    only_typed_errors(backend.account(token))
+    only_typed_errors(backend.logout(token))
