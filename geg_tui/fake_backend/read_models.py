@@ -25,6 +25,8 @@ from geg_tui.api.models import (
 )
 from geg_tui.fake_backend.store import Tx
 
+Row = sqlite3.Row  # a row of the store, as rule modules pass them around
+
 
 def registers_for(tariff: Tariff) -> tuple[Register, ...]:
     """METER-1: which registers a meter on this tariff has."""

@@ -24,6 +24,18 @@ class SchemaMismatch(RuntimeError):
     """The data file was written by another version of the fake backend."""
 
 
+class CommitThenRaise(Exception):
+    """Raised by a rule whose refusal must still be recorded (a failed attempt, a declined card).
+
+    The transaction commits what the rule wrote before refusing, then ``error`` goes up to the
+    caller as if it had been raised directly.
+    """
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class Store:
     """Owns the connection; ``transaction()`` is the only way rules touch the data."""
 
@@ -76,7 +88,8 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
-        """An IMMEDIATE transaction (nested calls join the outer one); rolled back on any error."""
+        """An IMMEDIATE transaction (nested calls join the outer one); rolled back on any error,
+        except ``CommitThenRaise``, which commits and then raises the error it carries."""
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -89,6 +102,9 @@ class Store:
             self._depth = 1
             try:
                 yield Tx(self._conn)
+            except CommitThenRaise as refusal:
+                self._conn.execute("COMMIT")
+                raise refusal.error from None
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
