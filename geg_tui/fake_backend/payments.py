@@ -1,0 +1,230 @@
+"""Paying an invoice by card (PAY-1…PAY-5) and the payment history.
+
+Order of work in ``pay`` (SEC-4: every check before any write):
+
+1. the card is checked (PAY-2, ``cards.check_card``) and the idempotency key (PAY-4);
+2. a key already used returns the first payment (same request) or is refused (another request);
+3. the invoice must be this account's (AUTH-6), listed (INV-3) and to pay or overdue (PAY-1);
+4. the fake payment server answers according to the test cards (PAY-5);
+5. only then the payment row (brand, last 4, expiry, amount, time, transaction ref — PAY-3), the
+   invoice status, the idempotency record and the receipt mail are written, in the caller's
+   transaction.
+
+Declined cards. A decline is remembered under the idempotency key (committed although the call
+raises, through ``CommitThenRaise``): replaying the same request raises the same refusal again,
+and nothing is ever charged for it. The retry test card fails its first attempt with
+``BackendUnavailable`` and leaves a marker (key + ``#essai``); the next attempt with the same key
+succeeds, as a payment provider's « please retry » does.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from datetime import UTC, date, datetime
+
+from geg_tui.api.errors import BackendUnavailable, Conflict, NotFound, ValidationError
+from geg_tui.api.models import CardBrand, CardPayment, InvoiceStatus, Payment
+from geg_tui.fake_backend import idempotency, outbox, validation
+from geg_tui.fake_backend.cards import CheckedCard, Outcome, check_card
+from geg_tui.fake_backend.dates import five_years_before
+from geg_tui.fake_backend.store import CommitThenRaise, Tx
+from geg_tui.formatting import format_date, format_datetime, format_money, to_paris
+
+OPERATION = "paiement_carte"
+TX_ALPHABET = string.ascii_uppercase + string.digits
+TX_LENGTH = 12
+
+DECLINED = (
+    "Paiement refusé : votre banque a refusé la carte. Aucun montant n'a été débité. "
+    "Essayez une autre carte ou contactez votre banque."
+)
+INSUFFICIENT = (
+    "Paiement refusé : provision insuffisante. Aucun montant n'a été débité. "
+    "Essayez une autre carte ou contactez votre banque."
+)
+RETRY = (
+    "Le serveur de paiement n'a pas répondu à temps. Aucun montant n'a été débité : "
+    "réessayez dans quelques instants."
+)
+
+
+def new_transaction_ref() -> str:
+    """``TX-`` + 12 random uppercase letters and digits (about 62 bits)."""
+    return "TX-" + "".join(secrets.choice(TX_ALPHABET) for _ in range(TX_LENGTH))
+
+
+def _invoice_row(db: Tx, account_id: int, ref: object, today: date):
+    """AUTH-6 and INV-3: one of this account's listed invoices, else NotFound."""
+    key = validation.lookup_key(ref, 40)
+    row = None
+    if key:
+        row = db.one(
+            "SELECT i.id, i.ref, i.total, i.status, i.debit_date, i.issue_date FROM invoices i "
+            "JOIN contracts c ON c.id = i.contract_id "
+            "JOIN accounts a ON a.customer_id = c.customer_id "
+            "WHERE a.id = ? AND i.ref = ? AND i.issue_date <= ? AND i.issue_date >= ?",
+            (account_id, key, today.isoformat(), five_years_before(today).isoformat()),
+        )
+    if row is None:
+        raise NotFound("Facture introuvable. Vérifiez la référence de la facture.")
+    return row
+
+
+def _check_payable(row) -> None:
+    """PAY-1 and PAY-4: only an invoice to pay or overdue, for its full (positive) amount."""
+    status = InvoiceStatus(row["status"])
+    if status is InvoiceStatus.PAID:
+        raise Conflict(
+            "Cette facture est déjà payée : aucun nouveau paiement n'est nécessaire.",
+            code="deja_payee",
+        )
+    if status is InvoiceStatus.DEBITED:
+        raise Conflict(
+            "Cette facture a déjà été prélevée : aucun paiement n'est nécessaire.",
+            code="deja_payee",
+        )
+    if status is InvoiceStatus.DEBIT_SCHEDULED:
+        when = (
+            f"le {format_date(date.fromisoformat(row['debit_date']))}"
+            if row["debit_date"]
+            else "prochainement"
+        )
+        raise Conflict(
+            f"Cette facture sera prélevée automatiquement {when} : elle ne peut pas être payée "
+            "par carte.",
+            code="prelevement_prevu",
+        )
+    if status not in (InvoiceStatus.TO_PAY, InvoiceStatus.OVERDUE):  # pragma: no cover
+        raise Conflict("Cette facture ne peut pas être payée par carte.")
+    if row["total"] <= 0:
+        raise Conflict("Cette facture ne présente aucun montant à payer.", code="rien_a_payer")
+
+
+def _charge(
+    db: Tx, now: datetime, account_id: int, key: str, print_: str, card: CheckedCard
+) -> None:
+    """The fake payment server's answer (PAY-5); returns only when the payment is accepted."""
+    refusals = {
+        Outcome.DECLINED: ("carte_refusee", DECLINED),
+        Outcome.INSUFFICIENT_FUNDS: ("provision_insuffisante", INSUFFICIENT),
+    }
+    if card.outcome in refusals:
+        code, message = refusals[card.outcome]
+        idempotency.remember(
+            db, now, account_id, key, OPERATION, print_, {"refused": code, "message": message}
+        )
+        raise CommitThenRaise(ValidationError(message, code=code, fields={"card_number": message}))
+    if card.outcome is Outcome.RETRY:
+        marker = key + "#essai"
+        if idempotency.replay(db, account_id, marker, OPERATION, print_) is None:
+            idempotency.remember(db, now, account_id, marker, OPERATION, print_, {"attempt": 1})
+            raise CommitThenRaise(BackendUnavailable(RETRY, code="paiement_a_reessayer"))
+
+
+def _load(db: Tx, account_id: int, transaction_ref: str) -> Payment:
+    row = db.one(
+        "SELECT p.*, i.ref AS invoice_ref FROM payments p JOIN invoices i ON i.id = p.invoice_id "
+        "WHERE p.account_id = ? AND p.transaction_ref = ?",
+        (account_id, transaction_ref),
+    )
+    if row is None:  # pragma: no cover - the idempotency record always points at a payment
+        raise NotFound("Paiement introuvable.")
+    return _from_row(row)
+
+
+def _from_row(row) -> Payment:
+    return Payment(
+        transaction_ref=row["transaction_ref"],
+        invoice_ref=row["invoice_ref"],
+        amount=row["amount"],
+        brand=CardBrand(row["brand"]),
+        last4=row["last4"],
+        expiry=row["expiry"],
+        paid_at=datetime.fromisoformat(row["paid_at"]),
+    )
+
+
+def _receipt(db: Tx, now: datetime, account_id: int, payment: Payment) -> None:
+    """PAY-3: amount, invoice ref, brand and last 4 only — never the card number or code."""
+    email = db.scalar("SELECT email FROM accounts WHERE id = ?", (account_id,))
+    if not email:  # pragma: no cover - the account comes from a valid session
+        return
+    body = (
+        "Bonjour,\n\n"
+        f"Nous avons bien reçu votre paiement de {format_money(payment.amount)} pour la facture "
+        f"n° {payment.invoice_ref}, le {format_datetime(to_paris(now))}.\n"
+        f"Carte : {payment.brand.label} se terminant par {payment.last4}.\n"
+        f"Référence de la transaction : {payment.transaction_ref}.\n\n"
+        "Conservez ce message comme justificatif de paiement."
+    )
+    outbox.send(db, now, email, f"Reçu de paiement – facture {payment.invoice_ref}", body)
+
+
+def pay(db: Tx, now: datetime, account_id: int, payment: CardPayment) -> Payment:
+    """Pay one invoice by card (PAY-1…PAY-5). See the module docstring for the order of work."""
+    if not isinstance(payment, CardPayment):
+        raise ValidationError("Requête de paiement invalide.")
+    card = check_card(payment, now)
+    key = idempotency.check_key(payment.idempotency_key)
+    today = to_paris(now).date()
+    invoice_key = validation.lookup_key(payment.invoice_ref, 40) or ""
+    print_ = idempotency.fingerprint(
+        invoice_key, card.brand.value, card.last4, card.expiry, card.holder
+    )
+    stored = idempotency.replay(db, account_id, key, OPERATION, print_)
+    if stored is not None and "refused" in stored:
+        message = stored["message"]
+        raise ValidationError(message, code=stored["refused"], fields={"card_number": message})
+    if stored is not None:
+        return _load(db, account_id, str(stored["transaction_ref"]))
+    invoice = _invoice_row(db, account_id, payment.invoice_ref, today)
+    _check_payable(invoice)
+    _charge(db, now, account_id, key, print_, card)
+
+    transaction_ref = new_transaction_ref()
+    while db.scalar("SELECT 1 FROM payments WHERE transaction_ref = ?", (transaction_ref,)):
+        transaction_ref = new_transaction_ref()  # pragma: no cover - 36^12 possibilities
+    paid_at = now.astimezone(UTC).isoformat()  # UTC inside, so that rows sort by time
+    db.execute(
+        "INSERT INTO payments(transaction_ref, invoice_id, account_id, amount, brand, last4, "
+        "expiry, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            transaction_ref,
+            invoice["id"],
+            account_id,
+            invoice["total"],
+            card.brand.value,
+            card.last4,
+            card.expiry,
+            paid_at,
+        ),
+    )
+    db.execute(
+        "UPDATE invoices SET status = ?, settled_at = ? WHERE id = ?",
+        (InvoiceStatus.PAID.value, paid_at, invoice["id"]),
+    )
+    idempotency.remember(
+        db, now, account_id, key, OPERATION, print_, {"transaction_ref": transaction_ref}
+    )
+    result = Payment(
+        transaction_ref=transaction_ref,
+        invoice_ref=invoice["ref"],
+        amount=invoice["total"],
+        brand=card.brand,
+        last4=card.last4,
+        expiry=card.expiry,
+        paid_at=now,
+    )
+    _receipt(db, now, account_id, result)
+    return result
+
+
+def payments_of(db: Tx, account_id: int) -> list[Payment]:
+    """This account's card payments, newest first."""
+    rows = db.all(
+        "SELECT p.*, i.ref AS invoice_ref FROM payments p JOIN invoices i ON i.id = p.invoice_id "
+        "WHERE p.account_id = ? ORDER BY p.paid_at DESC, p.id DESC",
+        (account_id,),
+    )
+    return [_from_row(row) for row in rows]

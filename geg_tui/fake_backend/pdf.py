@@ -1,0 +1,320 @@
+"""The invoice PDF (INV-3, INV-4), drawn with fpdf2 and the bundled DejaVu Sans font.
+
+``fpdf`` is imported inside the functions only, so that importing this module (or starting the
+TUI) does not load it. Core PDF fonts cannot print ``1 234,56 €`` (no-break spaces, euro sign,
+``œ``…), hence the bundled DejaVu Sans (regular and bold, Bitstream Vera licence beside them in
+``fonts/``).
+
+Speed: parsing a 700 kB TrueType font with fontTools is most of the cost of a small PDF, so the
+parsed fonts are built once per process and reused by every later document (``_font_cache``);
+fpdf2 subsets the font per document, so each PDF embeds only the glyphs it uses.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from geg_tui.api.errors import NotFound
+from geg_tui.api.models import Invoice, PaymentMode, Tariff
+from geg_tui.fake_backend import read_models, validation
+from geg_tui.fake_backend.dates import five_years_before
+from geg_tui.fake_backend.store import Tx
+from geg_tui.formatting import NBSP, format_date, format_money, group_thousands
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_FAMILY = "DejaVu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+
+_font_lock = threading.Lock()
+_font_cache: dict[str, Any] = {}  # style -> a parsed fpdf TTFFont, never used directly
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def _load(db: Tx, today: date, account_id: int, ref: object) -> dict[str, Any]:
+    """INV-3 and AUTH-6: one of this account's invoices issued in the last 5 years, else NotFound."""
+    key = validation.lookup_key(ref, 40)
+    row = None
+    if key:
+        row = db.one(
+            read_models.INVOICE_SELECT
+            + " JOIN accounts a ON a.customer_id = c.customer_id WHERE a.id = ? AND i.ref = ? "
+            "AND i.issue_date <= ? AND i.issue_date >= ?",
+            (account_id, key, today.isoformat(), five_years_before(today).isoformat()),
+        )
+    if row is None:
+        raise NotFound(
+            "Facture introuvable : seules les factures des 5 dernières années sont disponibles "
+            "en PDF."
+        )
+    invoice = read_models.invoice_from_row(db, row, details=True)
+    contract_row = db.one("SELECT * FROM contracts WHERE id = ?", (row["contract_id"],))
+    customer = db.one("SELECT * FROM customers WHERE id = ?", (contract_row["customer_id"],))
+    return {
+        "invoice": invoice,
+        "contract": read_models.contract_from_row(contract_row),
+        "customer": customer,
+    }
+
+
+# --- French number formatting ------------------------------------------------------------------
+
+
+def _decimal(value: float, max_decimals: int, min_decimals: int = 0) -> str:
+    """``1234.5`` → ``1 234,5`` (no-break thousands separator, trailing zeros trimmed)."""
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):.{max_decimals}f}"
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0").ljust(min_decimals, "0")
+    out = group_thousands(int(whole))
+    return f"{sign}{out},{frac}" if frac else f"{sign}{out}"
+
+
+def _unit_price(micro: int, unit: str) -> str:
+    return f"{_decimal(micro / 1_000_000, 6, 2)}{NBSP}€/{unit}"
+
+
+def _quantity(quantity: float, unit: str) -> str:
+    return f"{_decimal(quantity, 4)}{NBSP}{unit}"
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+# What an invoice may print: Latin scripts, punctuation, currency and letter-like symbols.
+GLYPH_RANGES = (
+    (0x0020, 0x024F),  # Basic Latin … Latin Extended-B (é, œ, ß, ł…)
+    (0x0300, 0x036F),  # combining accents
+    (0x1E00, 0x1EFF),  # Latin Extended Additional
+    (0x2000, 0x206F),  # general punctuation (– — ’ … • no-break spaces)
+    (0x20A0, 0x20CF),  # currency symbols (€)
+    (0x2100, 0x214F),  # letter-like symbols (№, ℃)
+)
+
+
+def _trimmed_font(raw: bytes) -> bytes:
+    """The font cut down to ``GLYPH_RANGES`` and without layout tables (fpdf2 drops them anyway).
+
+    DejaVu Sans has about 6 000 glyphs; an invoice needs a few hundred at most. Subsetting once
+    per process makes every later per-document subset (done by fpdf2 on output) much cheaper.
+    """
+    from fontTools import subset, ttLib
+
+    font = ttLib.TTFont(io.BytesIO(raw), recalcTimestamp=False)
+    options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
+    options.layout_features = []
+    options.drop_tables += ["GDEF", "GPOS", "GSUB", "FFTM", "hdmx", "kern", "MATH"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[cp for lo, hi in GLYPH_RANGES for cp in range(lo, hi + 1)])
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _add_fonts(pdf: Any) -> None:
+    """Register DejaVu Sans, parsing each file once per process (see the module docstring).
+
+    The parsed ``TTFFont`` (cmap, widths, glyph ids: read-only once built) is shared; each
+    document gets its own fontTools ``TTFont`` opened lazily from the trimmed bytes in memory,
+    because fpdf2 subsets that object in place when it writes the PDF, and its own ``SubsetMap``.
+    """
+    from fontTools import ttLib
+    from fpdf.fonts import SubsetMap, TTFFont
+
+    with _font_lock:
+        for style, filename in FONT_FILES.items():
+            fontkey = f"{FONT_FAMILY.lower()}{style}"
+            cached = _font_cache.get(style)
+            if cached is None:
+                raw = _trimmed_font((FONT_DIR / filename).read_bytes())
+                cached = (TTFFont(pdf, io.BytesIO(raw), fontkey, style), raw)
+                _font_cache[style] = cached
+            parsed, raw = cached
+            font = copy.copy(parsed)
+            font.i = len(pdf.fonts) + 1
+            font.ttfont = ttLib.TTFont(io.BytesIO(raw), recalcTimestamp=False, lazy=True)
+            font.missing_glyphs = []
+            font.biggest_size_pt = 0
+            font._hbfont = None
+            font.color_font = None
+            font.subset = SubsetMap(font)
+            pdf.fonts[fontkey] = font
+
+
+def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
+    """The PDF bytes of one invoice (INV-4).
+
+    ``core_font`` (e.g. ``"Helvetica"``) draws the same page with a PDF core font in the
+    Windows-1252 encoding instead of DejaVu Sans: only the benchmark uses it, as its baseline.
+    """
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    invoice: Invoice = data["invoice"]
+    contract = data["contract"]
+    customer = data["customer"]
+
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_title(f"Facture {invoice.ref}")
+    pdf.set_author("GEG – Gaz Électricité de Grenoble")
+    pdf.set_creation_date(_creation_moment(invoice.issue_date))
+    family = core_font or FONT_FAMILY
+    if core_font:
+        pdf.core_fonts_encoding = "windows-1252"
+    else:
+        _add_fonts(pdf)
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    width = pdf.epw
+    nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+
+    def heading(text: str, size: float = 11) -> None:
+        pdf.ln(2)
+        pdf.set_font(family, "B", size)
+        pdf.cell(width, 7, text, **nl)
+        pdf.set_font(family, "", 9.5)
+
+    def line(text: str, h: float = 5) -> None:
+        pdf.cell(width, h, text, **nl)
+
+    # Header: supplier and invoice identity.
+    pdf.set_font(family, "B", 16)
+    pdf.cell(width, 9, "GEG – Gaz Électricité de Grenoble", **nl)
+    pdf.set_font(family, "", 9)
+    line("8 place Robert Schuman, 38000 Grenoble – www.geg.fr")
+    pdf.ln(3)
+    pdf.set_font(family, "B", 13)
+    pdf.cell(width, 8, f"{invoice.kind.label} n° {invoice.ref}", **nl)
+    pdf.set_font(family, "", 9.5)
+    line(f"Date d'émission : {format_date(invoice.issue_date)}")
+    line(
+        f"Période facturée : du {format_date(invoice.period_start)} "
+        f"au {format_date(invoice.period_end)}"
+    )
+    line(f"Date d'échéance : {format_date(invoice.due_date)}")
+    line(f"Statut : {invoice.status.label}")
+
+    # The customer.
+    heading("Votre compte client")
+    line(f"{customer['civility']} {customer['first_name']} {customer['last_name']}")
+    line(f"N° client : {customer['number']}")
+    line(customer["street"])
+    line(f"{customer['postcode']} {customer['city']}")
+
+    # The contract.
+    heading("Votre contrat")
+    tariff: Tariff = contract.tariff
+    power = f" – {contract.power_kva}{NBSP}kVA" if contract.power_kva else ""
+    line(f"Contrat n° {contract.ref} – {contract.energy.label}")
+    line(f"Offre : {tariff.label}{power}")
+    line(f"Point de livraison : {contract.delivery_point}")
+    line(f"Adresse de livraison : {contract.address.one_line}")
+    line(f"Compteur n° {contract.meter.number}")
+    mode: PaymentMode = contract.payment_mode
+    line(f"Mode de règlement : {mode.label}")
+    if invoice.debit_date is not None:
+        line(f"Prélèvement le {format_date(invoice.debit_date)} : {format_money(invoice.total)}")
+
+    # Lines.
+    heading("Détail de la facture")
+    pdf.set_font(family, "", 8.5)
+    with pdf.table(
+        col_widths=(92, 30, 38, 30),
+        text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
+        line_height=5,
+        first_row_as_headings=True,
+        headings_style=_bold_style(family),
+    ) as table:
+        table.row(("Libellé", "Quantité", "Prix unitaire HT", "Montant HT"))
+        for item in invoice.lines:
+            table.row(
+                (
+                    item.label,
+                    _quantity(item.quantity, item.unit),
+                    _unit_price(item.unit_price_micro, item.unit),
+                    format_money(item.amount),
+                )
+            )
+
+    # Totals.
+    pdf.ln(2)
+    vat_rate = next((item.vat_rate_pct for item in invoice.lines if item.vat_rate_pct), 20.0)
+    totals = (
+        ("Total HT", format_money(invoice.amount_excl_tax)),
+        (f"TVA ({_decimal(vat_rate, 1)}{NBSP}%)", format_money(invoice.vat)),
+        ("Total TTC", format_money(invoice.total)),
+    )
+    for label, amount in totals:
+        pdf.set_font(family, "B" if label == "Total TTC" else "", 10)
+        pdf.cell(width - 40, 6, label, align="R")
+        pdf.cell(40, 6, amount, align="R", **nl)
+    pdf.set_font(family, "", 9.5)
+    line(f"À régler avant le {format_date(invoice.due_date)} – {mode.label}")
+
+    # Readings used.
+    heading("Relevés utilisés")
+    unit = contract.meter.unit
+    if invoice.readings:
+        pdf.set_font(family, "", 8.5)
+        with pdf.table(
+            col_widths=(34, 40, 40, 40, 36),
+            text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"),
+            line_height=5,
+            first_row_as_headings=True,
+            headings_style=_bold_style(family),
+        ) as table:
+            table.row(("Registre", "Ancien relevé", "Nouveau relevé", "Consommation", "Type"))
+            for reading in invoice.readings:
+                table.row(
+                    (
+                        reading.register.label,
+                        f"{format_date(reading.previous_date)} : "
+                        f"{group_thousands(reading.previous_index)}",
+                        f"{format_date(reading.current_date)} : "
+                        f"{group_thousands(reading.current_index)}",
+                        f"{group_thousands(reading.current_index - reading.previous_index)}"
+                        f"{NBSP}{unit}",
+                        reading.kind.label,
+                    )
+                )
+    else:
+        line("Aucun relevé pour cette facture.")
+
+    pdf.ln(4)
+    pdf.set_font(family, "", 8)
+    pdf.multi_cell(
+        width,
+        4,
+        "Service client GEG : 04 76 84 20 00, du lundi au vendredi de 8h à 18h. "
+        "Cette facture reste disponible dans votre espace client pendant 5 ans.",
+    )
+    return bytes(pdf.output())
+
+
+def _bold_style(family: str) -> Any:
+    from fpdf.fonts import FontFace
+
+    return FontFace(family=family, emphasis="BOLD")
+
+
+def _creation_moment(day: date):
+    """A fixed creation date (the issue date): the same invoice always gives the same bytes."""
+    from datetime import datetime
+
+    from geg_tui.formatting import PARIS
+
+    return datetime(day.year, day.month, day.day, 8, 0, tzinfo=PARIS)
+
+
+def invoice_pdf(db: Tx, today: date, account_id: int, ref: object) -> bytes:
+    """INV-3/INV-4: the PDF of one of this account's invoices issued in the last 5 years."""
+    return render(_load(db, today, account_id, ref))
