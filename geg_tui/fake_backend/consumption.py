@@ -1,0 +1,398 @@
+"""Consumption tracking (CONSO-1…4): series by day, month or year, with cost and comparison.
+
+What the backend ships is always aggregated (CONSO-4): the daily view reads ``daily_consumption``
+(one row per day and register), the monthly and yearly views let SQLite sum it by month
+(one range of the primary key summed per month and register), so a five-year monthly view reads a few dozen rows whatever the
+size of the load curve. ``load_curve`` (48 half-hour values a day, Linky only) is read only by
+``load_curve()`` for one day, never by a series.
+
+Cost (CONSO-2): energy price of the register + accise, VAT 20 % included, at the prices in force
+on each day (``prices.price_at``). The subscription, the CTA and any instalment are not part of
+a consumption cost: they do not depend on what was consumed, and they are on the invoices. Every
+price change of the tables happens on the first day of a month, so a month has one price and the
+monthly sums of SQL are priced exactly; a year is priced month by month. A point's cost is rounded
+half-up to the cent once, so day, month and year costs of the same days agree to within the
+rounding of their points.
+
+Range: any ``start``..``end`` (inclusive) of at most ``MAX_DAYS``; the points cover the part of it
+where consumption is known — from the contract start to yesterday (today is not over). Points of
+a month or year view are calendar months or years, the first and last cut at the range ends.
+
+CONSO-3: ``previous`` has one point per point, the same days one year earlier (29 February maps to
+28 February; a period that ends on a month's last day ends on that month's last day a year
+before), priced at that year's prices; a % change is ``(total - previous) / previous``.
+
+CONSO-1: on a non-communicating meter the daily values are estimates spread from the readings
+(a profile), so the series says ``estimated=True``. Gas values are kWh-based already (m³ × the
+contract's coefficient, in Wh).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import sys
+from array import array
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+
+from geg_tui.api.errors import NotFound, ValidationError
+from geg_tui.api.models import (
+    ConsumptionPoint,
+    ConsumptionSeries,
+    Granularity,
+    Register,
+    Tariff,
+)
+from geg_tui.fake_backend import read_models, validation
+from geg_tui.fake_backend.billing import round_half_up
+from geg_tui.fake_backend.prices import PRICE_TABLES, VAT_RATE_PCT, PriceRow, price_at
+from geg_tui.fake_backend.store import Tx
+from geg_tui.formatting import PARIS, format_date
+
+MAX_YEARS = 6
+MAX_DAYS = MAX_YEARS * 366
+MIN_DAY = date(1900, 1, 1)
+MAX_DAY = date(2999, 12, 31)
+SLOTS_PER_DAY = 48
+
+# Cost arithmetic in integers: Wh × (µ€/kWh × 1000 + µ€/MWh) is in 10⁻¹² €, i.e. 10⁻¹⁰ cent;
+# × (100 + VAT) / 100 for the VAT.
+_SCALE = 10**10
+_VAT_NUM = 100 + int(VAT_RATE_PCT)
+_VAT_DEN = 100
+
+# Every price change falls on the 1st of a month (see the module docstring); the tests check it.
+PRICES_CHANGE_ON_MONTH_STARTS = all(
+    row.effective.day == 1 for rows in PRICE_TABLES.values() for row in rows
+)
+
+
+# --- input checks ---------------------------------------------------------------------------
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _day(value: object, field: str, label: str) -> date:
+    """A day: a ``date`` (a datetime is taken in Paris time), ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``."""
+    if isinstance(value, datetime):
+        try:
+            value = value.astimezone(PARIS).date() if value.tzinfo else value.date()
+        except (OverflowError, ValueError):  # year 1 or 9999 shifted out of range
+            raise validation.refuse(field, f"{label} hors des limites acceptées.") from None
+    if isinstance(value, date):
+        day = value
+    elif isinstance(value, str):
+        if len(value) > 40:
+            raise validation.refuse(field, f"{label} invalide (format JJ/MM/AAAA).")
+        text = value.strip()
+        if (m := _ISO.match(text)) is not None:
+            y, mo, d = (int(g) for g in m.groups())
+        elif (m := _FR.match(text)) is not None:
+            d, mo, y = (int(g) for g in m.groups())
+        else:
+            raise validation.refuse(field, f"{label} invalide (format JJ/MM/AAAA).")
+        try:
+            day = date(y, mo, d)
+        except ValueError:
+            raise validation.refuse(field, f"{label} : cette date n'existe pas.") from None
+    else:
+        raise validation.refuse(field, f"{label} invalide (format JJ/MM/AAAA).")
+    if not MIN_DAY <= day <= MAX_DAY:
+        raise validation.refuse(field, f"{label} hors des limites acceptées.")
+    return day
+
+
+def _granularity(value: object) -> Granularity:
+    if isinstance(value, str) and len(value) < 20:
+        try:
+            return Granularity(value)
+        except ValueError:
+            pass
+    raise validation.refuse(
+        "granularity", "Choisissez un affichage par jour, par mois ou par année."
+    )
+
+
+def check_request(
+    start: object, end: object, granularity: object, compare_previous_year: object
+) -> tuple[date, date, Granularity, bool]:
+    """CONSO-2, SEC-4: every input checked, one French message per wrong field."""
+    errors = validation.Errors()
+    first = errors.check("start", _day, start, "start", "Date de début")
+    last = errors.check("end", _day, end, "end", "Date de fin")
+    gran = errors.check("granularity", _granularity, granularity)
+    if not isinstance(compare_previous_year, bool):
+        errors.add("compare_previous_year", "Choix de comparaison invalide.")
+    if first is not None and last is not None:
+        if last < first:
+            errors.add("end", "La date de fin doit être égale ou postérieure à la date de début.")
+        elif (last - first).days >= MAX_DAYS:
+            errors.add("end", f"La période demandée ne peut pas dépasser {MAX_YEARS} ans.")
+    errors.raise_if_any()
+    assert first is not None and last is not None and gran is not None
+    return first, last, gran, bool(compare_previous_year)
+
+
+# --- calendar -------------------------------------------------------------------------------
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _year_before_end(day: date) -> date:
+    """The end of a period, one year earlier: a month's last day stays its month's last day."""
+    if day == _month_end(day):
+        return _month_end(date(day.year - 1, day.month, 1))
+    return _year_before(day)
+
+
+def _periods(first: date, last: date, granularity: Granularity) -> Iterator[tuple[date, date]]:
+    """The points' periods over ``first``..``last``: days, or calendar months/years cut at the ends."""
+    if granularity is Granularity.DAY:
+        one = timedelta(days=1)
+        day = first
+        while day <= last:
+            yield day, day
+            day += one
+        return
+    start = first
+    while start <= last:
+        stop = _month_end(start) if granularity is Granularity.MONTH else date(start.year, 12, 31)
+        stop = min(stop, last)
+        yield start, stop
+        start = stop + timedelta(days=1)
+
+
+def _key(day: date, granularity: Granularity) -> str:
+    iso = day.isoformat()
+    if granularity is Granularity.DAY:
+        return iso
+    if granularity is Granularity.MONTH:
+        return iso[:7]
+    return iso[:4]
+
+
+# --- aggregation ----------------------------------------------------------------------------
+
+
+def _factors(row: PriceRow, registers: tuple[Register, ...]) -> tuple[int, ...]:
+    """Per register, the price of one Wh in 10⁻¹² € (energy + accise, before VAT)."""
+    return tuple(
+        row.energy_micro.get(register, 0) * 1000 + row.accise_micro_per_mwh
+        for register in registers
+    )
+
+
+def _cost_cents(numerator: int) -> int:
+    """10⁻¹² € before VAT → cents VAT included, rounded half-up."""
+    return round_half_up(numerator * _VAT_NUM, _SCALE * _VAT_DEN)
+
+
+def _pivot_sql(registers: tuple[Register, ...]) -> str:
+    """Daily view: one row per day with one Wh column per register (in the contract's order).
+
+    ``GROUP BY day`` follows the primary key (contract_id, day, register): no sorting.
+    """
+    columns = ", ".join(
+        f"SUM(CASE WHEN register = '{register.value}' THEN wh ELSE 0 END)" for register in registers
+    )
+    return (
+        f"SELECT day, {columns} FROM daily_consumption "
+        "WHERE contract_id = ? AND day BETWEEN ? AND ? GROUP BY day"
+    )
+
+
+def _monthly_sql(registers: tuple[Register, ...], months: int) -> str:
+    """Month and year views: one row per month, one Wh column per register, in one statement.
+
+    Equivalent to ``GROUP BY substr(day, 1, 7), register``, but each month is a range of the
+    primary key summed in place, so SQLite never sorts the daily rows into groups (a plain
+    ``GROUP BY substr(...)`` builds a temporary B-tree of every row read, three times slower).
+    """
+    values = ", ".join("(?, ?)" for _ in range(months))
+    columns = ", ".join(
+        "(SELECT SUM(wh) FROM daily_consumption WHERE contract_id = ? "
+        f"AND day BETWEEN m.lo AND m.hi AND register = '{register.value}')"
+        for register in registers
+    )
+    return f"WITH m(lo, hi) AS (VALUES {values}) SELECT substr(m.lo, 1, 7), {columns} FROM m"
+
+
+def _aggregate(
+    db: Tx,
+    contract_id: int,
+    tariff: Tariff,
+    registers: tuple[Register, ...],
+    first: date,
+    last: date,
+    granularity: Granularity,
+) -> dict[str, tuple[tuple[int, ...], int]]:
+    """Per point key: Wh per register and the cost numerator (see ``_cost_cents``). One query."""
+    if granularity is Granularity.DAY:
+        cursor = db.execute(
+            _pivot_sql(registers), (contract_id, first.isoformat(), last.isoformat())
+        )
+    else:
+        # A month has one price: months and years are summed by month in SQL, years folded here.
+        bounds = [
+            iso
+            for lo, hi in _periods(first, last, Granularity.MONTH)
+            for iso in (lo.isoformat(), hi.isoformat())
+        ]
+        cursor = db.execute(
+            _monthly_sql(registers, len(bounds) // 2), (*bounds, *([contract_id] * len(registers)))
+        )
+    cursor.row_factory = None  # plain tuples: sqlite3.Row costs more than the sums
+    rows = cursor.fetchall()
+    result: dict[str, tuple[tuple[int, ...], int]] = {}
+    year_view = granularity is Granularity.YEAR
+    # Rows come in key order; the price row changes only at a few dates, so look it up lazily.
+    price_until = ""
+    factors: tuple[int, ...] = ()
+    for key, *columns in rows:
+        if key > price_until:
+            day = date.fromisoformat(key if len(key) == 10 else key + "-01")
+            factors, price_until = _price_span(tariff, registers, day)
+        values = tuple(v or 0 for v in columns)
+        numerator = sum(v * f for v, f in zip(values, factors, strict=True))
+        if year_view:
+            key = key[:4]
+            if key in result:
+                old_values, old_numerator = result[key]
+                values = tuple(a + b for a, b in zip(old_values, values, strict=True))
+                numerator += old_numerator
+        result[key] = (values, numerator)
+    return result
+
+
+def _price_span(
+    tariff: Tariff, registers: tuple[Register, ...], day: date
+) -> tuple[tuple[int, ...], str]:
+    """The price factors in force on ``day`` and the last key (ISO day or month) they cover."""
+    row = price_at(tariff, day)
+    rows = PRICE_TABLES[tariff]
+    later = [r.effective for r in rows if r.effective > day]
+    if not later:
+        return _factors(row, registers), "9999"
+    until = later[0] - timedelta(days=1)
+    # A month key ("YYYY-MM") sorts before every day of that month: the span covers whole months
+    # only up to the month before the change (changes fall on the 1st, see the docstring).
+    return _factors(row, registers), until.isoformat()
+
+
+def _points(
+    periods: Iterator[tuple[date, date]],
+    granularity: Granularity,
+    registers: tuple[Register, ...],
+    groups: dict[str, tuple[tuple[int, ...], int]],
+    key_of: Callable[[date], date] | None = None,
+    end_of: Callable[[date], date] | None = None,
+) -> tuple[ConsumptionPoint, ...]:
+    zeros = ((0,) * len(registers), 0)
+    points = []
+    for start, stop in periods:
+        if key_of is not None and end_of is not None:
+            start, stop = key_of(start), end_of(stop)
+        values, numerator = groups.get(_key(start, granularity), zeros)
+        points.append(
+            ConsumptionPoint(
+                start=start,
+                end=stop,
+                wh=dict(zip(registers, values, strict=True)),
+                cost=_cost_cents(numerator),
+            )
+        )
+    return tuple(points)
+
+
+def series(
+    db: Tx,
+    today: date,
+    contract_row: sqlite3.Row,
+    start: object,
+    end: object,
+    granularity: object,
+    compare_previous_year: object,
+) -> ConsumptionSeries:
+    """CONSO-1…4: the contract's consumption over ``start``..``end`` by day, month or year.
+
+    Split per register (HP/HC where the contract has it), each point with its cost in cents VAT
+    included at the prices of its days — energy price and accise only: the subscription is not
+    part of a consumption cost. With ``compare_previous_year``, ``previous`` holds the same
+    periods one year earlier, point by point. Bad input raises ``ValidationError`` per field.
+    """
+    first, last, gran, compare = check_request(start, end, granularity, compare_previous_year)
+    tariff = Tariff(contract_row["tariff"])
+    registers = read_models.registers_for(tariff)
+    contract_start = date.fromisoformat(contract_row["start_date"])
+    shown_first = max(first, contract_start)
+    shown_last = min(last, today - timedelta(days=1))
+    points: tuple[ConsumptionPoint, ...] = ()
+    previous: tuple[ConsumptionPoint, ...] | None = () if compare else None
+    if shown_first <= shown_last:
+        cid = contract_row["id"]
+        groups = _aggregate(db, cid, tariff, registers, shown_first, shown_last, gran)
+        points = _points(_periods(shown_first, shown_last, gran), gran, registers, groups)
+        if compare:
+            prev_first = _year_before(shown_first)
+            prev_last = _year_before_end(shown_last)
+            prev_groups = _aggregate(db, cid, tariff, registers, prev_first, prev_last, gran)
+            previous = _points(
+                _periods(shown_first, shown_last, gran),
+                gran,
+                registers,
+                prev_groups,
+                key_of=_year_before,
+                end_of=_year_before_end,
+            )
+    return ConsumptionSeries(
+        contract_ref=contract_row["ref"],
+        granularity=gran,
+        start=first,
+        end=last,
+        points=points,
+        previous=previous,
+        estimated=not contract_row["communicating"],
+    )
+
+
+def percent_change(current: int, previous: int) -> float | None:
+    """CONSO-3: the % change from ``previous`` to ``current`` (``None`` when previous is 0)."""
+    if previous == 0:
+        return None
+    return (current - previous) * 100 / previous
+
+
+# --- load curve -----------------------------------------------------------------------------
+
+
+def load_curve(db: Tx, contract_row: sqlite3.Row, day: object) -> list[int]:
+    """CONSO-1: the 48 half-hour Wh values of one day (slot 0 = 00:00–00:30), Linky only."""
+    if not contract_row["communicating"]:
+        raise ValidationError(
+            "La courbe de charge n'existe que pour un compteur communicant (Linky).",
+            code="compteur_non_communicant",
+        )
+    when = _day(day, "day", "Jour")
+    blob = db.scalar(
+        "SELECT slots FROM load_curve WHERE contract_id = ? AND day = ?",
+        (contract_row["id"], when.isoformat()),
+    )
+    if blob is None:
+        raise NotFound(f"Pas de courbe de charge pour le {format_date(when)}.")
+    slots = array("H")
+    slots.frombytes(blob)
+    if sys.byteorder == "big":
+        slots.byteswap()
+    return slots.tolist()
