@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from itertools import accumulate
 
 from geg_tui.api.models import InvoiceLine, Register, Tariff
-from geg_tui.fake_backend.prices import VAT_RATE_PCT, PriceRow, price_periods
+from geg_tui.fake_backend.prices import VAT_RATE_PCT, PriceRow, price_at, price_periods
 from geg_tui.formatting import format_date
 
 DAYS_PER_YEAR = 365
@@ -214,3 +214,22 @@ def debit_instalment(annual_total_cents: int) -> int:
         return 0
     per_month = -(-annual_total_cents // INSTALMENTS_PER_YEAR)
     return -(-per_month // 100) * 100
+
+
+def annual_cost_at(
+    tariff: Tariff,
+    kva: int | None,
+    day: date,
+    wh: Mapping[Register, int],
+    days: int = DAYS_PER_YEAR,
+) -> int:
+    """DEBIT-4: what ``wh`` (a year's consumption per register) costs at the prices of ``day``.
+
+    Subscription, energy, accise and CTA of one year, VAT included, all at one price row: the
+    basis of a monthly direct-debit schedule (« computed at current prices »).
+    """
+    row = price_at(tariff, day)
+    last = day + timedelta(days=days - 1)
+    groups = _piece_lines(tariff, kva, day, last, row, wh, False)
+    taxed = sum(line.amount for group in groups for line in group)
+    return taxed + round_half_up(taxed * int(VAT_RATE_PCT), 100)

@@ -173,3 +173,17 @@ def set_status(db: Tx, request_id: int, now: datetime, status: RequestStatus, no
         raise Conflict("Cette demande est clôturée.")
     db.execute("UPDATE requests SET status = ? WHERE id = ?", (status.value, request_id))
     add_event(db, request_id, now, "service_client", note, status)
+
+
+def customer_message(db: Tx, now: datetime, request_id: int, text: object) -> ServiceRequest:
+    """REQ-3: the customer adds a message while the request is open (received or in progress)."""
+    message = _message(text, "text")
+    status = RequestStatus(db.scalar("SELECT status FROM requests WHERE id = ?", (request_id,)))
+    if not status.open:
+        raise Conflict(
+            f"Cette demande est {status.label.lower()} : ouvrez une nouvelle demande pour écrire au "
+            "service client.",
+            code="demande_fermee",
+        )
+    add_event(db, request_id, now, "client", message)
+    return load(db, request_id)

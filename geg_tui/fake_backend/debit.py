@@ -1,0 +1,191 @@
+"""E-invoice (EINV), payment mode and the monthly direct-debit schedule (DEBIT-1…5).
+
+Monthly direct debit (« mensualisation ») runs in yearly cycles anchored on the annual
+settlement invoice: the settlement is debited on its due date, then 11 equal instalments follow
+on the chosen day (5, 10 or 15) of the 11 next months, then the next settlement deducts what was
+debited. So each month has exactly one debit. An instalment is one eleventh of the year's cost
+estimated from the last 12 months of consumption at the prices of the day (DEBIT-4).
+A change of mode is recorded at once but bills from the next invoice on (DEBIT-5): the billing
+rhythm switches when that invoice is issued; leaving direct debit cancels the instalments not
+yet debited.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from geg_tui.api.errors import Conflict, ValidationError
+from geg_tui.api.models import Contract, DebitSchedule, Instalment, PaymentMode, Register, Tariff
+from geg_tui.fake_backend import bank, outbox
+from geg_tui.fake_backend.billing import annual_cost_at, debit_instalment
+from geg_tui.fake_backend.dates import add_months
+from geg_tui.fake_backend.read_models import Row, contract_from_row
+from geg_tui.fake_backend.store import Tx
+from geg_tui.formatting import format_date, format_money
+
+DEBIT_DAYS = (5, 10, 15)
+BILLING_MONTHS = {
+    PaymentMode.ON_RECEIPT: 2,
+    PaymentMode.QUARTERLY_DEBIT: 3,
+    PaymentMode.MONTHLY_DEBIT: 12,
+}
+DUE_DAYS = 14
+UPCOMING, DEBITED, CANCELLED = "a_venir", "prelevee", "annulee"
+
+
+def set_e_invoice(db: Tx, account_id: int, contract: Row, enabled: object) -> Contract:
+    """EINV-1: subscribe or unsubscribe one contract."""
+    if not isinstance(enabled, bool):
+        raise ValidationError(fields={"enabled": "Choisissez oui ou non."})
+    db.execute("UPDATE contracts SET e_invoice = ? WHERE id = ?", (int(enabled), contract["id"]))
+    return contract_from_row(db.one("SELECT * FROM contracts WHERE id = ?", (contract["id"],)))
+
+
+def last_year_wh(db: Tx, contract_id: int, today: date) -> dict[Register, int]:
+    """Consumption of the 365 days before ``today``, per register."""
+    rows = db.all(
+        "SELECT register, SUM(wh) AS wh FROM daily_consumption WHERE contract_id = ? "
+        "AND day >= ? AND day < ? GROUP BY register",
+        (contract_id, (today - timedelta(days=365)).isoformat(), today.isoformat()),
+    )
+    return {Register(r["register"]): int(r["wh"]) for r in rows}
+
+
+def estimated_annual_cost(db: Tx, contract: Row, today: date) -> int:
+    tariff = Tariff(contract["tariff"])
+    return annual_cost_at(
+        tariff, contract["power_kva"], today, last_year_wh(db, contract["id"], today)
+    )
+
+
+def instalment_dates(settlement_issue: date, debit_day: int) -> list[date]:
+    """The 11 debit dates after the settlement's own debit (its due date)."""
+    due = settlement_issue + timedelta(days=DUE_DAYS)
+    return [add_months(due, k, debit_day) for k in range(1, 12)]
+
+
+def create_schedule(db: Tx, contract: Row, settlement_issue: date, today: date) -> None:
+    """DEBIT-4: a new cycle after a settlement (or when monthly debit starts)."""
+    amount = debit_instalment(estimated_annual_cost(db, contract, today))
+    next_settlement = add_months(settlement_issue, 12)
+    db.executemany(
+        "INSERT INTO instalments(contract_id, due_date, amount, status, settlement_date) VALUES (?, ?, ?, ?, ?)",
+        [
+            (contract["id"], day.isoformat(), amount, UPCOMING, next_settlement.isoformat())
+            for day in instalment_dates(settlement_issue, contract["debit_day"] or 10)
+        ],
+    )
+
+
+def schedule(db: Tx, contract: Row, today: date) -> DebitSchedule:
+    """DEBIT-4 as the customer sees it: the current cycle, or the projected one if it starts later."""
+    mode = PaymentMode(contract["payment_mode"])
+    if mode is not PaymentMode.MONTHLY_DEBIT:
+        raise Conflict(
+            "Ce contrat n'est pas en prélèvement mensuel : il n'a pas d'échéancier.",
+            code="pas_d_echeancier",
+        )
+    settlement = db.scalar(
+        "SELECT MAX(settlement_date) FROM instalments WHERE contract_id = ? AND status != ?",
+        (contract["id"], CANCELLED),
+    )
+    if settlement is not None:
+        rows = db.all(
+            "SELECT due_date, amount, status FROM instalments WHERE contract_id = ? AND settlement_date = ? "
+            "AND status != ? ORDER BY due_date",
+            (contract["id"], settlement, CANCELLED),
+        )
+        instalments = tuple(
+            Instalment(date.fromisoformat(r["due_date"]), r["amount"], r["status"]) for r in rows
+        )
+        settlement_day = date.fromisoformat(settlement)
+    else:  # chosen, not started: the cycle begins with the next invoice (DEBIT-5)
+        from geg_tui.fake_backend.meters import next_invoice_date
+
+        start = next_invoice_date(db, contract)
+        amount = debit_instalment(estimated_annual_cost(db, contract, today))
+        instalments = tuple(
+            Instalment(d, amount, UPCOMING)
+            for d in instalment_dates(start, contract["debit_day"] or 10)
+        )
+        settlement_day = add_months(start, 12)
+    total = sum(i.amount for i in instalments)
+    return DebitSchedule(
+        contract_ref=contract["ref"],
+        debit_day=contract["debit_day"] or 10,
+        instalments=instalments,
+        settlement_date=settlement_day,
+        estimated_annual_total=total,
+    )
+
+
+def set_mode(
+    db: Tx, now: datetime, account_id: int, contract: Row, mode: object, debit_day: object
+) -> Contract:
+    """DEBIT-1…3, DEBIT-5."""
+    try:
+        new = PaymentMode(mode)
+    except ValueError:
+        raise ValidationError(fields={"mode": "Choisissez un mode de règlement."}) from None
+    tariff = Tariff(contract["tariff"])
+    if new is PaymentMode.QUARTERLY_DEBIT and not tariff.regulated:
+        raise ValidationError(
+            "Le prélèvement trimestriel est réservé au tarif réglementé (Tarif Bleu). Choisissez la "
+            "mensualisation ou le paiement à réception.",
+            code="trimestriel_non_autorise",
+            fields={"mode": "Réservé au tarif réglementé (Tarif Bleu)."},
+        )
+    day = None
+    if new is PaymentMode.MONTHLY_DEBIT:
+        if debit_day not in DEBIT_DAYS or isinstance(debit_day, bool):
+            raise ValidationError(fields={"debit_day": "Choisissez le 5, le 10 ou le 15 du mois."})
+        day = debit_day
+    row = db.one("SELECT customer_id, email FROM accounts WHERE id = ?", (account_id,))
+    assert row is not None
+    if new.is_debit and bank.current(db, row["customer_id"]) is None:
+        raise ValidationError(
+            "Le prélèvement demande des coordonnées bancaires et un mandat SEPA actif. Renseignez "
+            "d'abord votre IBAN dans « Coordonnées bancaires ».",
+            code="mandat_requis",
+            fields={"mode": "Coordonnées bancaires et mandat SEPA nécessaires."},
+        )
+    old = PaymentMode(contract["payment_mode"])
+    if old is PaymentMode.MONTHLY_DEBIT and new is not PaymentMode.MONTHLY_DEBIT:
+        db.execute(
+            "UPDATE instalments SET status = ? WHERE contract_id = ? AND status = ?",
+            (CANCELLED, contract["id"], UPCOMING),
+        )
+    db.execute(
+        "UPDATE contracts SET payment_mode = ?, debit_day = ? WHERE id = ?",
+        (new.value, day, contract["id"]),
+    )
+    outbox.send(
+        db,
+        now,
+        row["email"],
+        "Changement de mode de règlement",
+        f"Bonjour,\n\nLe mode de règlement de votre contrat {contract['ref']} devient : {new.label}"
+        + (f", prélèvement le {day} du mois" if day else "")
+        + ". Il s'applique à partir de votre prochaine facture.",
+    )
+    return contract_from_row(db.one("SELECT * FROM contracts WHERE id = ?", (contract["id"],)))
+
+
+def einvoice_mail(
+    db: Tx, now: datetime, contract: Row, invoice_ref: str, total: int, debit_date: date | None
+) -> None:
+    """EINV-1: the mail of a new invoice for a subscribed contract."""
+    email = db.scalar(
+        "SELECT a.email FROM accounts a JOIN contracts c ON c.customer_id = a.customer_id WHERE c.id = ?",
+        (contract["id"],),
+    )
+    if not email or not contract["e_invoice"]:
+        return
+    text = (
+        f"Bonjour,\n\nVotre facture {invoice_ref} ({contract['energy']}, contrat {contract['ref']}) "
+        f"d'un montant de {format_money(total)} est disponible dans votre espace client, en PDF "
+        "pendant 5 ans."
+    )
+    if debit_date is not None:
+        text += f" Elle sera prélevée le {format_date(debit_date)} : {format_money(total)}."
+    outbox.send(db, now, email, "Votre facture GEG est disponible", text)
