@@ -14,7 +14,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geg_tui.fake_backend.backend import FakeBackend
 
 APP_NAME = "geg-tui"
 
@@ -82,6 +86,19 @@ def build_parser() -> FrenchParser:
     )
     p.add_argument("ref", nargs="?")
     p.add_argument("value", nargs="?", help="texte (reply) ou statut (status)")
+    p = fsub.add_parser("referral", help="jouer le filleul : accepter ou refuser une invitation")
+    _common(p)
+    p.add_argument("action", choices=["accept", "refuse"])
+    p.add_argument("email")
+    p.add_argument("--energy", choices=["elec", "gas", "dual"], default="elec")
+    p = fsub.add_parser("faults", help="rendre le backend lent ou défaillant (SIM-5)")
+    _common(p)
+    p.add_argument("action", nargs="?", default="list", choices=["set", "list", "clear"])
+    p.add_argument("operation", nargs="?", help="opération du Backend (pay_invoice, login…) ou *")
+    p.add_argument("--latency", type=int, default=0, metavar="MS", help="latence ajoutée (ms)")
+    p.add_argument("--error-rate", type=float, default=0.0, metavar="P", help="taux d'erreur 0–1")
+    p = fsub.add_parser("cards", help="cartes de test et leur résultat (PAY-5)")
+    _common(p)
     return parser
 
 
@@ -96,7 +113,7 @@ def run_fake(args: argparse.Namespace) -> int:
     from geg_tui.api.errors import BackendError
     from geg_tui.fake_backend import admin
     from geg_tui.fake_backend.backend import FakeBackend
-    from geg_tui.fake_backend.clock import parse_duration, parse_instant
+    from geg_tui.fake_backend.clock import parse_instant
     from geg_tui.fake_backend.store import SchemaMismatch
 
     data_dir: Path = args.data_dir or default_data_dir()
@@ -113,7 +130,7 @@ def run_fake(args: argparse.Namespace) -> int:
             )
             return 0
         backend = FakeBackend.open(data_dir)
-        return _dispatch(args, backend, admin, parse_duration, parse_instant)
+        return _dispatch(args, backend, admin)
     except SchemaMismatch as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -128,7 +145,8 @@ def run_fake(args: argparse.Namespace) -> int:
         return 1
 
 
-def _dispatch(args, backend, admin, parse_duration, parse_instant) -> int:
+def _dispatch(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    from geg_tui.fake_backend.clock import parse_duration, parse_instant
     from geg_tui.formatting import format_datetime
 
     cmd = args.fake_command
@@ -164,7 +182,9 @@ def _dispatch(args, backend, admin, parse_duration, parse_instant) -> int:
         if action == "set":
             backend.clock.set(parse_instant(args.value))
         elif action == "advance":
-            admin.advance(backend, parse_duration(args.value))
+            _, days = admin.advance(backend, parse_duration(args.value))
+            if not args.json:
+                print(f"{days} jour(s) de la vie du monde simulés.")
         elif action == "freeze":
             backend.clock.freeze()
         elif action == "thaw":
@@ -180,10 +200,63 @@ def _dispatch(args, backend, admin, parse_duration, parse_instant) -> int:
         )
     elif cmd == "requests":
         return _requests(args, backend, admin)
+    elif cmd == "referral":
+        result = admin.referee(
+            backend, args.email, args.energy if args.action == "accept" else None
+        )
+        _print(
+            result,
+            args.json,
+            f"Invitation de {result['email']} : {result['status']} (prime {result['bonus']}).",
+        )
+    elif cmd == "faults":
+        return _faults(args, backend, admin)
+    elif cmd == "cards":
+        from geg_tui.fake_backend.cards import TEST_CARDS
+
+        rows = [
+            {
+                "number": c.number,
+                "brand": c.brand.value,
+                "outcome": str(c.outcome),
+                "description": c.description,
+            }
+            for c in TEST_CARDS
+        ]
+        text = "\n".join(
+            f"{c['number']}  {c['brand']:<10} {c['outcome']:<22} {c['description']}" for c in rows
+        )
+        _print(rows, args.json, text)
     return 0
 
 
-def _requests(args, backend, admin) -> int:
+def _faults(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    if args.action == "set":
+        if not args.operation:
+            print(
+                "Erreur : « faults set » attend une opération (par exemple pay_invoice, ou *).",
+                file=sys.stderr,
+            )
+            return 2
+        fault = admin.set_fault(backend, args.operation, args.latency, args.error_rate)
+        _print(
+            fault.to_json(),
+            args.json,
+            f"{fault.operation} : latence {fault.latency_ms} ms, taux d'erreur {fault.error_rate:.0%}.",
+        )
+    elif args.action == "clear":
+        admin.clear_faults(backend)
+        _print([], args.json, "Aucune panne simulée.")
+    else:
+        rows = [f.to_json() for f in admin.list_faults(backend)]
+        text = "\n".join(
+            f"{r['operation']:<24} {r['latency_ms']:>6} ms  {r['error_rate']:.0%}" for r in rows
+        )
+        _print(rows, args.json, text or "Aucune panne simulée.")
+    return 0
+
+
+def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
     action = args.action
     if action == "list":
         rows = admin.list_requests(backend)

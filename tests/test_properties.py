@@ -129,3 +129,101 @@ def test_sec_4_tokens_fuzz(fresh, token: Any) -> None:
     backend = fresh()
     only_typed_errors(backend.account(token))
     only_typed_errors(backend.logout(token))
+
+
+def logged_in(backend: FakeBackend) -> str:
+    """A session for the demo account without an argon2 verification per example."""
+    from geg_tui.fake_backend.demo import DEMO_EMAIL
+    from geg_tui.fake_backend.sessions import open_session
+
+    with backend.store.transaction() as db:
+        account_id = db.scalar("SELECT id FROM accounts WHERE email = ?", (DEMO_EMAIL,))
+        return open_session(db, account_id, DEMO_EMAIL, backend.clock.now()).token
+
+
+def row_counts(backend: FakeBackend) -> dict[str, int]:
+    tables = (
+        "bank_details",
+        "invitations",
+        "alerts",
+        "requests",
+        "request_events",
+        "codes",
+        "instalments",
+    )
+    with backend.store.transaction() as db:
+        counts = {t: db.scalar(f"SELECT COUNT(*) FROM {t}") for t in tables}
+        counts["customers"] = hash(tuple(tuple(r) for r in db.all("SELECT * FROM customers")))
+        counts["contracts"] = hash(tuple(tuple(r) for r in db.all("SELECT * FROM contracts")))
+        return counts
+
+
+@FUZZ
+@given(iban=ANY, bic=ANY, holder=ANY, password=ANY)
+def test_sec_4_bank_details_fuzz(fresh, iban, bic, holder, password) -> None:
+    backend = fresh()
+    token = logged_in(backend)
+    before = row_counts(backend)
+    only_typed_errors(backend.set_bank_details(token, iban, bic, holder, password))
+    only_typed_errors(backend.set_referral_bank_details(token, iban, holder))
+    if password != "Grenoble-2026":
+        assert row_counts(backend)["bank_details"] == before["bank_details"]
+
+
+@FUZZ
+@given(phone=ANY, mobile=ANY, street=ANY, postcode=ANY, city=ANY, email=ANY, code=ANY, answer=ANY)
+def test_sec_4_profile_fuzz(
+    fresh, phone, mobile, street, postcode, city, email, code, answer
+) -> None:
+    backend = fresh()
+    token = logged_in(backend)
+    only_typed_errors(
+        backend.update_contact_details(
+            token, phone=phone, mobile=mobile, street=street, postcode=postcode, city=city
+        )
+    )
+    only_typed_errors(backend.request_email_change(token, email, "faux"))
+    only_typed_errors(backend.confirm_email_change(token, code))
+    only_typed_errors(backend.change_secret_question(token, "faux", answer, answer))
+
+
+@FUZZ
+@given(
+    first=ANY, last=ANY, email=ANY, postcode=ANY, subject=ANY, message=ANY, category=ANY, ref=ANY
+)
+def test_sec_4_referral_and_requests_fuzz(
+    fresh, first, last, email, postcode, subject, message, category, ref
+) -> None:
+    backend = fresh()
+    token = logged_in(backend)
+    only_typed_errors(backend.invite(token, first, last, email, postcode))
+    only_typed_errors(backend.create_request(token, ContactForm(category, subject, message)))
+    only_typed_errors(backend.add_request_message(token, ref, message))
+    only_typed_errors(backend.get_request(token, ref))
+
+
+@FUZZ
+@given(
+    contract=ANY,
+    mode=ANY,
+    day=ANY,
+    enabled=ANY,
+    kind=ANY,
+    parameter=ANY,
+    unit=ANY,
+    flags=st.tuples(ANY, ANY, ANY),
+)
+def test_sec_4_payment_mode_and_alerts_fuzz(
+    fresh, contract, mode, day, enabled, kind, parameter, unit, flags
+) -> None:
+    from geg_tui.api.models import AlertSetting
+
+    backend = fresh()
+    token = logged_in(backend)
+    before = row_counts(backend)
+    only_typed_errors(backend.set_payment_mode(token, contract, mode, day))
+    only_typed_errors(backend.set_e_invoice(token, contract, enabled))
+    only_typed_errors(backend.debit_schedule(token, contract))
+    only_typed_errors(backend.set_alert(token, AlertSetting(kind, *flags, parameter, unit)))
+    after = row_counts(backend)
+    assert after["contracts"] == before["contracts"] or isinstance(contract, str)

@@ -10,13 +10,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from geg_tui.api.backend import backend_methods
 from geg_tui.api.errors import NotFound, ValidationError
 from geg_tui.api.models import RequestCategory, RequestStatus
-from geg_tui.fake_backend import outbox, requests
+from geg_tui.fake_backend import faults, outbox, referral, requests, world
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.outbox import OutboxMessage
 from geg_tui.fake_backend.store import DB_FILENAME
 from geg_tui.formatting import format_date, format_money
+
+
+def _plain_money(cents: int) -> str:
+    """``1 234,56 €`` with ordinary spaces: what a tester copies into a form or a script."""
+    return format_money(cents).replace("\u00a0", " ")
 
 
 def customers(backend: FakeBackend) -> list[dict[str, Any]]:
@@ -44,9 +50,7 @@ def customers(backend: FakeBackend) -> list[dict[str, Any]]:
                         "communicating_meter": bool(c["communicating"]),
                         "last_invoice_ref": last["ref"] if last else None,
                         "last_invoice_amount_cents": last["total"] if last else None,
-                        "last_invoice_amount": format_money(last["total"]).replace("\u00a0", " ")
-                        if last
-                        else None,
+                        "last_invoice_amount": _plain_money(last["total"]) if last else None,
                         "last_invoice_status": last["status"] if last else None,
                     }
                 )
@@ -84,10 +88,42 @@ def clock_state(backend: FakeBackend) -> dict[str, Any]:
     }
 
 
-def advance(backend: FakeBackend, delta: timedelta) -> datetime:
-    """SIM-2: move forward. Delayed mails become visible as their time passes (outbox filter);
-    the world's other events (invoices, debits, alerts) join with the fake-services issue."""
-    return backend.clock.advance(delta)
+def advance(backend: FakeBackend, delta: timedelta) -> tuple[datetime, int]:
+    """SIM-2: move forward and let the world catch up now; returns the new time and the days run."""
+    now = backend.clock.advance(delta)
+    with backend.store.transaction() as db:
+        days = world.catch_up(db, now)
+    return now, days
+
+
+def set_fault(
+    backend: FakeBackend, operation: str, latency_ms: int, error_rate: float
+) -> faults.Fault:
+    """SIM-5: make one operation (or ``*``) slow and/or failing."""
+    with backend.store.transaction() as db:
+        return faults.set_fault(db, operation, latency_ms, error_rate, backend_methods())
+
+
+def list_faults(backend: FakeBackend) -> list[faults.Fault]:
+    with backend.store.transaction() as db:
+        return faults.list_faults(db)
+
+
+def clear_faults(backend: FakeBackend) -> None:
+    with backend.store.transaction() as db:
+        faults.clear(db)
+
+
+def referee(backend: FakeBackend, email: str, energy: str | None) -> dict[str, Any]:
+    """REF-3…5 from the referee's side: accept with an energy (elec, gas, dual) or refuse."""
+    with backend.store.transaction() as db:
+        invitation = referral.referee_decides(db, backend.clock.now(), email, energy)
+    return {
+        "email": invitation.email,
+        "status": invitation.status.value,
+        "bonus_cents": invitation.bonus,
+        "bonus": _plain_money(invitation.bonus),
+    }
 
 
 def reset(data_dir: Path, *, seed: int, start: datetime | None) -> FakeBackend:

@@ -2,20 +2,22 @@
 
 Each async method runs its rule function in a worker thread (argon2 and SQLite block), inside one
 store transaction, and returns domain models or raises the typed errors of ``geg_tui.api``.
-Operations whose rules arrive with the fake-services issue raise ``NotImplementedError`` with a
-French sentence until then; their signatures are already those of the ``Backend`` protocol.
+Before every operation the world catches up with the clock (SIM-2: invoices issued, debits,
+overdue invoices, alerts…) and the tester's injected faults apply (SIM-5: latency, errors).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import random
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from geg_tui.api.errors import NotFound, SessionExpired, ValidationError
+from geg_tui.api.backend import backend_methods
+from geg_tui.api.errors import BackendUnavailable, NotFound, SessionExpired, ValidationError
 from geg_tui.api.models import (
     Account,
     AlertSetting,
@@ -36,7 +38,6 @@ from geg_tui.api.models import (
     Payment,
     PaymentMode,
     Profile,
-    ReadingKind,
     ReadingResult,
     ReferralSummary,
     Register,
@@ -49,25 +50,26 @@ from geg_tui.api.models import (
     SignupRequest,
     SupportInfo,
 )
-from geg_tui.fake_backend import read_models, requests, validation
+from geg_tui.fake_backend import (
+    alerts,
+    bank,
+    debit,
+    faults,
+    profile,
+    read_models,
+    referral,
+    requests,
+    validation,
+    world,
+)
 from geg_tui.fake_backend.accounts import SUPPORT, AccountRules
 from geg_tui.fake_backend.clock import Clock, WallClock, system_now
+from geg_tui.fake_backend.dates import five_years_before
 from geg_tui.fake_backend.hashing import Hasher
 from geg_tui.fake_backend.sessions import check_session, end_session
 from geg_tui.fake_backend.store import Store, Tx
 
 T = TypeVar("T")
-
-LISTING_YEARS = 5  # INV-3
-NOT_YET = "Cette fonction n'est pas encore disponible dans le backend de démonstration."
-
-
-def five_years_before(day: date) -> date:
-    """INV-3: the first issue date still listed (29 February falls back to the 28th)."""
-    try:
-        return day.replace(year=day.year - LISTING_YEARS)
-    except ValueError:
-        return day.replace(year=day.year - LISTING_YEARS, day=28)
 
 
 class FakeBackend:
@@ -107,6 +109,12 @@ class FakeBackend:
 
     async def close(self) -> None:
         self.store.close()
+
+    def _prepare(self, operation: str) -> faults.Fault | None:
+        """Before an operation: catch the world up with the clock, read the fault to inject."""
+        with self.store.transaction() as db:
+            world.catch_up(db, self.clock.now())
+            return faults.fault_for(db, operation)
 
     # --- plumbing --------------------------------------------------------------------------
     async def _run(self, func: Callable[..., T], *args: Any) -> T:
@@ -358,36 +366,72 @@ class FakeBackend:
         return await self._run(self._authed, token, run)
 
     async def invoice_pdf(self, token: str, ref: str) -> bytes:
-        raise NotImplementedError(NOT_YET)
+        from geg_tui.fake_backend import pdf  # fpdf is imported only when a PDF is made
+
+        def run(db: Tx, account_id: int) -> bytes:
+            return pdf.invoice_pdf(db, self.clock.today(), account_id, ref)
+
+        return await self._run(self._authed, token, run)
 
     async def pay_invoice(self, token: str, payment: CardPayment) -> Payment:
-        raise NotImplementedError(NOT_YET)
+        from geg_tui.fake_backend import payments
+
+        def run(db: Tx, account_id: int) -> Payment:
+            return payments.pay(db, self.clock.now(), account_id, payment)
+
+        return await self._run(self._authed, token, run)
 
     async def list_payments(self, token: str) -> list[Payment]:
-        raise NotImplementedError(NOT_YET)
+        from geg_tui.fake_backend import payments
 
-    # --- e-invoice, payment mode, bank, profile (fake-services issue) -----------------------
+        return await self._run(self._authed, token, payments.payments_of)
+
+    # --- e-invoice and payment mode ------------------------------------------------------
     async def set_e_invoice(self, token: str, contract_ref: str, enabled: bool) -> Contract:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> Contract:
+            contract = self._contract_row(db, account_id, contract_ref)
+            return debit.set_e_invoice(db, account_id, contract, enabled)
+
+        return await self._run(self._authed, token, run)
 
     async def set_payment_mode(
         self, token: str, contract_ref: str, mode: PaymentMode, debit_day: int | None = None
     ) -> Contract:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> Contract:
+            contract = self._contract_row(db, account_id, contract_ref)
+            return debit.set_mode(db, self.clock.now(), account_id, contract, mode, debit_day)
+
+        return await self._run(self._authed, token, run)
 
     async def debit_schedule(self, token: str, contract_ref: str) -> DebitSchedule:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> DebitSchedule:
+            contract = self._contract_row(db, account_id, contract_ref)
+            return debit.schedule(db, contract, self.clock.today())
 
+        return await self._run(self._authed, token, run)
+
+    # --- bank details ----------------------------------------------------------------------
     async def bank_details(self, token: str) -> BankDetails | None:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> BankDetails | None:
+            return bank.current(db, _customer_id(db, account_id))
+
+        return await self._run(self._authed, token, run)
 
     async def set_bank_details(
         self, token: str, iban: str, bic: str | None, holder: str, password: str
     ) -> BankDetails:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> BankDetails:
+            bank.require_password(db, self.hasher, account_id, password)  # BANK-2
+            email = db.scalar("SELECT email FROM accounts WHERE id = ?", (account_id,))
+            return bank.replace(
+                db, self.clock.now(), _customer_id(db, account_id), email, iban, bic, holder
+            )
 
+        return await self._run(self._authed, token, run)
+
+    # --- profile ---------------------------------------------------------------------------
     async def profile(self, token: str) -> Profile:
-        raise NotImplementedError(NOT_YET)
+        return await self._run(self._authed, token, profile.load)
 
     async def update_contact_details(
         self,
@@ -399,22 +443,52 @@ class FakeBackend:
         postcode: str | None = None,
         city: str | None = None,
     ) -> Profile:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> Profile:
+            return profile.update_contact(
+                db,
+                account_id,
+                phone=phone,
+                mobile=mobile,
+                street=street,
+                postcode_value=postcode,
+                city=city,
+            )
+
+        return await self._run(self._authed, token, run)
 
     async def request_email_change(self, token: str, new_email: str, password: str) -> None:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> None:
+            profile.request_email_change(
+                db, self.clock.now(), self.hasher, account_id, new_email, password
+            )
+
+        await self._run(self._authed, token, run)
 
     async def confirm_email_change(self, token: str, code: str) -> Profile:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> Profile:
+            return profile.confirm_email_change(db, self.clock.now(), account_id, code)
+
+        return await self._run(self._authed, token, run)
 
     async def change_secret_question(
         self, token: str, password: str, question_id: int, answer: str
     ) -> None:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> None:
+            profile.change_secret_question(
+                db, self.hasher, account_id, password, question_id, answer
+            )
+
+        await self._run(self._authed, token, run)
 
     # --- meters ----------------------------------------------------------------------------
     async def meter_status(self, token: str, contract_ref: str) -> MeterStatus:
-        raise NotImplementedError(NOT_YET)
+        from geg_tui.fake_backend import meters
+
+        def run(db: Tx, account_id: int) -> MeterStatus:
+            contract = self._contract_row(db, account_id, contract_ref)
+            return meters.status(db, self.clock.today(), contract)
+
+        return await self._run(self._authed, token, run)
 
     async def submit_reading(
         self,
@@ -425,26 +499,28 @@ class FakeBackend:
         confirm_implausible: bool = False,
         idempotency_key: str | None = None,
     ) -> ReadingResult:
-        raise NotImplementedError(NOT_YET)
+        from geg_tui.fake_backend import meters
+
+        def run(db: Tx, account_id: int) -> ReadingResult:
+            contract = self._contract_row(db, account_id, contract_ref)
+            return meters.submit(
+                db,
+                self.clock.now(),
+                account_id,
+                contract,
+                indexes,
+                confirm_implausible,
+                idempotency_key,
+            )
+
+        return await self._run(self._authed, token, run)
 
     async def reading_history(self, token: str, contract_ref: str) -> list[MeterReading]:
+        from geg_tui.fake_backend import meters
+
         def run(db: Tx, account_id: int) -> list[MeterReading]:
             contract = self._contract_row(db, account_id, contract_ref)
-            by_day: dict[str, dict[Register, int]] = {}
-            kinds: dict[str, str] = {}
-            for row in db.all(
-                "SELECT reading_date, register, idx, kind FROM readings WHERE contract_id = ? "
-                "AND reading_date <= ? ORDER BY reading_date DESC",
-                (contract["id"], self.clock.today().isoformat()),
-            ):
-                by_day.setdefault(row["reading_date"], {})[Register(row["register"])] = row["idx"]
-                kinds[row["reading_date"]] = row["kind"]
-            return [
-                MeterReading(
-                    contract["ref"], date.fromisoformat(day), indexes, ReadingKind(kinds[day])
-                )
-                for day, indexes in by_day.items()
-            ]
+            return meters.history(db, self.clock.today(), contract)
 
         return await self._run(self._authed, token, run)
 
@@ -459,7 +535,15 @@ class FakeBackend:
         *,
         compare_previous_year: bool = False,
     ) -> ConsumptionSeries:
-        raise NotImplementedError(NOT_YET)
+        from geg_tui.fake_backend import consumption
+
+        def run(db: Tx, account_id: int) -> ConsumptionSeries:
+            contract = self._contract_row(db, account_id, contract_ref)
+            return consumption.series(
+                db, self.clock.today(), contract, start, end, granularity, compare_previous_year
+            )
+
+        return await self._run(self._authed, token, run)
 
     # --- customer service ------------------------------------------------------------------
     async def create_request(self, token: str, form: ContactForm) -> ServiceRequest:
@@ -489,27 +573,74 @@ class FakeBackend:
         return await self._run(self._authed, token, run)
 
     async def add_request_message(self, token: str, ref: str, text: str) -> ServiceRequest:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> ServiceRequest:
+            request_id = requests.find_id(db, ref, account_id)
+            return requests.customer_message(db, self.clock.now(), request_id, text)
+
+        return await self._run(self._authed, token, run)
 
     # --- alerts and referral ---------------------------------------------------------------
     async def list_alerts(self, token: str) -> list[AlertSetting]:
-        raise NotImplementedError(NOT_YET)
+        return await self._run(self._authed, token, alerts.settings)
 
     async def set_alert(self, token: str, setting: AlertSetting) -> AlertSetting:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> AlertSetting:
+            return alerts.save(db, account_id, setting)
+
+        return await self._run(self._authed, token, run)
 
     async def invite(
         self, token: str, first_name: str, last_name: str, email: str, postcode: str
     ) -> Invitation:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> Invitation:
+            now = self.clock.now()
+            return referral.invite(db, now, account_id, first_name, last_name, email, postcode)
+
+        return await self._run(self._authed, token, run)
 
     async def referral(self, token: str) -> ReferralSummary:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> ReferralSummary:
+            return referral.summary(db, self.clock.now(), account_id)
+
+        return await self._run(self._authed, token, run)
 
     async def set_referral_bank_details(
         self, token: str, iban: str, holder: str
     ) -> ReferralSummary:
-        raise NotImplementedError(NOT_YET)
+        def run(db: Tx, account_id: int) -> ReferralSummary:
+            return referral.set_bank(db, self.clock.now(), account_id, iban, holder)
+
+        return await self._run(self._authed, token, run)
+
+
+def _operation(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap one protocol method: the world catches up (SIM-2), then injected faults (SIM-5)."""
+
+    @functools.wraps(method)
+    async def wrapper(self: FakeBackend, *args: Any, **kwargs: Any) -> Any:
+        fault = await asyncio.to_thread(self._prepare, name)
+        if fault is not None:
+            if fault.latency_ms:
+                await asyncio.sleep(fault.latency_ms / 1000)
+            if fault.error_rate and random.random() < fault.error_rate:
+                raise BackendUnavailable(
+                    "Le service est momentanément indisponible (panne simulée). Vos saisies sont "
+                    "conservées : réessayez dans quelques instants.",
+                    code="panne_simulee",
+                )
+        return await method(self, *args, **kwargs)
+
+    return wrapper
+
+
+for _name in backend_methods():
+    if _name == "close":
+        continue
+    setattr(FakeBackend, _name, _operation(_name, getattr(FakeBackend, _name)))
+
+
+def _customer_id(db: Tx, account_id: int) -> int:
+    return int(db.scalar("SELECT customer_id FROM accounts WHERE id = ?", (account_id,)))
 
 
 def _total_to_pay(db: Tx, account_id: int, today: date) -> int:

@@ -37,6 +37,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise, repeat
 
 from geg_tui.api.models import (
+    AlertKind,
     InvoiceKind,
     InvoiceStatus,
     PaymentMode,
@@ -45,7 +46,8 @@ from geg_tui.api.models import (
     Tariff,
 )
 from geg_tui.fake_backend.billing import Bill, DailySeries, compute_bill, debit_instalment
-from geg_tui.fake_backend.store import Store
+from geg_tui.fake_backend.dates import add_months
+from geg_tui.fake_backend.store import Store, Tx
 from geg_tui.formatting import PARIS
 
 DEMO_EMAIL = "claire.martin@exemple.fr"
@@ -56,7 +58,7 @@ DEMO_ANSWER = "Grenoble"
 HISTORY_MONTHS = 72
 DUE_DAYS = 14
 GAS_COEFFICIENT = 11.2  # kWh per m³ (CONSO-1)
-_WH_PER_M3 = 11_200
+WH_PER_M3 = 11_200
 SLOTS_PER_DAY = 48
 HC_SLOTS = (*range(0, 12), *range(44, 48))  # 22:00–06:00 Paris
 
@@ -132,7 +134,8 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
         "claire", "Mme", "Claire", "Martin", date(1986, 4, 17),
         "04 76 43 21 09", "06 12 34 56 78", "24 avenue Jean Perrot", "38100", "Grenoble",
         (
-            DemoContract(Tariff.BLUE_HPHC, 9, True, _MONTHLY, 10, True, 6500),
+            # Settled 3 days before « today »: the next 11 months hold its 11 instalments (DEBIT-4).
+            DemoContract(Tariff.BLUE_HPHC, 9, True, _MONTHLY, 10, True, 6500, 3),
             DemoContract(Tariff.GAS, None, False, _ON_RECEIPT, None, False, 9500, 28, True),
         ),
         registered=True,
@@ -169,12 +172,6 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
 
 
 # --- calendar -------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day-of-month ``months`` later (callers keep the day ≤ 28, so it always exists)."""
-    total = day.year * 12 + day.month - 1 + months
-    return date(total // 12, total % 12 + 1, day.day)
 
 
 @dataclass(slots=True)
@@ -510,7 +507,7 @@ class _Meter:
         if initial:
             return self._initial[register]
         wh = self._series[register].total(self._first_day, day)
-        return self._initial[register] + wh // (_WH_PER_M3 if self._gas else 1000)
+        return self._initial[register] + wh // (WH_PER_M3 if self._gas else 1000)
 
     def reading_rows(
         self, cid: int, day: date, kind: ReadingKind, *, initial: bool = True
@@ -628,5 +625,61 @@ def seed_demo(store: Store, *, seed: int = 2026, start: datetime) -> None:
             (claire_id, DEMO_EMAIL.lower(), DEMO_PASSWORD_HASH, DEMO_QUESTION_ID,
              DEMO_ANSWER_HASH, created_at),
         )  # fmt: skip
+        _services(tx, claire_id, moment)
         tx.set_meta("seeded_at", moment.astimezone(UTC).isoformat())
+        tx.set_meta("world_day", _today(moment).isoformat())
         tx.set_meta("seed", str(seed))
+
+
+# Valid French IBANs (mod 97 and RIB key) for the customers on direct debit (DEBIT-3, BANK-3).
+DEMO_IBANS = {
+    "Martin": "FR7630004000031234567890143",
+    "Roux": "FR4510278089000002094510149",
+    "Fabre": "FR8916807000010312345678921",
+}
+DEMO_ALERTS = (  # Claire's alerts, switched on by e-mail (ALERT-1)
+    (AlertKind.NEW_INVOICE, None, None),
+    (AlertKind.PAYMENT_DUE, 3, "jours"),
+    (AlertKind.OVERDUE, None, None),
+    (AlertKind.READING_WINDOW, None, None),
+    (AlertKind.DEBIT_SOON, 3, "jours"),
+)
+
+
+def _services(tx: Tx, claire_id: int, moment: datetime) -> None:
+    """Bank mandates, the current direct-debit schedules and Claire's alerts."""
+    from geg_tui.fake_backend import bank, debit
+
+    today = _today(moment)
+    for number, (customer_id, number_text, last_name) in enumerate(
+        tx.all("SELECT id, number, last_name FROM customers ORDER BY id"), start=1
+    ):
+        iban = DEMO_IBANS.get(last_name)
+        if iban is None:
+            continue
+        signed = datetime.combine(today - timedelta(days=900), time(10), PARIS)
+        customer = tx.one(
+            "SELECT civility, first_name, last_name FROM customers WHERE id = ?", (customer_id,)
+        )
+        tx.execute(
+            "INSERT INTO bank_details(customer_id, purpose, iban, bic, holder, mandate_ref, signed_at) "
+            "VALUES (?, 'contrat', ?, NULL, ?, ?, ?)",
+            (
+                customer_id, iban, f"{customer['first_name']} {customer['last_name']}",
+                bank.mandate_ref(number_text, signed, number, iban), signed.astimezone(UTC).isoformat(),
+            ),
+        )  # fmt: skip
+    for contract in tx.all("SELECT * FROM contracts WHERE payment_mode = ?", (_MONTHLY.value,)):
+        last_issue = tx.scalar(
+            "SELECT MAX(issue_date) FROM invoices WHERE contract_id = ?", (contract["id"],)
+        )
+        debit.create_schedule(tx, contract, date.fromisoformat(last_issue), today)
+    tx.execute(
+        "UPDATE instalments SET status = ? WHERE due_date < ?", (debit.DEBITED, today.isoformat())
+    )
+    account_id = tx.scalar("SELECT id FROM accounts WHERE customer_id = ?", (claire_id,))
+    tx.executemany(
+        "INSERT INTO alerts(account_id, kind, enabled, by_email, by_sms, parameter, unit) "
+        "VALUES (?, ?, 1, 1, 0, ?, ?)",
+        [(account_id, kind.value, parameter, unit) for kind, parameter, unit in DEMO_ALERTS],
+    )

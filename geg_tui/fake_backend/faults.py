@@ -1,0 +1,67 @@
+"""Fault injection (SIM-5): make chosen operations slow or failing, on purpose.
+
+A fault names a ``Backend`` operation (``pay_invoice``, ``login``…) or ``*`` for all of them, with
+a latency in milliseconds and an error rate between 0 and 1. Faults are stored with the data, so a
+tester's ``geg-tui fake faults set …`` reaches a TUI already running on the same data directory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geg_tui.fake_backend.store import Tx
+
+MAX_LATENCY_MS = 120_000
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    operation: str
+    latency_ms: int
+    error_rate: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "operation": self.operation,
+            "latency_ms": self.latency_ms,
+            "error_rate": self.error_rate,
+        }
+
+
+def set_fault(
+    db: Tx, operation: str, latency_ms: int, error_rate: float, known: list[str]
+) -> Fault:
+    if operation != "*" and operation not in known:
+        raise ValueError(
+            f"Opération inconnue « {operation} ». Opérations : * ou {', '.join(known)}."
+        )
+    if not 0 <= latency_ms <= MAX_LATENCY_MS:
+        raise ValueError(f"La latence doit être entre 0 et {MAX_LATENCY_MS} ms.")
+    if not 0.0 <= error_rate <= 1.0:
+        raise ValueError("Le taux d'erreur doit être entre 0 et 1 (par exemple 0.3).")
+    db.execute(
+        "INSERT INTO faults(operation, latency_ms, error_rate) VALUES (?, ?, ?) ON CONFLICT(operation) "
+        "DO UPDATE SET latency_ms = excluded.latency_ms, error_rate = excluded.error_rate",
+        (operation, latency_ms, error_rate),
+    )
+    return Fault(operation, latency_ms, error_rate)
+
+
+def list_faults(db: Tx) -> list[Fault]:
+    return [
+        Fault(r["operation"], r["latency_ms"], r["error_rate"])
+        for r in db.all("SELECT * FROM faults ORDER BY operation")
+    ]
+
+
+def clear(db: Tx) -> None:
+    db.execute("DELETE FROM faults")
+
+
+def fault_for(db: Tx, operation: str) -> Fault | None:
+    """The fault on this operation, else the one on ``*``."""
+    row = db.one(
+        "SELECT * FROM faults WHERE operation IN (?, '*') ORDER BY operation = '*' LIMIT 1",
+        (operation,),
+    )
+    return Fault(row["operation"], row["latency_ms"], row["error_rate"]) if row else None

@@ -1,0 +1,144 @@
+"""The world moves with the clock (SIM-2) and faults can be injected (SIM-5)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from geg_tui.api.errors import BackendUnavailable
+from geg_tui.api.models import InvoiceKind, InvoiceStatus
+from geg_tui.fake_backend import admin
+from geg_tui.fake_backend.backend import FakeBackend
+
+
+def instalments(backend: FakeBackend, contract_ref: str) -> list[tuple[str, str]]:
+    with backend.store.transaction() as db:
+        return [
+            (r["due_date"], r["status"])
+            for r in db.all(
+                "SELECT i.due_date, i.status FROM instalments i JOIN contracts c ON c.id = i.contract_id "
+                "WHERE c.ref = ? ORDER BY i.due_date",
+                (contract_ref,),
+            )
+        ]
+
+
+async def test_sim_2_thirteen_months_of_monthly_debit(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    """Issue 3's scenario: 11 instalments, one settlement, its e-invoice mail and alerts, once each."""
+    email = demo_credentials["email"]
+    token = (await backend.login(email, demo_credentials["password"])).token
+    elec = next(
+        c for c in (await backend.account(token)).contracts if c.energy.value == "electricite"
+    )
+    start = backend.clock.now()
+    before_invoices = {
+        i.ref for i in (await backend.list_invoices(token, contract_ref=elec.ref)).invoices
+    }
+    outbox_before = len(admin.read_outbox(backend, email))
+    before = {d for d, s in instalments(backend, elec.ref) if s == "prelevee"}
+
+    _, days = admin.advance(backend, timedelta(days=395))  # 13 months
+    assert days == 395
+    debited = [d for d, s in instalments(backend, elec.ref) if s == "prelevee" and d not in before]
+    assert len(debited) == 11
+    assert all(start.date().isoformat() < d for d in debited)
+
+    token = (await backend.login(email, demo_credentials["password"])).token
+    page = await backend.list_invoices(token, contract_ref=elec.ref)
+    new = [i for i in page.invoices if i.ref not in before_invoices]
+    assert [i.kind for i in new] == [InvoiceKind.SETTLEMENT]
+    settlement = await backend.get_invoice(token, new[0].ref)
+    assert any(line.label == "Mensualités prélevées" for line in settlement.lines)
+    assert settlement.status in (InvoiceStatus.DEBIT_SCHEDULED, InvoiceStatus.DEBITED)
+
+    mails = admin.read_outbox(backend, email)[outbox_before:]
+    subjects = Counter(m.subject for m in mails)
+    # EINV-1 mail and the « nouvelle facture » alert: once each for the settlement.
+    assert sum(1 for m in mails if settlement.ref in m.body and "disponible" in m.subject) == 2
+    page = await backend.list_invoices(token, year=None)
+    issued = sum(1 for i in page.invoices if i.issue_date > start.date())
+    assert (
+        subjects["Alerte GEG : nouvelle facture disponible"] == issued
+    )  # one per invoice, gas too
+    einvoice = [
+        m
+        for m in mails
+        if m.subject == "Votre facture GEG est disponible" and settlement.ref in m.body
+    ]
+    assert len(einvoice) == 1 and "prélevée le" in einvoice[0].body
+    debit_alerts = [m for m in mails if "prélèvement à venir" in m.subject]
+    keys = [m.body for m in debit_alerts]
+    assert len(keys) == len(set(keys))  # each debit announced once
+    assert len(debit_alerts) >= 11
+    assert [m.deliver_at for m in mails] == sorted(m.deliver_at for m in mails)  # in time order
+
+    # Advancing again by zero changes nothing: every event happened once.
+    count = len(admin.read_outbox(backend, email))
+    admin.advance(backend, timedelta(0))
+    assert len(admin.read_outbox(backend, email)) == count
+
+
+async def test_sim_2_invoices_turn_overdue_and_delayed_mail_arrives(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    with backend.store.transaction() as db:
+        row = db.one(
+            "SELECT ref, due_date FROM invoices WHERE status = 'a_payer' ORDER BY due_date LIMIT 1"
+        )
+    admin.advance(backend, timedelta(days=30))
+    with backend.store.transaction() as db:
+        assert db.scalar("SELECT status FROM invoices WHERE ref = ?", (row["ref"],)) == "en_retard"
+
+
+async def test_sim_2_new_invoices_and_meter_reading_used(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    """METER-5 through the world: the next gas invoice uses the customer's reading (« client »)."""
+    from geg_tui.api.models import ReadingKind, Register
+
+    email = demo_credentials["email"]
+    token = (await backend.login(email, demo_credentials["password"])).token
+    gas = next(c for c in (await backend.account(token)).contracts if c.energy.value == "gaz")
+    status = await backend.meter_status(token, gas.ref)
+    last = status.last_reading.indexes[Register.GAS]
+    admin.advance(backend, timedelta(days=(status.window_start - backend.clock.today()).days + 1))
+    token = (await backend.login(email, demo_credentials["password"])).token
+    result = await backend.submit_reading(
+        token, gas.ref, {Register.GAS: last + 40}, confirm_implausible=True
+    )
+    assert result.reading is not None
+    admin.advance(backend, timedelta(days=12))
+    token = (await backend.login(email, demo_credentials["password"])).token
+    newest = (await backend.list_invoices(token, contract_ref=gas.ref)).invoices[0]
+    detail = await backend.get_invoice(token, newest.ref)
+    assert detail.readings[0].kind is ReadingKind.CUSTOMER
+    assert detail.readings[0].current_index == last + 40
+    assert detail.total == sum(line.amount for line in detail.lines) + detail.vat  # INV-2
+
+
+async def test_sim_5_faults_latency_and_errors(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    admin.set_fault(backend, "login", 0, 1.0)
+    with pytest.raises(BackendUnavailable) as err:
+        await backend.login(demo_credentials["email"], demo_credentials["password"])
+    assert "réessayez" in err.value.message
+    await backend.support_info()  # other operations unaffected
+    admin.set_fault(backend, "*", 150, 0.0)
+    admin.clear_faults(backend)
+    assert admin.list_faults(backend) == []
+    admin.set_fault(backend, "support_info", 150, 0.0)
+    began = time.perf_counter()
+    await backend.support_info()
+    assert (
+        time.perf_counter() - began >= 0.15
+    )  # the injected latency is there (a floor, not a timing race)
+    with pytest.raises(ValueError, match="Opération inconnue"):
+        admin.set_fault(backend, "voler", 0, 0.5)
+    with pytest.raises(ValueError):
+        admin.set_fault(backend, "login", 0, 1.5)
