@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import random
+import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -118,8 +120,24 @@ class FakeBackend:
 
     # --- plumbing --------------------------------------------------------------------------
     async def _run(self, func: Callable[..., T], *args: Any) -> T:
-        """Run one rule off the event loop (argon2 and SQLite block)."""
-        return await asyncio.to_thread(functools.partial(func, *args))
+        """Run one rule off the event loop (argon2 and SQLite block), in one worker-thread hop
+        together with the world's catch-up and the injected fault of the operation."""
+        return await asyncio.to_thread(
+            self._guarded, _OPERATION.get(), functools.partial(func, *args)
+        )
+
+    def _guarded(self, operation: str | None, call: Callable[[], T]) -> T:
+        if operation is not None:
+            fault = self._prepare(operation)
+            if fault is not None:
+                time.sleep(fault.latency_ms / 1000)  # a worker thread: the UI keeps running
+                if fault.error_rate and random.random() < fault.error_rate:
+                    raise BackendUnavailable(
+                        "Le service est momentanément indisponible (panne simulée). Vos saisies "
+                        "sont conservées : réessayez dans quelques instants.",
+                        code="panne_simulee",
+                    )
+        return call()
 
     def _account_id(self, db: Tx, token: object) -> int:
         account_id, _ = check_session(db, token, self.clock.now())
@@ -155,7 +173,7 @@ class FakeBackend:
 
     # --- signup ----------------------------------------------------------------------------
     async def secret_questions(self) -> list[SecretQuestion]:
-        return self.accounts.secret_questions()
+        return await self._run(self.accounts.secret_questions)
 
     async def signup_check_credentials(
         self, email: str, password: str, password_confirm: str
@@ -244,7 +262,7 @@ class FakeBackend:
         )
 
     async def support_info(self) -> SupportInfo:
-        return SUPPORT
+        return await self._run(lambda: SUPPORT)
 
     async def contact_logged_out(self, form: ContactForm) -> ServiceRequest:
         def run() -> ServiceRequest:
@@ -613,22 +631,19 @@ class FakeBackend:
         return await self._run(self._authed, token, run)
 
 
+_OPERATION: ContextVar[str | None] = ContextVar("geg_fake_operation", default=None)
+
+
 def _operation(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap one protocol method: the world catches up (SIM-2), then injected faults (SIM-5)."""
+    """Name the protocol operation running, so that ``_run`` applies its faults (SIM-5)."""
 
     @functools.wraps(method)
     async def wrapper(self: FakeBackend, *args: Any, **kwargs: Any) -> Any:
-        fault = await asyncio.to_thread(self._prepare, name)
-        if fault is not None:
-            if fault.latency_ms:
-                await asyncio.sleep(fault.latency_ms / 1000)
-            if fault.error_rate and random.random() < fault.error_rate:
-                raise BackendUnavailable(
-                    "Le service est momentanément indisponible (panne simulée). Vos saisies sont "
-                    "conservées : réessayez dans quelques instants.",
-                    code="panne_simulee",
-                )
-        return await method(self, *args, **kwargs)
+        token = _OPERATION.set(name)
+        try:
+            return await method(self, *args, **kwargs)
+        finally:
+            _OPERATION.reset(token)
 
     return wrapper
 
