@@ -283,17 +283,47 @@ def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
     return 0
 
 
+def run_tui(args: argparse.Namespace) -> int:
+    """Start the Textual app on the chosen backend (imported only when built, off the UI loop)."""
+    from geg_tui.api.registry import available_backends, backend_class
+
+    if args.backend not in available_backends():
+        print(
+            f"Erreur : le backend « {args.backend} » n'est pas disponible dans cette version "
+            f"(disponibles : {', '.join(available_backends())}).",
+            file=sys.stderr,
+        )
+        return 2
+    from geg_tui.app import GegApp
+
+    demo_hint = None
+    if args.backend == "fake":
+        from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_PASSWORD
+
+        data_dir: Path = args.data_dir or default_data_dir()
+        demo_hint = (
+            f"Mode démonstration — compte de test : {DEMO_EMAIL} / {DEMO_PASSWORD}. "
+            "Autres clients : geg-tui fake customers"
+        )
+
+        def factory() -> Any:
+            return backend_class("fake").open(data_dir)
+
+    else:
+
+        def factory() -> Any:
+            return backend_class(args.backend)(args.url)
+
+    GegApp(factory, demo_hint=demo_hint).run()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "fake":
         return run_fake(args)
-    print(
-        "L'interface en terminal n'est pas encore livrée dans cette version ; les contrôles du "
-        "backend fictif sont disponibles : geg-tui fake --help",
-        file=sys.stderr,
-    )
-    return 2
+    return run_tui(args)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,16 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 
 from geg_tui.api.models import SignupRequest
 from geg_tui.fake_backend import admin
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.clock import Clock
-from geg_tui.fake_backend.demo import DEMO_ANSWER, DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+from geg_tui.fake_backend.demo import seed_demo
+from geg_tui.fake_backend.demo_account import DEMO_ANSWER, DEMO_EMAIL, DEMO_PASSWORD
 from geg_tui.fake_backend.hashing import Hasher
 from geg_tui.fake_backend.store import Store
 from geg_tui.formatting import PARIS
@@ -81,3 +84,55 @@ def signup_request(customer: dict[str, Any], **overrides: Any) -> SignupRequest:
     }
     values.update(overrides)
     return SignupRequest(**values)
+
+
+# --- the TUI -----------------------------------------------------------------------------------
+
+
+class MemoryKeyring(KeyringBackend):
+    """A secure-looking keyring that lives in memory (tests never touch the real one)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets an empty in-memory keyring; the real one is never read nor written."""
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def make_app(backend: FakeBackend, tmp_path_factory: pytest.TempPathFactory):
+    """``make_app(**kwargs)`` → a GegApp on the test backend, with its own settings folder,
+    the cursor not blinking (stable snapshots) and the demo hint of the fake backend."""
+    from geg_tui.app import GegApp
+    from geg_tui.config import Settings
+
+    settings_dir = tmp_path_factory.mktemp("settings")
+
+    def factory(**kwargs: Any) -> GegApp:
+        kwargs.setdefault("settings", Settings(settings_dir))
+        kwargs.setdefault(
+            "demo_hint", f"Mode démonstration — compte de test : {DEMO_EMAIL} / {DEMO_PASSWORD}."
+        )
+        kwargs.setdefault("cursor_blink", False)
+        return GegApp(lambda: backend, **kwargs)
+
+    return factory

@@ -133,7 +133,7 @@ def test_sec_4_tokens_fuzz(fresh, token: Any) -> None:
 
 def logged_in(backend: FakeBackend) -> str:
     """A session for the demo account without an argon2 verification per example."""
-    from geg_tui.fake_backend.demo import DEMO_EMAIL
+    from geg_tui.fake_backend.demo_account import DEMO_EMAIL
     from geg_tui.fake_backend.sessions import open_session
 
     with backend.store.transaction() as db:

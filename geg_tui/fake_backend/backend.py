@@ -284,12 +284,21 @@ class FakeBackend:
             account = read_models.load_account(db, account_id)
             today = self.clock.today()
             total = _total_to_pay(db, account_id, today)
-            debit = db.one(
-                "SELECT i.debit_date, i.total FROM invoices i JOIN contracts c ON c.id = i.contract_id "
-                "JOIN accounts a ON a.customer_id = c.customer_id WHERE a.id = ? AND i.status = ? "
-                "AND i.debit_date >= ? ORDER BY i.debit_date LIMIT 1",
-                (account_id, InvoiceStatus.DEBIT_SCHEDULED.value, today.isoformat()),
-            )
+            next_debit = db.one(
+                "SELECT day, amount FROM ("
+                " SELECT i.debit_date AS day, i.total AS amount FROM invoices i"
+                " JOIN contracts c ON c.id = i.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
+                " WHERE a.id = ? AND i.status = ? AND i.debit_date >= ?"
+                " UNION ALL"
+                " SELECT x.due_date, x.amount FROM instalments x"
+                " JOIN contracts c ON c.id = x.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
+                " WHERE a.id = ? AND x.status = ? AND x.due_date >= ?"
+                ") ORDER BY day LIMIT 1",
+                (
+                    account_id, InvoiceStatus.DEBIT_SCHEDULED.value, today.isoformat(),
+                    account_id, debit.UPCOMING, today.isoformat(),
+                ),
+            )  # fmt: skip
             readings = []
             for contract in account.contracts:
                 contract_id = db.scalar("SELECT id FROM contracts WHERE ref = ?", (contract.ref,))
@@ -299,8 +308,8 @@ class FakeBackend:
             return HomeSummary(
                 account=account,
                 total_to_pay=total,
-                next_debit_date=date.fromisoformat(debit["debit_date"]) if debit else None,
-                next_debit_amount=debit["total"] if debit else None,
+                next_debit_date=date.fromisoformat(next_debit["day"]) if next_debit else None,
+                next_debit_amount=next_debit["amount"] if next_debit else None,
                 last_readings=tuple(readings),
             )
 

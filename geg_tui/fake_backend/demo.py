@@ -47,13 +47,11 @@ from geg_tui.api.models import (
 )
 from geg_tui.fake_backend.billing import Bill, DailySeries, compute_bill, debit_instalment
 from geg_tui.fake_backend.dates import add_months
+from geg_tui.fake_backend.demo_account import DEMO_ANSWER as DEMO_ANSWER  # re-exported
+from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_QUESTION_ID
+from geg_tui.fake_backend.demo_account import DEMO_PASSWORD as DEMO_PASSWORD  # re-exported
 from geg_tui.fake_backend.store import Store, Tx
 from geg_tui.formatting import PARIS
-
-DEMO_EMAIL = "claire.martin@exemple.fr"
-DEMO_PASSWORD = "Grenoble-2026"
-DEMO_QUESTION_ID = 2
-DEMO_ANSWER = "Grenoble"
 
 HISTORY_MONTHS = 72
 DUE_DAYS = 14

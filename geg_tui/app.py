@@ -1,0 +1,141 @@
+"""The Textual application: the session, the backend, navigation between screens.
+
+Screens talk to the ``Backend`` interface only (DESIGN.md). The backend is built lazily, in a
+worker thread, by the factory the command line gives (so the login screen is ready before the
+fake backend's SQLite file is opened), and shared by every screen through ``get_backend``.
+An expired session pushes the login screen over the current one; logging in again pops it, and
+the person is back where they were (the screen reloads on resume).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from geg_tui.api.backend import Backend
+from geg_tui.api.errors import BackendUnavailable, SessionExpired
+from geg_tui.api.models import Session
+from geg_tui.config import Settings
+from geg_tui.i18n import _
+
+BackendFactory = Callable[[], Backend]
+
+
+class GegApp(App[None]):
+    """« GEG Mon Compte » in a terminal."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "GEG Mon Compte"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [Binding("ctrl+q", "quit", _("Quitter"), priority=True)]
+
+    def __init__(
+        self,
+        backend_factory: BackendFactory,
+        *,
+        settings: Settings | None = None,
+        demo_hint: str | None = None,
+        cursor_blink: bool = True,
+        auto_login: bool = True,
+    ) -> None:
+        super().__init__()
+        self._factory = backend_factory
+        self._backend: Backend | None = None
+        self._backend_lock = asyncio.Lock()
+        self.settings = settings or Settings()
+        self.demo_hint = demo_hint
+        self.cursor_blink = cursor_blink
+        self.auto_login = auto_login
+        self.session: Session | None = None
+
+    # --- backend and session ---------------------------------------------------------------
+    async def get_backend(self) -> Backend:
+        """The backend, built once (in a thread: opening the fake backend does file I/O)."""
+        async with self._backend_lock:
+            if self._backend is None:
+                try:
+                    self._backend = await asyncio.to_thread(self._factory)
+                except Exception as exc:  # a data file that cannot be opened, a bad URL…
+                    raise BackendUnavailable(
+                        _("Impossible d'ouvrir le service : ") + str(exc)
+                    ) from exc
+            return self._backend
+
+    @property
+    def token(self) -> str:
+        if self.session is None:
+            raise SessionExpired()
+        return self.session.token
+
+    def logged_in(self, session: Session) -> None:
+        """After a successful login: home, or back to where an expired session left off."""
+        from geg_tui.screens.home import HomeScreen
+        from geg_tui.screens.login import LoginScreen
+
+        self.session = session
+        screen = self.screen
+        if isinstance(screen, LoginScreen) and screen.relogin:
+            self.pop_screen()
+            self.notify(_("Vous êtes reconnecté·e."), timeout=3)
+        else:
+            self.push_screen(HomeScreen())
+
+    def session_expired(self, message: str) -> None:
+        from geg_tui.screens.login import LoginScreen
+
+        self.session = None
+        if not isinstance(self.screen, LoginScreen):
+            self.push_screen(LoginScreen(message=message, relogin=True))
+
+    async def logout(self) -> None:
+        """AUTH-4 and SEC-5: the session ends and « se souvenir de moi » is forgotten."""
+        from geg_tui.screens.login import LoginScreen
+
+        session, self.session = self.session, None
+        self.settings.forget()
+        if session is not None and self._backend is not None:
+            with contextlib.suppress(Exception):  # the session ends here whatever the server says
+                await self._backend.logout(session.token)
+        while not isinstance(self.screen, LoginScreen) or self.screen.relogin:
+            self.pop_screen()
+        self.screen.reset(_("Vous êtes déconnecté·e."))
+
+    # --- navigation ------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from geg_tui.screens.login import LoginScreen
+
+        self.theme = "textual-dark"
+        self.push_screen(LoginScreen())
+
+    def open_screen(self, name: str) -> None:
+        """Open a screen by its name (command palette, home menu)."""
+        from geg_tui.screens import registry
+
+        screen = registry.build(name, logged_in=self.session is not None)
+        if screen is not None:
+            self.push_screen(screen)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from geg_tui.screens import registry
+
+        for entry in registry.entries(logged_in=self.session is not None):
+            yield SystemCommand(entry.title, entry.help, self._opener(entry.name))
+        if self.session is not None:
+            yield SystemCommand(_("Se déconnecter"), _("Fermer la session"), self._logout_now)
+        yield from super().get_system_commands(screen)
+
+    def _opener(self, name: str) -> Callable[[], Any]:
+        return lambda: self.open_screen(name)
+
+    def _logout_now(self) -> None:
+        self.run_worker(self.logout(), exclusive=True, group="logout")
+
+    async def on_unmount(self) -> None:
+        if self._backend is not None:
+            await self._backend.close()

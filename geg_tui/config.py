@@ -1,0 +1,136 @@
+"""The client's settings file and the « se souvenir de moi » secret (SEC-5).
+
+The config file (TOML, in the user config directory from platformdirs) holds only the remembered
+e-mail. The password is kept only in the operating system's keyring, and only when that keyring
+is a secure one: not the ``fail`` or ``null`` backends, not ``keyrings.alt`` (plain files), and of
+priority ≥ 1. Otherwise nothing secret is stored and the option is offered disabled with the
+reason. No Textual here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from geg_tui.i18n import _
+
+SERVICE = "geg-tui"
+CONFIG_NAME = "config.toml"
+
+
+def config_dir() -> Path:
+    env = os.environ.get("GEG_TUI_CONFIG_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_path
+
+    return user_config_path("geg-tui", appauthor=False)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyringStatus:
+    secure: bool
+    reason: str | None
+    name: str
+
+
+def _is_secure_backend(backend: object) -> tuple[bool, str]:
+    module = type(backend).__module__
+    name = f"{module}.{type(backend).__name__}"
+    if module.startswith(("keyring.backends.fail", "keyring.backends.null")):
+        return False, name
+    if module.startswith("keyrings.alt"):
+        return False, name
+    children = getattr(backend, "backends", None)
+    if module.startswith("keyring.backends.chainer") and children is not None:
+        return any(_is_secure_backend(child)[0] for child in children), name
+    try:
+        priority = float(type(backend).priority)  # type: ignore[attr-defined]
+    except Exception:
+        return False, name
+    return priority >= 1, name
+
+
+def keyring_status() -> KeyringStatus:
+    """Whether « se souvenir de moi » may store the password, and why not when it may not."""
+    try:
+        import keyring
+
+        backend = keyring.get_keyring()
+    except Exception:  # a broken keyring installation: keep nothing
+        return KeyringStatus(
+            False, _("Aucun trousseau sécurisé n'est disponible sur ce système."), "?"
+        )
+    secure, name = _is_secure_backend(backend)
+    if secure:
+        return KeyringStatus(True, None, name)
+    return KeyringStatus(
+        False,
+        _(
+            "Indisponible : aucun trousseau sécurisé du système (Trousseau, Credential Manager, "
+            "Secret Service…) n'a été trouvé, et geg-tui ne garde jamais de mot de passe ailleurs."
+        ),
+        name,
+    )
+
+
+class Settings:
+    """The remembered identifier (config file) and its password (keyring)."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or config_dir()
+        self.path = self.directory / CONFIG_NAME
+
+    def remembered_email(self) -> str | None:
+        try:
+            data = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            return None
+        email = data.get("remembered_email")
+        return email if isinstance(email, str) and email else None
+
+    def remembered_password(self, email: str) -> str | None:
+        if not keyring_status().secure:
+            return None
+        try:
+            import keyring
+
+            return keyring.get_password(SERVICE, email)
+        except Exception:
+            return None
+
+    def remember(self, email: str, password: str) -> bool:
+        """Keep the e-mail in the file and the password in the keyring; False if not secure."""
+        if not keyring_status().secure:
+            return False
+        import keyring
+
+        try:
+            keyring.set_password(SERVICE, email, password)
+        except Exception:
+            return False
+        self._write({"remembered_email": email})
+        return True
+
+    def forget(self) -> None:
+        """Logout forgets: the keyring entry and the remembered e-mail go."""
+        email = self.remembered_email()
+        if email:
+            try:
+                import keyring
+
+                keyring.delete_password(SERVICE, email)
+            except Exception:
+                pass
+        self._write({})
+
+    def _write(self, data: dict[str, str]) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        lines = [
+            "# geg-tui — préférences (aucun mot de passe ici : il est dans le trousseau du système)"
+        ]
+        lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in data.items()]
+        self.path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,145 @@
+"""The logged-out contact forms (REQ-1): account access (LOCK-5), forgotten secret question
+(RESET-7), forgotten identifier (RESET-6, with the advisor's phone and hours)."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Header, Static, TextArea
+
+from geg_tui.api.models import ContactForm, RequestCategory
+from geg_tui.i18n import _
+from geg_tui.screens.base import BaseScreen
+from geg_tui.widgets.fields import Field, FormError
+
+
+class ContactScreen(BaseScreen):
+    """A logged-out contact form for one category."""
+
+    CATEGORY = RequestCategory.ACCOUNT_ACCESS
+    TITLE = _("Demander l'accès au compte")
+    INTRO = _("Expliquez votre situation : le service client vous répondra par e-mail.")
+    SUBJECT = _("Accès au compte")
+    HELP = _(
+        "Remplissez le formulaire puis envoyez-le (bouton « Envoyer »). Tab passe au champ suivant."
+    )
+    DEFAULT_CSS = """
+    ContactScreen #contact { width: 76; max-width: 100%; }
+    ContactScreen { align: center top; }
+    ContactScreen TextArea { height: 6; margin: 0 1; }
+    ContactScreen #support { color: $accent; }
+    ContactScreen .field-error-message { color: $error; padding: 0 1; }
+    """
+
+    def __init__(self, *, email: str = "") -> None:
+        super().__init__()
+        self.email = email
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="contact"):
+            yield Static(self.TITLE, classes="screen-title")
+            yield from self.intro()
+            yield Field(_("Nom et prénom"), "name")
+            yield Field(_("Adresse e-mail pour la réponse"), "email", value=self.email)
+            yield Field(_("Référence contrat (facultatif, 10 chiffres)"), "contract_ref")
+            yield Field(
+                _("Objet (100 caractères au plus)"), "subject", value=self.SUBJECT, max_length=100
+            )
+            yield Static(_("Message (10 à 2000 caractères)"), classes="hint")
+            yield TextArea(id="message")
+            yield Static("", id="message-error", classes="field-error-message")
+            yield FormError(id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Envoyer"), id="send", variant="primary", compact=True)
+                yield Button(_("Annuler"), id="cancel", compact=True)
+        yield Footer()
+
+    def intro(self) -> ComposeResult:
+        yield Static(self.INTRO, classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#field-name", Field).input.focus()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#send")
+    def _send(self) -> None:
+        self.send()
+
+    def show_error(self, error) -> None:
+        super().show_error(error)
+        self.query_one("#message-error", Static).update(error.fields.get("message", ""))
+
+    @work(exclusive=True, exit_on_error=False, group="contact")
+    async def send(self) -> None:
+        value = {f.field_name: f.value for f in self.query(Field)}
+        form = ContactForm(
+            category=self.CATEGORY,
+            subject=value["subject"],
+            message=self.query_one("#message", TextArea).text,
+            name=value["name"],
+            email=value["email"],
+            contract_ref=value["contract_ref"] or None,
+        )
+        self.query_one("#message-error", Static).update("")
+        request = await self.backend_call(
+            lambda backend: backend.contact_logged_out(form), widget=self.query_one("#contact")
+        )
+        if request is None:
+            return
+        self.query_one(FormError).show(
+            _(
+                "Demande {ref} envoyée. Un accusé de réception part à {email} ; le service client vous répondra par e-mail."
+            ).format(ref=request.ref, email=value["email"]),
+            info=True,
+        )
+        self.query_one("#send", Button).disabled = True
+        self.query_one("#cancel", Button).label = _("Retour")
+
+
+class AccessRequestScreen(ContactScreen):
+    CATEGORY = RequestCategory.ACCOUNT_ACCESS
+    TITLE = _("Demander l'accès au compte")
+    SUBJECT = _("Compte bloqué : demande d'accès")
+
+
+class ForgottenQuestionScreen(ContactScreen):
+    CATEGORY = RequestCategory.FORGOTTEN_QUESTION
+    TITLE = _("Question secrète oubliée")
+    INTRO = _(
+        "Le service client vérifie votre identité puis vous envoie par e-mail un code pour choisir "
+        "un nouveau mot de passe et une nouvelle question secrète."
+    )
+    SUBJECT = _("Question secrète oubliée")
+
+
+class ForgottenIdentifierScreen(ContactScreen):
+    CATEGORY = RequestCategory.FORGOTTEN_IDENTIFIER
+    TITLE = _("Identifiant oublié")
+    SUBJECT = _("Identifiant oublié")
+
+    def intro(self) -> ComposeResult:
+        yield Static(
+            _(
+                "Votre identifiant est l'adresse e-mail choisie à la création du compte. Un conseiller peut vous la rappeler :"
+            ),
+            classes="hint",
+        )
+        yield Static("", id="support", classes="hint")
+        yield Static(_("Vous pouvez aussi écrire au service client :"), classes="hint")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load_support()
+
+    @work(exclusive=True, exit_on_error=False, group="support")
+    async def load_support(self) -> None:
+        info = await self.backend_call(lambda backend: backend.support_info())
+        if info is not None:
+            self.query_one("#support", Static).update(
+                f"☎ {info.phone} — {info.hours}\n{info.address}"
+            )

@@ -1,0 +1,126 @@
+"""Home: who is logged in, each contract (energy, tariff, payment mode), the total to pay, the
+next debit, the last readings, and the way to every area that has a screen."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Header, Static
+
+from geg_tui.api.models import HomeSummary, PaymentMode
+from geg_tui.formatting import format_date, format_money
+from geg_tui.i18n import _
+from geg_tui.screens.base import BaseScreen
+from geg_tui.widgets.fields import FormError
+
+
+def contract_line(summary: HomeSummary, index: int) -> str:
+    contract = summary.account.contracts[index]
+    power = f" · {contract.power_kva} kVA" if contract.power_kva else ""
+    mode = contract.payment_mode.label
+    if contract.payment_mode is PaymentMode.MONTHLY_DEBIT and contract.debit_day:
+        mode += _(", le {day} du mois").format(day=contract.debit_day)
+    meter = _(" · compteur Linky") if contract.meter.communicating else ""
+    einvoice = _(" · facture électronique") if contract.e_invoice else ""
+    return (
+        f"[b]{contract.energy.label}[/b] — {_('contrat')} {contract.ref}\n"
+        f"  {contract.tariff.label}{power}{meter}\n  {mode}{einvoice}"
+    )
+
+
+def reading_line(summary: HomeSummary) -> str:
+    if not summary.last_readings:
+        return _("Aucun relevé enregistré.")
+    lines = []
+    for reading in summary.last_readings:
+        contract = next(c for c in summary.account.contracts if c.ref == reading.contract_ref)
+        indexes = ", ".join(
+            f"{register.label} {value} {contract.meter.unit}"
+            for register, value in reading.indexes.items()
+        )
+        lines.append(
+            f"{contract.energy.label} : {indexes} ({reading.kind.label.lower()}, {format_date(reading.reading_date)})"
+        )
+    return "\n".join(lines)
+
+
+class HomeScreen(BaseScreen):
+    HELP = _("Votre espace client : vos contrats, ce qui reste à payer et vos derniers relevés.")
+    BINDINGS = [
+        Binding("r", "refresh", _("Actualiser")),
+        Binding("d", "logout", _("Se déconnecter")),
+    ]
+    DEFAULT_CSS = """
+    HomeScreen #home { padding: 0 1; }
+    HomeScreen .figure { text-style: bold; }
+    HomeScreen #figures { height: auto; }
+    HomeScreen #figures > Static { width: 1fr; height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="home"):
+            yield Static("", id="greeting", classes="screen-title")
+            yield FormError(id="form-error")
+            with Horizontal(id="figures"):
+                yield Static("", id="to-pay", classes="card")
+                yield Static("", id="next-debit", classes="card")
+            yield Static("", id="contracts", classes="card")
+            yield Static("", id="readings", classes="card")
+            with Horizontal(classes="buttons", id="menu"):
+                yield Button(_("Se déconnecter"), id="logout", variant="warning", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        """Home is the root of the logged-in part: Escape stays here (D logs out)."""
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_logout(self) -> None:
+        self.run_worker(self.geg.logout(), exclusive=True, group="logout")
+
+    @on(Button.Pressed, "#logout")
+    def _logout(self) -> None:
+        self.action_logout()
+
+    @work(exclusive=True, exit_on_error=False, group="home")
+    async def load(self) -> None:
+        if self.geg.session is None:
+            return
+        token = self.geg.session.token
+        summary = await self.backend_call(
+            lambda backend: backend.home(token), widget=self.query_one("#home")
+        )
+        if summary is not None:
+            self.show(summary)
+
+    def show(self, summary: HomeSummary) -> None:
+        account = summary.account
+        self.query_one("#greeting", Static).update(
+            _("Bonjour {name} — client n° {number}").format(
+                name=account.identity.display, number=account.customer_number
+            )
+        )
+        self.query_one("#to-pay", Static).update(
+            _("Total à payer\n") + f"[b]{format_money(summary.total_to_pay)}[/b]"
+        )
+        if summary.next_debit_date is not None and summary.next_debit_amount is not None:
+            debit = _("Prochain prélèvement\n") + (
+                f"[b]{format_money(summary.next_debit_amount)}[/b] {_('le')} {format_date(summary.next_debit_date)}"
+            )
+        else:
+            debit = _("Prochain prélèvement\naucun prévu")
+        self.query_one("#next-debit", Static).update(debit)
+        self.query_one("#contracts", Static).update(
+            "\n".join(contract_line(summary, i) for i in range(len(account.contracts)))
+        )
+        self.query_one("#readings", Static).update(_("Derniers relevés\n") + reading_line(summary))

@@ -1,0 +1,178 @@
+"""Login (AUTH-1, LOCK-2, SEC-5): e-mail, password (show/hide), « se souvenir de moi », and the
+ways out for a person who cannot log in: signup, forgotten password, forgotten identifier."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Footer, Header, Static
+
+from geg_tui.api.errors import AccountLocked
+from geg_tui.config import keyring_status
+from geg_tui.i18n import _
+from geg_tui.screens.base import BaseScreen
+from geg_tui.widgets.fields import Field, FormError
+
+
+class LoginScreen(BaseScreen):
+    """The first screen. With ``relogin`` it sits over the screen whose session expired."""
+
+    HELP = _(
+        "Connectez-vous avec l'adresse e-mail de votre compte GEG et votre mot de passe. "
+        "Pas encore de compte ? Créez-le avec votre dernière facture à portée de main."
+    )
+    BINDINGS = [
+        Binding(
+            "f2", "toggle_password", _("Afficher/masquer"), tooltip=_("Afficher le mot de passe")
+        ),
+        Binding("f5", "open('inscription')", _("Créer un compte")),
+        Binding("f6", "open('mot_de_passe_oublie')", _("Mot de passe oublié")),
+        Binding("f7", "open('identifiant_oublie')", _("Identifiant oublié")),
+    ]
+    DEFAULT_CSS = """
+    LoginScreen #login-box { width: 64; max-width: 100%; height: auto; }
+    LoginScreen { align: center top; }
+    LoginScreen #demo { color: $warning; padding: 0 1; }
+    LoginScreen #links Button { min-width: 0; }
+    """
+
+    def __init__(self, *, message: str | None = None, relogin: bool = False) -> None:
+        super().__init__()
+        self.message = message
+        self.relogin = relogin
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="login-box"):
+            title = (
+                _("Session expirée — reconnectez-vous")
+                if self.relogin
+                else _("Connexion à mon espace client")
+            )
+            yield Static(title, classes="screen-title")
+            yield Field(
+                _("Identifiant (adresse e-mail)"), "email", placeholder="prenom.nom@exemple.fr"
+            )
+            yield Field(_("Mot de passe"), "password", password=True)
+            status = keyring_status()
+            remember = Checkbox(
+                _("Se souvenir de moi"), id="remember", disabled=not status.secure, compact=True
+            )
+            if not status.secure:
+                remember.tooltip = status.reason
+            yield remember
+            if not status.secure:
+                yield Static(
+                    _("(indisponible : pas de trousseau sécurisé sur ce système)"),
+                    classes="hint",
+                    id="remember-reason",
+                )
+            yield FormError(id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Se connecter"), variant="primary", id="login", compact=True)
+                yield Button(_("Afficher le mot de passe"), id="show", compact=True)
+            with Horizontal(classes="buttons", id="links"):
+                yield Button(_("Créer mon compte"), id="signup", variant="default", compact=True)
+                yield Button(_("Mot de passe oublié"), id="forgot", compact=True)
+                yield Button(_("Identifiant oublié"), id="forgot-id", compact=True)
+            if self.geg.demo_hint:
+                yield Static(self.geg.demo_hint, id="demo")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        banner = self.query_one(FormError)
+        if self.message:
+            banner.show(self.message)
+        remembered = self.geg.settings.remembered_email()
+        self._prefill(remembered)
+        if remembered and self.geg.auto_login and not self.relogin:
+            password = self.geg.settings.remembered_password(remembered)
+            if password:
+                banner.show(_("Connexion automatique…"), info=True)
+                self.login(remembered, password, remember=True)
+                return
+        self.query_one("#field-email", Field).input.focus()
+
+    def _prefill(self, email: str | None) -> None:
+        field = self.query_one("#field-email", Field)
+        if email and not field.value:
+            field.value = email
+            self.query_one("#remember", Checkbox).value = not self.query_one(
+                "#remember", Checkbox
+            ).disabled
+
+    def reset(self, message: str | None = None) -> None:
+        """Back to an empty form after logout (the remembered e-mail is gone too)."""
+        self.query_one("#field-password", Field).value = ""
+        self.query_one("#field-email", Field).value = ""
+        self.query_one("#remember", Checkbox).value = False
+        self.clear_errors()
+        if message:
+            self.query_one(FormError).show(message, info=True)
+        self.query_one("#field-email", Field).input.focus()
+
+    # --- actions ---------------------------------------------------------------------------
+    def action_toggle_password(self) -> None:
+        field = self.query_one("#field-password", Field)
+        field.input.password = not field.input.password
+        self.query_one("#show", Button).label = (
+            _("Masquer le mot de passe")
+            if not field.input.password
+            else _("Afficher le mot de passe")
+        )
+
+    def action_open(self, name: str) -> None:
+        self.geg.open_screen(name)
+
+    def action_back(self) -> None:
+        """Escape on the login screen does nothing: there is nothing behind it."""
+
+    @on(Button.Pressed, "#show")
+    def _show(self) -> None:
+        self.action_toggle_password()
+
+    @on(Button.Pressed, "#signup")
+    def _signup(self) -> None:
+        self.action_open("inscription")
+
+    @on(Button.Pressed, "#forgot")
+    def _forgot(self) -> None:
+        self.action_open("mot_de_passe_oublie")
+
+    @on(Button.Pressed, "#forgot-id")
+    def _forgot_id(self) -> None:
+        self.action_open("identifiant_oublie")
+
+    @on(Button.Pressed, "#login")
+    def _submit(self) -> None:
+        email = self.query_one("#field-email", Field).value
+        password = self.query_one("#field-password", Field).value
+        self.login(email, password, remember=self.query_one("#remember", Checkbox).value)
+
+    def on_input_submitted(self) -> None:
+        self._submit()
+
+    @work(exclusive=True, exit_on_error=False, group="login")
+    async def login(self, email: str, password: str, *, remember: bool) -> None:
+        self.clear_errors()
+        try:
+            session = await self.backend_call(
+                lambda backend: backend.login(email, password),
+                widget=self.query_one("#login-box"),
+                propagate=(AccountLocked,),
+            )
+        except AccountLocked as locked:
+            from geg_tui.screens.blocked import BlockedScreen
+
+            self.app.push_screen(BlockedScreen(locked.until, email))
+            return
+        if session is None:
+            return
+        if remember:
+            self.geg.settings.remember(session.email, password)
+        elif not self.relogin:
+            self.geg.settings.forget()
+        self.query_one("#field-password", Field).value = ""
+        self.geg.logged_in(session)

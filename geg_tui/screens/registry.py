@@ -1,0 +1,41 @@
+"""Every screen a person can jump to (home menu, command palette), imported only when opened."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from textual.screen import Screen
+
+from geg_tui.i18n import _
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    name: str
+    title: str
+    help: str
+    target: str  # "module:Class"
+    logged_in: bool
+
+
+ENTRIES: tuple[Entry, ...] = (
+    Entry("inscription", _("Créer mon compte"), _("Création du compte en ligne en 5 étapes"), "geg_tui.screens.signup:SignupScreen", False),
+    Entry("mot_de_passe_oublie", _("Mot de passe oublié"), _("Réinitialiser le mot de passe"), "geg_tui.screens.reset:ResetPasswordScreen", False),
+    Entry("identifiant_oublie", _("Identifiant oublié"), _("Joindre un conseiller"), "geg_tui.screens.contact:ForgottenIdentifierScreen", False),
+    Entry("question_oubliee", _("Question secrète oubliée"), _("Écrire au service client"), "geg_tui.screens.contact:ForgottenQuestionScreen", False),
+    Entry("acces_compte", _("Demander l'accès au compte"), _("Compte bloqué : écrire au service client"), "geg_tui.screens.contact:AccessRequestScreen", False),
+    Entry("accueil", _("Accueil"), _("Mes contrats, le total à payer, le prochain prélèvement"), "geg_tui.screens.home:HomeScreen", True),
+)  # fmt: skip
+
+
+def entries(*, logged_in: bool) -> list[Entry]:
+    return [e for e in ENTRIES if e.logged_in == logged_in]
+
+
+def build(name: str, *, logged_in: bool) -> Screen | None:
+    for entry in entries(logged_in=logged_in):
+        if entry.name == name:
+            module, cls = entry.target.split(":")
+            return getattr(importlib.import_module(module), cls)()
+    return None
