@@ -10,6 +10,7 @@ only understands what fpdf2 writes (literal or hex strings shown with ``Tj``/``T
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import sys
@@ -234,6 +235,54 @@ def test_inv_4_font_and_licence_bundled() -> None:
     assert set(pdf.FONT_FILES.values()) <= names
     licence = (pdf.FONT_DIR / "LICENSE-DejaVu.txt").read_text()
     assert "Bitstream" in licence and "DejaVu" in licence
+    # How the subsets were made, so that anyone can regenerate them.
+    assert "pyftsubset" in (pdf.FONT_DIR / "README.md").read_text()
+
+
+# What French invoices print: accents, ligature, guillemets, apostrophe, ellipsis, bullet, euro,
+# digits and the two no-break spaces (U+00A0 in amounts, U+202F before « ; : ! ? »).
+FRENCH = "é è à ç ô œ Œ É « » € ’ … • – 0123456789 \u00a0\u202f"
+
+
+def test_inv_4_bundled_fonts_are_the_small_subsets_and_cover_french() -> None:
+    """The shipped fonts are the pre-made subsets (the full 700 kB fonts made the first PDF of a
+    process take over a second), and they still have every glyph a French invoice needs."""
+    from fontTools.ttLib import TTFont
+
+    wanted = {ord(ch) for ch in FRENCH if ch != " "} | {0x20}
+    wanted |= {lo for lo, _ in pdf.GLYPH_RANGES} | {0x0219, 0x1EC5}  # ș, ễ
+    for filename in pdf.FONT_FILES.values():
+        path = pdf.FONT_DIR / filename
+        assert path.stat().st_size < 200_000, f"{filename} is not the subset"
+        font = TTFont(path, lazy=True)
+        cmap = font.getBestCmap()
+        assert not wanted - set(cmap), f"{filename} lacks {sorted(wanted - set(cmap))}"
+        assert font["name"].getDebugName(1) == "DejaVu Sans"
+        assert all(
+            "Bitstream" not in name and "Vera" not in name
+            for name in (font["name"].getDebugName(i) for i in (1, 3, 4, 6, 16))
+            if name
+        )
+
+
+async def test_inv_4_french_text_renders_without_missing_glyphs(
+    backend: FakeBackend, demo_credentials, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = await login(backend, demo_credentials)
+    ref = (await backend.list_invoices(token)).invoices[0].ref
+    street = f"« Cœur » l’Île… • ç ô è à {format_money(123456)} 1\u202f234 Ștefan Nguyễn"
+    with backend.store.transaction() as db:
+        db.execute(
+            "UPDATE customers SET street = ? WHERE id = "
+            "(SELECT customer_id FROM accounts WHERE email = ?)",
+            (street, demo_credentials["email"]),
+        )
+    with caplog.at_level(logging.WARNING):
+        text = pdf_text(await backend.invoice_pdf(token, ref))
+    assert "1\u00a0234,56\u00a0€" in street
+    assert street in text.splitlines()
+    assert "\ufffd" not in text
+    assert not [r for r in caplog.records if "missing" in r.getMessage().lower()]
 
 
 # --- INV-3 --------------------------------------------------------------------------------------

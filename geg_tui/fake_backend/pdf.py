@@ -5,16 +5,16 @@ TUI) does not load it. Core PDF fonts cannot print ``1 234,56 €`` (no-break sp
 ``œ``…), hence the bundled DejaVu Sans (regular and bold, Bitstream Vera licence beside them in
 ``fonts/``).
 
-Speed: parsing a 700 kB TrueType font with fontTools is most of the cost of a small PDF, so the
-parsed fonts are built once per process and reused by every later document (``_font_cache``);
-fpdf2 subsets the font per document, so each PDF embeds only the glyphs it uses.
+Speed: the bundled fonts are subsets of DejaVu Sans made once with ``pyftsubset`` (Latin
+scripts, punctuation, currency and letter-like symbols: ``GLYPH_RANGES``; how to regenerate them
+is in ``fonts/README.md``). At about 110 kB and 1 100 glyphs each instead of 700 kB and 6 000,
+fpdf2 loads them in a few milliseconds, so every PDF, the first one of the process included,
+simply registers them; fpdf2 then subsets them per document, so each PDF embeds only the glyphs
+it uses.
 """
 
 from __future__ import annotations
 
-import copy
-import io
-import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,7 @@ from geg_tui.formatting import NBSP, format_date, format_money, group_thousands
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "DejaVu"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-
-_font_lock = threading.Lock()
-_font_cache: dict[str, Any] = {}  # style -> a parsed fpdf TTFFont, never used directly
+FONT_FILES = {"": "DejaVuSans-Latin.ttf", "B": "DejaVuSans-Bold-Latin.ttf"}
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -87,9 +84,9 @@ def _quantity(quantity: float, unit: str) -> str:
 # --- rendering -----------------------------------------------------------------------------------
 
 
-# What an invoice may print: Latin scripts, punctuation, currency and letter-like symbols.
+# What an invoice may print, i.e. what the bundled fonts cover (``fonts/README.md``, ``--unicodes``).
 GLYPH_RANGES = (
-    (0x0020, 0x024F),  # Basic Latin … Latin Extended-B (é, œ, ß, ł…)
+    (0x0020, 0x024F),  # Basic Latin … Latin Extended-B (é, œ, ß, ł, ș…)
     (0x0300, 0x036F),  # combining accents
     (0x1E00, 0x1EFF),  # Latin Extended Additional
     (0x2000, 0x206F),  # general punctuation (– — ’ … • no-break spaces)
@@ -98,56 +95,10 @@ GLYPH_RANGES = (
 )
 
 
-def _trimmed_font(raw: bytes) -> bytes:
-    """The font cut down to ``GLYPH_RANGES`` and without layout tables (fpdf2 drops them anyway).
-
-    DejaVu Sans has about 6 000 glyphs; an invoice needs a few hundred at most. Subsetting once
-    per process makes every later per-document subset (done by fpdf2 on output) much cheaper.
-    """
-    from fontTools import subset, ttLib
-
-    font = ttLib.TTFont(io.BytesIO(raw), recalcTimestamp=False)
-    options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
-    options.layout_features = []
-    options.drop_tables += ["GDEF", "GPOS", "GSUB", "FFTM", "hdmx", "kern", "MATH"]
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[cp for lo, hi in GLYPH_RANGES for cp in range(lo, hi + 1)])
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
 def _add_fonts(pdf: Any) -> None:
-    """Register DejaVu Sans, parsing each file once per process (see the module docstring).
-
-    The parsed ``TTFFont`` (cmap, widths, glyph ids: read-only once built) is shared; each
-    document gets its own fontTools ``TTFont`` opened lazily from the trimmed bytes in memory,
-    because fpdf2 subsets that object in place when it writes the PDF, and its own ``SubsetMap``.
-    """
-    from fontTools import ttLib
-    from fpdf.fonts import SubsetMap, TTFFont
-
-    with _font_lock:
-        for style, filename in FONT_FILES.items():
-            fontkey = f"{FONT_FAMILY.lower()}{style}"
-            cached = _font_cache.get(style)
-            if cached is None:
-                raw = _trimmed_font((FONT_DIR / filename).read_bytes())
-                cached = (TTFFont(pdf, io.BytesIO(raw), fontkey, style), raw)
-                _font_cache[style] = cached
-            parsed, raw = cached
-            font = copy.copy(parsed)
-            font.i = len(pdf.fonts) + 1
-            font.ttfont = ttLib.TTFont(io.BytesIO(raw), recalcTimestamp=False, lazy=True)
-            font.missing_glyphs = []
-            font.biggest_size_pt = 0
-            font._hbfont = None
-            font.color_font = None
-            font.subset = SubsetMap(font)
-            pdf.fonts[fontkey] = font
+    """Register the bundled DejaVu Sans subsets (regular and bold) with this document."""
+    for style, filename in FONT_FILES.items():
+        pdf.add_font(FONT_FAMILY, style, FONT_DIR / filename)
 
 
 def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
