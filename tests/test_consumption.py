@@ -220,17 +220,20 @@ async def test_conso_3_previous_year_aligned_point_by_point(
     series = await backend.consumption(
         token, hphc.ref, start, end, MONTH, compare_previous_year=True
     )
-    assert series.previous is not None and len(series.previous) == len(series.points) == 6
+    assert series.previous is not None and series.previous.size == series.size == 6
+    previous = series.previous.points
+    assert len(previous) == len(series.points) == 6
     last_year = await backend.consumption(
         token, hphc.ref, date(2024, 10, 10), date(2025, 3, 31), MONTH
     )
-    assert series.previous == last_year.points
-    for point, before in zip(series.points, series.previous, strict=True):
+    assert previous == last_year.points
+    for point, before in zip(series.points, previous, strict=True):
         assert before.start == point.start.replace(year=point.start.year - 1)
         change = consumption.percent_change(point.total_wh, before.total_wh)
         assert change is not None and -60 < change < 150
     plain = await backend.consumption(token, hphc.ref, start, end, MONTH)
     assert plain.previous is None and plain.points == series.points
+    assert plain.starts == series.starts and plain.wh == series.wh and plain.costs == series.costs
 
 
 async def test_conso_3_previous_year_days_and_29_february(
@@ -241,18 +244,21 @@ async def test_conso_3_previous_year_days_and_29_february(
     series = await backend.consumption(
         token, gas.ref, date(2024, 2, 28), date(2024, 3, 1), DAY, compare_previous_year=True
     )
-    assert [p.start for p in series.previous] == [
+    assert series.previous is not None
+    previous = series.previous.points
+    assert [p.start for p in previous] == [
         date(2023, 2, 28),
         date(2023, 2, 28),
         date(2023, 3, 1),
     ]
     reference = await backend.consumption(token, gas.ref, date(2023, 2, 28), date(2023, 3, 1), DAY)
-    assert series.previous[0] == series.previous[1] == reference.points[0]
-    assert series.previous[2] == reference.points[1]
+    assert previous[0] == previous[1] == reference.points[0]
+    assert previous[2] == reference.points[1]
     february = await backend.consumption(
         token, gas.ref, date(2025, 2, 1), date(2025, 2, 28), MONTH, compare_previous_year=True
     )
-    assert february.previous[0].end == date(2024, 2, 29)  # the whole month a year before
+    assert february.previous is not None
+    assert february.previous.ends[0] == date(2024, 2, 29)  # the whole month a year before
     assert consumption.percent_change(100, 0) is None
     assert consumption.percent_change(110, 100) == pytest.approx(10.0)
 
@@ -277,7 +283,7 @@ async def test_conso_4_monthly_view_is_aggregated_in_sql(
     assert len(series.points) <= 61
     assert not any("load_curve" in s for s in statements)  # no 30-minute point is read
     reads = [s for s in statements if "daily_consumption" in s]
-    assert len(reads) == 1 and "SUM(wh)" in reads[0]  # one aggregating statement
+    assert len(reads) == 1 and "SUM(" in reads[0]  # one aggregating statement
     row = contract_row(backend, hphc.ref)
     with backend.store.transaction() as db:
         groups = consumption._aggregate(

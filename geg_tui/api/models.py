@@ -557,6 +557,8 @@ class ReadingResult:
 
 @dataclass(frozen=True, slots=True)
 class ConsumptionPoint:
+    """One point of a ``ConsumptionSeries`` (see ``ConsumptionSeries.points``)."""
+
     start: date
     end: date  # inclusive
     wh: dict[Register, int]
@@ -569,15 +571,75 @@ class ConsumptionPoint:
 
 @dataclass(frozen=True, slots=True)
 class ConsumptionSeries:
-    """CONSO-2/3: aggregated by the backend (CONSO-4); ``previous`` is the year before."""
+    """CONSO-2/3: aggregated by the backend (CONSO-4), held by column.
+
+    Point ``i`` covers ``starts[i]``..``ends[i]`` (inclusive): ``wh[register][i]`` Wh per
+    register (HP/HC split where the contract has it) and ``costs[i]`` cents incl. tax at the
+    prices of its days. Columns keep a five-year daily view (1,826 points) cheap to build and to
+    send; ``points`` gives the same data as ``ConsumptionPoint`` objects.
+
+    CONSO-3: ``previous`` (only when asked for) is the series of the same periods one year
+    earlier, point by point: ``previous.starts[i]`` is ``starts[i]`` a year before.
+    """
 
     contract_ref: str
     granularity: Granularity
-    start: date
+    start: date  # the range asked for
     end: date
-    points: tuple[ConsumptionPoint, ...]
-    previous: tuple[ConsumptionPoint, ...] | None = None
+    starts: tuple[date, ...] = ()
+    ends: tuple[date, ...] = ()
+    wh: dict[Register, tuple[int, ...]] = field(default_factory=dict)
+    costs: tuple[int, ...] = ()
+    previous: ConsumptionSeries | None = None
     estimated: bool = False
+
+    @property
+    def registers(self) -> tuple[Register, ...]:
+        return tuple(self.wh)
+
+    @property
+    def size(self) -> int:
+        """How many points."""
+        return len(self.starts)
+
+    @property
+    def totals_wh(self) -> tuple[int, ...]:
+        """Per point, the Wh of all registers together."""
+        columns = list(self.wh.values())
+        if not columns:
+            return (0,) * len(self.starts)
+        if len(columns) == 1:
+            return columns[0]
+        return tuple(map(sum, zip(*columns, strict=True)))
+
+    @property
+    def total_wh(self) -> int:
+        """The Wh of the whole series."""
+        return sum(sum(column) for column in self.wh.values())
+
+    @property
+    def total_cost(self) -> int:
+        """The cents of the whole series."""
+        return sum(self.costs)
+
+    def point(self, index: int) -> ConsumptionPoint:
+        return ConsumptionPoint(
+            start=self.starts[index],
+            end=self.ends[index],
+            wh={register: column[index] for register, column in self.wh.items()},
+            cost=self.costs[index],
+        )
+
+    @property
+    def points(self) -> tuple[ConsumptionPoint, ...]:
+        """The points as objects (built on each access: prefer the columns for long series)."""
+        registers = tuple(self.wh)
+        return tuple(
+            ConsumptionPoint(start, end, dict(zip(registers, values, strict=True)), cost)
+            for start, end, cost, *values in zip(
+                self.starts, self.ends, self.costs, *self.wh.values(), strict=True
+            )
+        )
 
 
 # --- requests, alerts, referral ------------------------------------------------------------
