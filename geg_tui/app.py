@@ -12,19 +12,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from geg_tui.api.backend import Backend
 from geg_tui.api.errors import BackendUnavailable, SessionExpired
-from geg_tui.api.models import Session
 from geg_tui.config import Settings
 from geg_tui.i18n import _
 
-BackendFactory = Callable[[], Backend]
+if TYPE_CHECKING:  # the models are imported by the first backend call, not at start-up
+    from geg_tui.api.backend import Backend
+    from geg_tui.api.models import Session
+
+BackendFactory = Callable[[], "Backend"]
 
 
 class GegApp(App[None]):
@@ -43,6 +45,7 @@ class GegApp(App[None]):
         demo_hint: str | None = None,
         cursor_blink: bool = True,
         auto_login: bool = True,
+        owns_backend: bool = True,
     ) -> None:
         super().__init__()
         self._factory = backend_factory
@@ -53,6 +56,7 @@ class GegApp(App[None]):
         self.cursor_blink = cursor_blink
         self.auto_login = auto_login
         self.session: Session | None = None
+        self.owns_backend = owns_backend  # tests share one backend between app runs
 
     # --- backend and session ---------------------------------------------------------------
     async def get_backend(self) -> Backend:
@@ -137,5 +141,5 @@ class GegApp(App[None]):
         self.run_worker(self.logout(), exclusive=True, group="logout")
 
     async def on_unmount(self) -> None:
-        if self._backend is not None:
+        if self._backend is not None and self.owns_backend:
             await self._backend.close()

@@ -285,16 +285,14 @@ def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
 
 def run_tui(args: argparse.Namespace) -> int:
     """Start the Textual app on the chosen backend (imported only when built, off the UI loop)."""
-    from geg_tui.api.registry import available_backends, backend_class
-
-    if args.backend not in available_backends():
-        print(
-            f"Erreur : le backend « {args.backend} » n'est pas disponible dans cette version "
-            f"(disponibles : {', '.join(available_backends())}).",
-            file=sys.stderr,
-        )
-        return 2
     from geg_tui.app import GegApp
+
+    def backend_class(name: str) -> Any:
+        # Entry points are read in the factory's thread, after the first paint (a wrong name is
+        # then shown on the login screen as « impossible d'ouvrir le service »).
+        from geg_tui.api.registry import backend_class as lookup
+
+        return lookup(name)
 
     demo_hint = None
     if args.backend == "fake":

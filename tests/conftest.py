@@ -133,6 +133,7 @@ def make_app(backend: FakeBackend, tmp_path_factory: pytest.TempPathFactory):
             "demo_hint", f"Mode démonstration — compte de test : {DEMO_EMAIL} / {DEMO_PASSWORD}."
         )
         kwargs.setdefault("cursor_blink", False)
+        kwargs.setdefault("owns_backend", False)
         return GegApp(lambda: backend, **kwargs)
 
     return factory

@@ -12,12 +12,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
-from geg_tui.api.backend import Backend
 from geg_tui.api.errors import BackendError, SessionExpired
 from geg_tui.i18n import _
 from geg_tui.widgets.fields import Field, FormError
 
 if TYPE_CHECKING:
+    from geg_tui.api.backend import Backend
     from geg_tui.app import GegApp
 
 T = TypeVar("T")

@@ -56,19 +56,10 @@ class LoginScreen(BaseScreen):
                 _("Identifiant (adresse e-mail)"), "email", placeholder="prenom.nom@exemple.fr"
             )
             yield Field(_("Mot de passe"), "password", password=True)
-            status = keyring_status()
-            remember = Checkbox(
-                _("Se souvenir de moi"), id="remember", disabled=not status.secure, compact=True
-            )
-            if not status.secure:
-                remember.tooltip = status.reason
-            yield remember
-            if not status.secure:
-                yield Static(
-                    _("(indisponible : pas de trousseau sécurisé sur ce système)"),
-                    classes="hint",
-                    id="remember-reason",
-                )
+            # Whether the keyring is secure is found after the first paint (importing keyring
+            # and its backends costs a tenth of a second): until then the option is off.
+            yield Checkbox(_("Se souvenir de moi"), id="remember", disabled=True, compact=True)
+            yield Static("", classes="hint", id="remember-reason").set_styles("display: none;")
             yield FormError(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button(_("Se connecter"), variant="primary", id="login", compact=True)
@@ -82,18 +73,39 @@ class LoginScreen(BaseScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        banner = self.query_one(FormError)
         if self.message:
-            banner.show(self.message)
-        remembered = self.geg.settings.remembered_email()
-        self._prefill(remembered)
-        if remembered and self.geg.auto_login and not self.relogin:
-            password = self.geg.settings.remembered_password(remembered)
-            if password:
-                banner.show(_("Connexion automatique…"), info=True)
-                self.login(remembered, password, remember=True)
-                return
+            self.query_one(FormError).show(self.message)
+        self._prefill(self.geg.settings.remembered_email())
         self.query_one("#field-email", Field).input.focus()
+        self.call_after_refresh(self.check_keyring)  # after the first paint
+
+    @work(thread=True, exit_on_error=False, group="keyring")
+    def check_keyring(self) -> None:
+        """SEC-5: offer « se souvenir de moi » only over a secure keyring (else say why not),
+        and log in by itself when the e-mail and its password are remembered. In a thread:
+        importing keyring and its backends costs a tenth of a second."""
+        status = keyring_status()
+        email = self.geg.settings.remembered_email()
+        password = None
+        if status.secure and email and self.geg.auto_login and not self.relogin:
+            password = self.geg.settings.remembered_password(email)
+        self.app.call_from_thread(
+            self._keyring_ready, status.secure, status.reason, email, password
+        )
+
+    def _keyring_ready(
+        self, secure: bool, reason: str | None, email: str | None, password: str | None
+    ) -> None:
+        box = self.query_one("#remember", Checkbox)
+        box.disabled = not secure
+        box.tooltip = reason
+        box.value = bool(secure and email)
+        reason_line = self.query_one("#remember-reason", Static)
+        reason_line.update(_("(indisponible : pas de trousseau sécurisé sur ce système)"))
+        reason_line.display = not secure
+        if email and password:
+            self.query_one(FormError).show(_("Connexion automatique…"), info=True)
+            self.login(email, password, remember=True)
 
     def _prefill(self, email: str | None) -> None:
         field = self.query_one("#field-email", Field)

@@ -1,34 +1,265 @@
-"""Login and home screens as a person uses them (Pilot), and their snapshots."""
+"""Login and home as a person uses them (Pilot), remember-me (SEC-5), session expiry, F1 help,
+the command palette, and the snapshots of these screens at 80×24."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backends import fail
+from textual.pilot import Pilot
+from textual.widgets import Checkbox
+
+from geg_tui.config import SERVICE, Settings
+from geg_tui.screens.help import HelpScreen
 from geg_tui.screens.home import HomeScreen
 from geg_tui.screens.login import LoginScreen
-from geg_tui.widgets.fields import Field
+from geg_tui.widgets.fields import Field, FormError
 
 
-async def fill(pilot, screen, **values: str) -> None:  # noqa: ANN001
-    for name, value in values.items():
-        screen.query_one(f"#field-{name}", Field).value = value
+async def settle(pilot: Pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-async def test_login_then_home(make_app, demo_credentials) -> None:  # noqa: ANN001
+async def fill(pilot: Pilot, **values: str) -> None:
+    for name, value in values.items():
+        pilot.app.screen.query_one(f"#field-{name}", Field).value = value
+    await pilot.pause()
+
+
+async def log_in(pilot: Pilot, email: str, password: str, *, remember: bool = False) -> None:
+    await fill(pilot, email=email, password=password)
+    pilot.app.screen.query_one("#remember", Checkbox).value = remember
+    await pilot.click("#login")
+    await settle(pilot)
+
+
+def banner(app: Any) -> str:
+    return str(app.screen.query_one(FormError).render())
+
+
+async def test_auth_1_login_then_home(make_app: Any, demo_credentials: dict[str, str]) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+        assert isinstance(app.screen, HomeScreen)
+        assert "Claire Martin" in str(app.screen.query_one("#greeting").render())
+        assert "145,00" in str(app.screen.query_one("#to-pay").render())
+
+
+async def test_auth_2_wrong_password_message_and_nothing_lost(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], "mauvais-mot-de-passe")
+        assert isinstance(app.screen, LoginScreen)
+        assert "Identifiant ou mot de passe incorrect" in banner(app)
+        assert app.screen.query_one("#field-email", Field).value == demo_credentials["email"]
+        assert app.screen.query_one("#field-password", Field).value == "mauvais-mot-de-passe"
+
+
+async def test_f2_shows_and_hides_the_password(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        field = app.screen.query_one("#field-password", Field)
+        assert field.input.password
+        await pilot.press("f2")
+        assert not field.input.password
+        await pilot.press("f2")
+        assert field.input.password
+
+
+async def test_sec_5_remember_me_next_start_logs_in_and_logout_forgets(
+    make_app: Any, demo_credentials: dict[str, str], memory_keyring: Any, tmp_path: Any
+) -> None:
+    settings = Settings(tmp_path)
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#remember", Checkbox).disabled
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"], remember=True)
+        assert isinstance(app.screen, HomeScreen)
+    config = (tmp_path / "config.toml").read_text(encoding="utf-8")
+    assert demo_credentials["email"] in config
+    assert demo_credentials["password"] not in config  # only in the keyring
+    assert (
+        memory_keyring.get_password(SERVICE, demo_credentials["email"])
+        == demo_credentials["password"]
+    )
+
+    again = make_app(settings=Settings(tmp_path))
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, HomeScreen)  # logged in by itself
+        await pilot.press("d")  # log out
+        await settle(pilot)
+        assert isinstance(again.screen, LoginScreen)
+        assert "déconnecté" in banner(again)
+    assert memory_keyring.get_password(SERVICE, demo_credentials["email"]) is None
+    assert demo_credentials["email"] not in (tmp_path / "config.toml").read_text(encoding="utf-8")
+
+
+async def test_sec_5_remember_me_disabled_with_the_fail_keyring(
+    make_app: Any, demo_credentials: dict[str, str], tmp_path: Any
+) -> None:
+    keyring.set_keyring(fail.Keyring())
+    settings = Settings(tmp_path)
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#remember", Checkbox)
+        assert box.disabled
+        assert "trousseau" in str(app.screen.query_one("#remember-reason").render())
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"], remember=True)
+        assert isinstance(app.screen, HomeScreen)
+    assert settings.remembered_email() is None
+    assert not settings.remember(demo_credentials["email"], demo_credentials["password"])
+
+
+def test_sec_5_insecure_keyrings_are_refused() -> None:
+    from keyring.backends import null
+
+    from geg_tui.config import keyring_status
+
+    for ring in (fail.Keyring(), null.Keyring()):
+        keyring.set_keyring(ring)
+        status = keyring_status()
+        assert not status.secure and status.reason
+
+    class PlainFile(keyring.backend.KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> None:
+            return None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise AssertionError("never written")
+
+        def delete_password(self, service: str, username: str) -> None:
+            return None
+
+    PlainFile.__module__ = "keyrings.alt.file"
+    keyring.set_keyring(PlainFile())
+    assert not keyring_status().secure
+
+    class LowPriority(PlainFile):
+        priority = 0.5  # type: ignore[assignment]
+
+    LowPriority.__module__ = "some.keyring"
+    keyring.set_keyring(LowPriority())
+    assert not keyring_status().secure
+
+
+async def test_auth_3_expired_session_returns_to_login_then_back(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        backend.clock.advance(timedelta(minutes=31))
+        await pilot.press("r")  # refresh: the session has expired
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen) and app.screen.relogin
+        assert "session a expiré" in banner(app)
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+        assert app.screen is home  # back where the person was, reloaded
+        assert "Claire Martin" in str(home.query_one("#greeting").render())
+
+
+async def test_f1_lists_the_keys_of_the_screen(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        for words in ("Créer un compte", "Mot de passe oublié", "Afficher/masquer", "Retour"):
+            assert words in text
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
-        await fill(
-            pilot,
-            app.screen,
-            email=demo_credentials["email"],
-            password=demo_credentials["password"],
-        )
-        await pilot.click("#login")
-        await app.workers.wait_for_complete()
+
+
+async def test_command_palette_offers_every_screen(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Créer mon compte", "Mot de passe oublié", "Identifiant oublié"} <= set(titles)
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Accueil" in titles and "Se déconnecter" in titles
+        assert "Créer mon compte" not in titles
+
+
+# --- snapshots (80×24, theme and clock fixed, cursor blink off, workers awaited) ----------------
+
+
+def test_snapshot_login(snap_compare: Any, make_app: Any) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_login_error(
+    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], "mauvais")
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_login_without_secure_keyring(snap_compare: Any, make_app: Any) -> None:
+    keyring.set_keyring(fail.Keyring())
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_home(snap_compare: Any, make_app: Any, demo_credentials: dict[str, str]) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_help(snap_compare: Any, make_app: Any) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f1")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        text = str(app.screen.query_one("#greeting").render())
-        assert "Claire Martin" in text
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(120, 40)])
+def test_snapshot_home_large(
+    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
