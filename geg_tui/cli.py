@@ -97,8 +97,22 @@ def build_parser() -> FrenchParser:
     p.add_argument("operation", nargs="?", help="opération du Backend (pay_invoice, login…) ou *")
     p.add_argument("--latency", type=int, default=0, metavar="MS", help="latence ajoutée (ms)")
     p.add_argument("--error-rate", type=float, default=0.0, metavar="P", help="taux d'erreur 0–1")
+    p.add_argument(
+        "--drop-after-commit",
+        action="store_true",
+        help="serveur HTTP : couper la connexion après l'écriture (la réponse est perdue)",
+    )
     p = fsub.add_parser("cards", help="cartes de test et leur résultat (PAY-5)")
     _common(p)
+
+    serve = sub.add_parser("serve", help="servir le backend fictif en HTTP (API REST + OpenAPI)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="adresse d'écoute (boucle locale par défaut)"
+    )
+    serve.add_argument("--port", type=int, default=8787)
+    serve.add_argument(
+        "--data-dir", type=Path, default=None, help="dossier des données du backend fictif"
+    )
     return parser
 
 
@@ -238,7 +252,13 @@ def _faults(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -
                 file=sys.stderr,
             )
             return 2
-        fault = admin.set_fault(backend, args.operation, args.latency, args.error_rate)
+        fault = admin.set_fault(
+            backend,
+            args.operation,
+            args.latency,
+            args.error_rate,
+            drop_after_commit=args.drop_after_commit,
+        )
         _print(
             fault.to_json(),
             args.json,
@@ -321,6 +341,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "fake":
         return run_fake(args)
+    if args.command == "serve":
+        from geg_tui.fake_backend.server import serve
+
+        data_dir = args.data_dir or default_data_dir()
+        print(
+            f"Backend fictif sur http://{args.host}:{args.port} (données : {data_dir}) — Ctrl+C pour arrêter."
+        )
+        serve(str(data_dir), args.host, args.port)
+        return 0
     return run_tui(args)
 
 

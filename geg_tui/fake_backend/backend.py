@@ -112,6 +112,14 @@ class FakeBackend:
     async def close(self) -> None:
         self.store.close()
 
+    def injected_fault(self, operation: str, *, drop_only: bool = False) -> faults.Fault | None:
+        """The tester's fault on ``operation`` (the HTTP server asks for « drop after commit »)."""
+        with self.store.transaction() as db:
+            fault = faults.fault_for(db, operation)
+        if fault is not None and drop_only and not fault.drop_after_commit:
+            return None
+        return fault
+
     def _prepare(self, operation: str) -> faults.Fault | None:
         """Before an operation: catch the world up with the clock, read the fault to inject."""
         with self.store.transaction() as db:

@@ -7,6 +7,7 @@ tester's ``geg-tui fake faults set …`` reaches a TUI already running on the sa
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from geg_tui.fake_backend.store import Tx
@@ -40,18 +41,16 @@ def set_fault(
     if not 0.0 <= error_rate <= 1.0:
         raise ValueError("Le taux d'erreur doit être entre 0 et 1 (par exemple 0.3).")
     db.execute(
-        "INSERT INTO faults(operation, latency_ms, error_rate) VALUES (?, ?, ?) ON CONFLICT(operation) "
-        "DO UPDATE SET latency_ms = excluded.latency_ms, error_rate = excluded.error_rate",
-        (operation, latency_ms, error_rate),
+        "INSERT INTO faults(operation, latency_ms, error_rate, drop_after_commit) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(operation) DO UPDATE SET latency_ms = excluded.latency_ms, "
+        "error_rate = excluded.error_rate, drop_after_commit = excluded.drop_after_commit",
+        (operation, latency_ms, error_rate, int(drop_after_commit)),
     )
-    return Fault(operation, latency_ms, error_rate)
+    return Fault(operation, latency_ms, error_rate, drop_after_commit)
 
 
 def list_faults(db: Tx) -> list[Fault]:
-    return [
-        Fault(r["operation"], r["latency_ms"], r["error_rate"])
-        for r in db.all("SELECT * FROM faults ORDER BY operation")
-    ]
+    return [_from_row(r) for r in db.all("SELECT * FROM faults ORDER BY operation")]
 
 
 def clear(db: Tx) -> None:
@@ -64,4 +63,10 @@ def fault_for(db: Tx, operation: str) -> Fault | None:
         "SELECT * FROM faults WHERE operation IN (?, '*') ORDER BY operation = '*' LIMIT 1",
         (operation,),
     )
-    return Fault(row["operation"], row["latency_ms"], row["error_rate"]) if row else None
+    return _from_row(row) if row else None
+
+
+def _from_row(row: sqlite3.Row) -> Fault:
+    return Fault(
+        row["operation"], row["latency_ms"], row["error_rate"], bool(row["drop_after_commit"])
+    )

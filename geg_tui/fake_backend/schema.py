@@ -273,6 +273,7 @@ CREATE INDEX invitations_email ON invitations(email);
 CREATE TABLE faults (
     operation TEXT PRIMARY KEY,
     latency_ms INTEGER NOT NULL,
-    error_rate REAL NOT NULL
+    error_rate REAL NOT NULL,
+    drop_after_commit INTEGER NOT NULL DEFAULT 0
 );
 """

@@ -1,0 +1,143 @@
+"""``HttpBackend``: the ``Backend`` protocol over HTTP (httpx), raising the same typed errors.
+
+One ``httpx.AsyncClient`` per backend (so per app), with explicit timeouts. Reads (GET) are
+retried with exponential backoff on connection errors and 503; writes are not, except those
+that carry an idempotency key (card payment, meter reading), which are resent with the same key
+— the server returns the first result, so a retry never charges or records twice. When the
+server cannot be reached the error is ``BackendUnavailable`` with a French sentence, and the
+screen keeps what was typed.
+
+The methods are generated from the route table (``geg_tui.api.routes``) with the protocol's own
+signatures, so the client cannot drift from the protocol; a test compares them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from geg_tui.api import codec
+from geg_tui.api.backend import Backend
+from geg_tui.api.errors import BackendError, BackendUnavailable, from_payload
+from geg_tui.api.routes import API_PREFIX, ROUTES, Route
+
+DEFAULT_URL = "http://127.0.0.1:8787"
+UNREACHABLE = (
+    "Le serveur GEG ne répond pas. Vérifiez votre connexion : vos saisies sont conservées, "
+    "réessayez dans quelques instants."
+)
+TOO_SLOW = (
+    "Le serveur GEG met trop de temps à répondre. Vos saisies sont conservées : réessayez dans "
+    "quelques instants."
+)
+
+
+class HttpBackend:
+    """The customer account over a ``geg-tui serve`` server (or any server of the same API)."""
+
+    name = "http"
+
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout | None = None,
+        retries: int = 3,
+        backoff: float = 0.2,
+    ) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=url.rstrip("/") + API_PREFIX,
+            transport=transport,
+            timeout=timeout or httpx.Timeout(15.0, connect=5.0),
+            headers={"user-agent": "geg-tui"},
+        )
+        self.retries = retries
+        self.backoff = backoff
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def _call(self, route: Route, arguments: dict[str, Any]) -> Any:
+        path = route.path
+        for name in route.path_params:
+            path = path.replace("{" + name + "}", quote(str(arguments.get(name, "")), safe=""))
+        headers = {}
+        if route.authenticated:
+            headers["authorization"] = f"Bearer {arguments.get('token', '')}"
+        request: dict[str, Any] = {"headers": headers}
+        data = {
+            name: codec.encode(arguments[name]) for name in route.data_params if name in arguments
+        }
+        if route.verb == "GET":
+            request["params"] = {k: _query(v) for k, v in data.items() if v is not None}
+        else:
+            request["json"] = data[route.body_model] if route.body_model else data
+        retryable = route.verb == "GET" or route.idempotent_write
+        attempts = self.retries + 1 if retryable else 1
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                response = await self._client.request(route.verb, path, **request)
+            except httpx.TimeoutException as exc:
+                if last:
+                    raise BackendUnavailable(TOO_SLOW, code="delai_depasse") from exc
+            except httpx.TransportError as exc:
+                if last:
+                    raise BackendUnavailable(UNREACHABLE, code="serveur_injoignable") from exc
+            else:
+                if response.status_code == 503 and not last:
+                    pass  # retried below
+                elif response.is_success:
+                    return _result(route, response)
+                else:
+                    raise _error(response)
+            await asyncio.sleep(self.backoff * 2**attempt)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _query(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _result(route: Route, response: httpx.Response) -> Any:
+    hint = codec.return_hint(getattr(Backend, route.name))
+    if hint is bytes:
+        return response.content
+    return codec.decode(hint, response.json())
+
+
+def _error(response: httpx.Response) -> BackendError:
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = {}
+    if not isinstance(payload, dict):
+        payload = {}
+    return from_payload(payload, response.status_code)
+
+
+def _method(route: Route) -> Any:
+    signature = inspect.signature(getattr(Backend, route.name))
+
+    async def call(self: HttpBackend, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        arguments = dict(bound.arguments)
+        arguments.pop("self")
+        return await self._call(route, arguments)
+
+    functools.update_wrapper(call, getattr(Backend, route.name))
+    call.__signature__ = signature  # type: ignore[attr-defined]
+    return call
+
+
+for _route in ROUTES:
+    setattr(HttpBackend, _route.name, _method(_route))

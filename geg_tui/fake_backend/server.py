@@ -1,0 +1,233 @@
+"""The fake backend over HTTP: a Starlette (ASGI) app with one REST route per ``Backend`` method.
+
+Routes come from ``geg_tui.api.routes``; arguments are decoded with ``geg_tui.api.codec`` and
+handed to the ``FakeBackend``, which checks them exactly as in-process, so both backends refuse
+the same input with the same typed errors. Errors are JSON ``{kind, code, message, fields}`` with
+the error's status (400, 401, 403, 404, 409, 422, 423 blocked, 429 rate limit, 503 faults).
+Malformed requests (invalid JSON, a body that is not an object, huge bodies, missing fields) get a
+4xx JSON error too; a 5xx other than an injected 503 is a bug. ``/openapi.json`` describes it all.
+The injected « connection dropped after the write is committed » fault (SIM-5) sends the status
+line and headers, then aborts: the client sees the connection die without an answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, get_type_hints
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route as StarletteRoute
+from starlette.types import Receive, Scope, Send
+
+from geg_tui.api import codec, models
+from geg_tui.api.backend import Backend
+from geg_tui.api.errors import BackendError, ValidationError
+from geg_tui.api.routes import API_PREFIX, ROUTES, Route
+from geg_tui.fake_backend.backend import FakeBackend
+
+MAX_BODY = 256 * 1024  # nothing a customer sends is bigger
+log = logging.getLogger("geg_tui.server")
+
+
+class ConnectionDropped(Exception):
+    """The injected fault: the answer is lost after the write was committed."""
+
+
+class DroppedResponse(Response):
+    """Start the answer, then abort the connection (SIM-5)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-length", b"100000")],
+            }
+        )
+        raise ConnectionDropped("connexion coupée après l'écriture (panne simulée)")
+
+
+def error_response(error: BackendError) -> JSONResponse:
+    return JSONResponse(error.to_payload(), status_code=error.http_status)
+
+
+def bad_request(
+    message: str, *, status: int = 400, fields: dict[str, str] | None = None
+) -> JSONResponse:
+    error = ValidationError(message, code="requete_invalide", fields=fields)
+    return JSONResponse(error.to_payload(), status_code=status)
+
+
+def _hints(name: str) -> dict[str, Any]:
+    return get_type_hints(getattr(Backend, name), vars(models))
+
+
+def _query_value(hint: Any, raw: str) -> Any:
+    """A query-string value as its parameter's type when it reads as one, else the raw text."""
+    text = raw.strip()
+    if text.lower() in ("true", "false") and "bool" in str(hint):
+        return text.lower() == "true"
+    if "int" in str(hint) and text.lstrip("-").isdigit() and len(text) < 12:
+        return int(text)
+    return codec.decode(hint, raw)
+
+
+def _token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
+
+def endpoint(backend: FakeBackend, route: Route) -> Any:
+    hints = _hints(route.name)
+    method = getattr(backend, route.name)
+
+    async def handle(request: Request) -> Response:
+        args: dict[str, Any] = {name: request.path_params[name] for name in route.path_params}
+        if route.authenticated:
+            args["token"] = _token(request)
+        if route.verb == "GET":
+            for name in route.data_params:
+                if name in request.query_params:
+                    args[name] = _query_value(hints[name], request.query_params[name])
+        else:
+            raw = await request.body()
+            if len(raw) > MAX_BODY:
+                return bad_request("Requête trop volumineuse.", status=413)
+            try:
+                body = json.loads(raw or b"{}")
+            except (ValueError, UnicodeDecodeError):
+                return bad_request("Requête invalide : le corps n'est pas du JSON.")
+            if not isinstance(body, dict):
+                return bad_request("Requête invalide : un objet JSON est attendu.")
+            try:
+                if route.body_model:
+                    args[route.body_model] = codec.decode_dataclass(hints[route.body_model], body)
+                else:
+                    missing = [
+                        n for n in route.data_params if n not in body and _required(route, n)
+                    ]
+                    if missing:
+                        raise codec.MissingFields(missing)
+                    for name in route.data_params:
+                        if name in body:
+                            args[name] = codec.decode(hints[name], body[name])
+            except codec.MissingFields as exc:
+                return bad_request(
+                    "Requête incomplète.",
+                    status=422,
+                    fields={n: "Champ obligatoire." for n in exc.names},
+                )
+        try:
+            result = await method(**args)
+        except BackendError as exc:
+            return error_response(exc)
+        if route.verb != "GET" and backend.injected_fault(route.name, drop_only=True):
+            return DroppedResponse()
+        if isinstance(result, bytes):
+            return Response(result, media_type="application/pdf")
+        return JSONResponse(codec.encode(result))
+
+    return handle
+
+
+def _required(route: Route, name: str) -> bool:
+    import inspect
+
+    parameter = inspect.signature(getattr(Backend, route.name)).parameters[name]
+    return parameter.default is inspect.Parameter.empty
+
+
+def openapi() -> dict[str, Any]:
+    """A small OpenAPI 3.1 description generated from the route table."""
+    import inspect
+
+    paths: dict[str, Any] = {}
+    for route in ROUTES:
+        doc = inspect.getdoc(getattr(Backend, route.name)) or route.name
+        operation: dict[str, Any] = {
+            "operationId": route.name,
+            "summary": doc.splitlines()[0],
+            "parameters": [
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                for name in route.path_params
+            ],
+            "responses": {
+                "200": {"description": "OK"},
+                "4XX": {"description": "Erreur typée {kind, code, message, fields}"},
+                "503": {"description": "Service indisponible (panne simulée)"},
+            },
+        }
+        if route.verb == "GET":
+            operation["parameters"] += [
+                {"name": name, "in": "query", "required": False, "schema": {}}
+                for name in route.data_params
+            ]
+        elif route.data_params:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        if route.authenticated:
+            operation["security"] = [{"bearer": []}]
+        paths.setdefault(API_PREFIX + route.path, {})[route.verb.lower()] = operation
+    paths[API_PREFIX + "/ping"] = {
+        "get": {
+            "operationId": "ping",
+            "summary": "Le serveur répond.",
+            "responses": {"200": {"description": "OK"}},
+        }
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "GEG Mon Compte — backend de démonstration", "version": "1"},
+        "paths": paths,
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }
+
+
+def create_app(backend: FakeBackend) -> Starlette:
+    """The ASGI app serving ``backend``."""
+
+    async def ping(request: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    async def spec(request: Request) -> Response:
+        return JSONResponse(openapi())
+
+    async def not_found(request: Request, exc: HTTPException) -> Response:
+        status = exc.status_code if 400 <= exc.status_code < 500 else 404
+        message = "Méthode non autorisée." if status == 405 else "Adresse inconnue."
+        return bad_request(message, status=status)
+
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("erreur interne sur %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {
+                "kind": "erreur",
+                "code": "erreur_interne",
+                "message": "Erreur interne du serveur.",
+                "fields": {},
+            },
+            status_code=500,
+        )
+
+    routes = [
+        StarletteRoute(API_PREFIX + route.path, endpoint(backend, route), methods=[route.verb])
+        for route in ROUTES
+    ]
+    routes += [
+        StarletteRoute(API_PREFIX + "/ping", ping, methods=["GET"]),
+        StarletteRoute("/openapi.json", spec, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, exception_handlers={HTTPException: not_found, Exception: crash})
+
+
+def serve(data_dir: str, host: str, port: int) -> None:
+    import uvicorn
+
+    backend = FakeBackend.open(data_dir)
+    uvicorn.run(create_app(backend), host=host, port=port, log_level="warning")
