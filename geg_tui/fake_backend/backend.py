@@ -135,17 +135,18 @@ class FakeBackend:
         )
 
     def _guarded(self, operation: str | None, call: Callable[[], T]) -> T:
-        if operation is not None:
-            fault = self._prepare(operation)
-            if fault is not None:
-                time.sleep(fault.latency_ms / 1000)  # a worker thread: the UI keeps running
-                if fault.error_rate and random.random() < fault.error_rate:
-                    raise BackendUnavailable(
-                        "Le service est momentanément indisponible (panne simulée). Vos saisies "
-                        "sont conservées : réessayez dans quelques instants.",
-                        code="panne_simulee",
-                    )
-        return call()
+        with self.clock.pinned():
+            if operation is not None:
+                fault = self._prepare(operation)
+                if fault is not None:
+                    time.sleep(fault.latency_ms / 1000)  # a worker thread: the UI keeps running
+                    if fault.error_rate and random.random() < fault.error_rate:
+                        raise BackendUnavailable(
+                            "Le service est momentanément indisponible (panne simulée). Vos "
+                            "saisies sont conservées : réessayez dans quelques instants.",
+                            code="panne_simulee",
+                        )
+            return call()
 
     def _account_id(self, db: Tx, token: object) -> int:
         account_id, _ = check_session(db, token, self.clock.now())

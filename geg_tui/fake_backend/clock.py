@@ -10,7 +10,9 @@ the hooks given by the backend, SIM-2).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 from geg_tui.fake_backend.store import Store
@@ -65,8 +67,25 @@ class Clock:
     def __init__(self, store: Store, wall: WallClock = system_now) -> None:
         self._store = store
         self._wall = wall
+        self._pinned = threading.local()
+
+    @contextmanager
+    def pinned(self) -> Iterator[datetime]:
+        """One instant for a whole operation: every ``now()`` inside it (in this thread) returns
+        the same time, read once — an operation happens at one moment, and reads the clock once."""
+        if getattr(self._pinned, "at", None) is not None:
+            yield self._pinned.at
+            return
+        self._pinned.at = self.now()
+        try:
+            yield self._pinned.at
+        finally:
+            self._pinned.at = None
 
     def now(self) -> datetime:
+        pinned = getattr(self._pinned, "at", None)
+        if pinned is not None:
+            return pinned
         with self._store.transaction() as db:
             frozen = db.get_meta("clock_frozen_at")
             if frozen:
@@ -100,6 +119,7 @@ class Clock:
 
     def set(self, moment: datetime) -> datetime:
         """Put the clock at ``moment``; a frozen clock stays frozen, a running one runs on."""
+        self._pinned.at = None
         moment = moment.astimezone(UTC)
         with self._store.transaction() as db:
             if db.get_meta("clock_frozen_at"):

@@ -20,17 +20,25 @@ class Fault:
     operation: str
     latency_ms: int
     error_rate: float
+    drop_after_commit: bool = False  # HTTP server only: the answer is lost after the write
 
     def to_json(self) -> dict[str, object]:
         return {
             "operation": self.operation,
             "latency_ms": self.latency_ms,
             "error_rate": self.error_rate,
+            "drop_after_commit": self.drop_after_commit,
         }
 
 
 def set_fault(
-    db: Tx, operation: str, latency_ms: int, error_rate: float, known: list[str]
+    db: Tx,
+    operation: str,
+    latency_ms: int,
+    error_rate: float,
+    known: list[str],
+    *,
+    drop_after_commit: bool = False,
 ) -> Fault:
     if operation != "*" and operation not in known:
         raise ValueError(
