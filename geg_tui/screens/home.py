@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Header, Static
 from geg_tui.api.models import HomeSummary, PaymentMode
 from geg_tui.formatting import format_date, format_money
 from geg_tui.i18n import _
+from geg_tui.screens import registry
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import FormError
 
@@ -51,6 +52,12 @@ class HomeScreen(BaseScreen):
     BINDINGS = [
         Binding("r", "refresh", _("Actualiser")),
         Binding("d", "logout", _("Se déconnecter")),
+        *(
+            Binding(
+                str(n), f"area({n})", _("Ouvrir l'espace n° {n} du menu").format(n=n), show=False
+            )
+            for n in range(1, 10)
+        ),
     ]
     DEFAULT_CSS = """
     HomeScreen #home { padding: 0 1; }
@@ -70,11 +77,32 @@ class HomeScreen(BaseScreen):
             yield Static("", id="contracts", classes="card")
             yield Static("", id="readings", classes="card")
             with Horizontal(classes="buttons", id="menu"):
+                for key, entry in zip("123456789", self.areas(), strict=False):
+                    yield Button(f"{key} {entry.title}", id=f"open-{entry.name}", compact=True)
                 yield Button(_("Se déconnecter"), id="logout", variant="warning", compact=True)
         yield Footer()
 
+    @staticmethod
+    def areas() -> list[registry.Entry]:
+        """Every logged-in area with a screen, but home itself (keys 1, 2, 3…)."""
+        return [e for e in registry.entries(logged_in=True) if e.name != "accueil"]
+
     def on_mount(self) -> None:
         self.load()
+
+    def action_area(self, number: int) -> None:
+        """Keys 1…9 open the areas in the order of the menu."""
+        areas = self.areas()
+        if 1 <= number <= len(areas):
+            self.action_open(areas[number - 1].name)
+
+    def action_open(self, name: str) -> None:
+        self.geg.open_screen(name)
+
+    @on(Button.Pressed, "[id^=open-]")
+    def _open(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self.action_open(event.button.id.removeprefix("open-"))
 
     def on_screen_resume(self) -> None:
         self.load()

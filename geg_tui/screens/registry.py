@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
 
 from textual.screen import Screen
@@ -26,11 +27,19 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("question_oubliee", _("Question secrète oubliée"), _("Écrire au service client"), "geg_tui.screens.contact:ForgottenQuestionScreen", False),
     Entry("acces_compte", _("Demander l'accès au compte"), _("Compte bloqué : écrire au service client"), "geg_tui.screens.contact:AccessRequestScreen", False),
     Entry("accueil", _("Accueil"), _("Mes contrats, le total à payer, le prochain prélèvement"), "geg_tui.screens.home:HomeScreen", True),
+    Entry("factures", _("Mes factures"), _("Consulter, télécharger et payer mes factures"), "geg_tui.screens.invoices:InvoicesScreen", True),
+    Entry("releve", _("Relevé de compteur"), _("Saisir un index et voir l'historique des relevés"), "geg_tui.screens.meter:MeterScreen", True),
+    Entry("consommation", _("Mes consommations"), _("Graphiques par jour, mois et année, export CSV"), "geg_tui.screens.consumption:ConsumptionScreen", True),
 )  # fmt: skip
 
 
+def available(entry: Entry) -> bool:
+    """Whether the screen's module exists in this version (areas arrive one issue at a time)."""
+    return importlib.util.find_spec(entry.target.split(":")[0]) is not None
+
+
 def entries(*, logged_in: bool) -> list[Entry]:
-    return [e for e in ENTRIES if e.logged_in == logged_in]
+    return [e for e in ENTRIES if e.logged_in == logged_in and available(e)]
 
 
 def build(name: str, *, logged_in: bool) -> Screen | None:
