@@ -48,7 +48,10 @@ def reading_line(summary: HomeSummary) -> str:
 
 
 class HomeScreen(BaseScreen):
-    HELP = _("Votre espace client : vos contrats, ce qui reste à payer et vos derniers relevés.")
+    HELP = _(
+        "Votre espace client : vos contrats, ce qui reste à payer et vos derniers relevés. "
+        "Les touches 1, 2, 3… ouvrent les espaces du menu, dans l'ordre des boutons."
+    )
     BINDINGS = [
         Binding("r", "refresh", _("Actualiser")),
         Binding("d", "logout", _("Se déconnecter")),
