@@ -16,6 +16,7 @@ from geg_tui.screens.base import BaseScreen
 
 
 class BlockedScreen(BaseScreen):
+    TITLE = _("Accès bloqué")
     HELP = _(
         "Après trois tentatives de connexion infructueuses, le compte est bloqué trois heures par "
         "sécurité. Attendez la fin du blocage ou demandez l'accès au service client."
@@ -60,6 +61,9 @@ class BlockedScreen(BaseScreen):
                 )
                 yield Button(_("Retour à la connexion"), id="back", compact=True)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#request", Button).focus()
 
     def action_request_access(self) -> None:
         from geg_tui.screens.contact import AccessRequestScreen

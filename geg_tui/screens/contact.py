@@ -6,8 +6,9 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static, TextArea
+from textual.widgets import Button, Footer, Header, Label, Static, TextArea
 
+from geg_tui.api.errors import BackendError
 from geg_tui.api.models import ContactForm, RequestCategory
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
@@ -27,10 +28,20 @@ class ContactScreen(BaseScreen):
     DEFAULT_CSS = """
     ContactScreen #contact { width: 76; max-width: 100%; }
     ContactScreen { align: center top; }
-    ContactScreen TextArea { height: 6; margin: 0 1; }
-    ContactScreen #support { color: $accent; }
-    ContactScreen .field-error-message { color: $error; padding: 0 1; }
+    ContactScreen .pair { height: auto; }
+    ContactScreen .pair > Field { width: 1fr; }
+    ContactScreen #message-head { height: 1; padding: 0 1; }
+    ContactScreen #message-label { width: 1fr; color: $text-muted; }
+    ContactScreen #message-count { width: auto; color: $text-muted; }
+    ContactScreen #message-count.-bad { color: $warning; }
+    ContactScreen TextArea { height: 5; margin: 0 1; background: $boost; }
+    ContactScreen TextArea.-invalid { background: $error 20%; }
+    ContactScreen #support { color: $accent; text-style: bold; }
+    ContactScreen .field-error-message { color: $error; padding: 0 1; height: auto; display: none; }
+    ContactScreen .field-error-message.-shown { display: block; }
     """
+    MESSAGE_MIN = 10  # REQ-1, shown live; the backend decides
+    MESSAGE_MAX = 2000
 
     def __init__(self, *, email: str = "") -> None:
         super().__init__()
@@ -41,14 +52,23 @@ class ContactScreen(BaseScreen):
         with VerticalScroll(id="contact"):
             yield Static(self.TITLE, classes="screen-title")
             yield from self.intro()
-            yield Field(_("Nom et prénom"), "name")
-            yield Field(_("Adresse e-mail pour la réponse"), "email", value=self.email)
-            yield Field(_("Référence contrat (facultatif, 10 chiffres)"), "contract_ref")
-            yield Field(
-                _("Objet (100 caractères au plus)"), "subject", value=self.SUBJECT, max_length=100
-            )
-            yield Static(_("Message (10 à 2000 caractères)"), classes="hint")
-            yield TextArea(id="message")
+            with Horizontal(classes="pair"):
+                yield Field(_("Nom et prénom"), "name", max_length=100)
+                yield Field(_("Adresse e-mail (pour la réponse)"), "email", value=self.email)
+            with Horizontal(classes="pair"):
+                yield Field(
+                    _("Référence contrat (facultatif)"), "contract_ref", placeholder="10 chiffres"
+                )
+                yield Field(
+                    _("Objet (100 caractères au plus)"),
+                    "subject",
+                    value=self.SUBJECT,
+                    max_length=100,
+                )
+            with Horizontal(id="message-head"):
+                yield Label(_("Message (10 à 2000 caractères)"), id="message-label")
+                yield Label("", id="message-count")
+            yield TextArea(id="message", compact=True)
             yield Static("", id="message-error", classes="field-error-message")
             yield FormError(id="form-error")
             with Horizontal(classes="buttons"):
@@ -60,7 +80,17 @@ class ContactScreen(BaseScreen):
         yield Static(self.INTRO, classes="hint")
 
     def on_mount(self) -> None:
+        self.query_one("#message", TextArea).cursor_blink = getattr(self.app, "cursor_blink", True)
+        self._count()
         self.query_one("#field-name", Field).input.focus()
+
+    @on(TextArea.Changed, "#message")
+    def _count(self) -> None:
+        """The live counter of the message (REQ-1: 10 to 2000 characters)."""
+        n = len(self.query_one("#message", TextArea).text.strip())
+        counter = self.query_one("#message-count", Label)
+        counter.update(_("{n}/{max}").format(n=n, max=self.MESSAGE_MAX))
+        counter.set_class(n < self.MESSAGE_MIN or n > self.MESSAGE_MAX, "-bad")
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -70,9 +100,24 @@ class ContactScreen(BaseScreen):
     def _send(self) -> None:
         self.send()
 
-    def show_error(self, error) -> None:
+    def clear_errors(self) -> None:
+        super().clear_errors()
+        self._message_error(None)
+
+    def _message_error(self, message: str | None) -> None:
+        self.query_one("#message", TextArea).set_class(bool(message), "-invalid")
+        error = self.query_one("#message-error", Static)
+        error.set_class(bool(message), "-shown")
+        error.update(message or "")
+
+    def show_error(self, error: BackendError) -> None:
+        """Field errors under their field, the message's under the text area, the rest above
+        the buttons; the first wrong input gets the focus."""
         super().show_error(error)
-        self.query_one("#message-error", Static).update(error.fields.get("message", ""))
+        message = error.fields.get("message")
+        self._message_error(message)
+        if message and not any(f.has_class("-invalid") for f in self.query(Field)):
+            self.query_one("#message", TextArea).focus()
 
     @work(exclusive=True, exit_on_error=False, group="contact")
     async def send(self) -> None:
@@ -85,11 +130,14 @@ class ContactScreen(BaseScreen):
             email=value["email"],
             contract_ref=value["contract_ref"] or None,
         )
-        self.query_one("#message-error", Static).update("")
+        self.clear_errors()
+        before = self.focused
         request = await self.backend_call(
             lambda backend: backend.contact_logged_out(form), widget=self.query_one("#contact")
         )
         if request is None:
+            if not self.query(".-invalid") and before is not None and before.is_attached:
+                before.focus()  # the loading indicator took the focus; give it back
             return
         self.query_one(FormError).show(
             _(
@@ -99,6 +147,7 @@ class ContactScreen(BaseScreen):
         )
         self.query_one("#send", Button).disabled = True
         self.query_one("#cancel", Button).label = _("Retour")
+        self.query_one("#cancel", Button).focus()
 
 
 class AccessRequestScreen(ContactScreen):
@@ -138,7 +187,9 @@ class ForgottenIdentifierScreen(ContactScreen):
 
     @work(exclusive=True, exit_on_error=False, group="support")
     async def load_support(self) -> None:
-        info = await self.backend_call(lambda backend: backend.support_info())
+        info = await self.backend_call(
+            lambda backend: backend.support_info(), widget=self.query_one("#support")
+        )
         if info is not None:
             self.query_one("#support", Static).update(
                 f"☎ {info.phone} — {info.hours}\n{info.address}"
