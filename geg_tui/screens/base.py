@@ -74,13 +74,20 @@ class BaseScreen(Screen[Any]):
 
     @contextmanager
     def busy(self, widget: Widget | None = None) -> Iterator[None]:
-        """The loading indicator over ``widget`` (the screen by default) while a call runs."""
+        """The loading indicator over ``widget`` (the screen by default) while a call runs.
+
+        The indicator takes the focus while it shows; afterwards the focus goes back to where
+        the person was typing, unless an error has already put it on the field to correct.
+        """
         target = widget or self
+        focused = self.focused
         target.loading = True
         try:
             yield
         finally:
             target.loading = False
+            if focused is not None and self.focused is None and focused.is_attached:
+                focused.focus()
 
     async def backend_call(
         self,

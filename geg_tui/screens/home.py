@@ -81,7 +81,12 @@ class HomeScreen(BaseScreen):
             yield Static("", id="readings", classes="card")
             with Horizontal(classes="buttons", id="menu"):
                 for key, entry in zip("123456789", self.areas(), strict=False):
-                    yield Button(f"{key} {entry.title}", id=f"open-{entry.name}", compact=True)
+                    yield Button(
+                        f"{key} {entry.title}",
+                        id=f"open-{entry.name}",
+                        classes="area",
+                        compact=True,
+                    )
                 yield Button(_("Se déconnecter"), id="logout", variant="warning", compact=True)
         yield Footer()
 
@@ -102,7 +107,7 @@ class HomeScreen(BaseScreen):
     def action_open(self, name: str) -> None:
         self.geg.open_screen(name)
 
-    @on(Button.Pressed, "[id^=open-]")
+    @on(Button.Pressed, ".area")
     def _open(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
         self.action_open(event.button.id.removeprefix("open-"))

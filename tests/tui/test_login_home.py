@@ -263,3 +263,26 @@ def test_snapshot_home_large(
         await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+async def test_server_down_gives_a_french_message_and_keeps_the_form(tmp_path: Any) -> None:
+    """Issue 5: with ``--backend http`` and no server, login says so in French; nothing is lost."""
+    import socket
+
+    from geg_tui.api.http import HttpBackend
+    from geg_tui.app import GegApp
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = GegApp(
+        lambda: HttpBackend(f"http://127.0.0.1:{port}", retries=0),
+        settings=Settings(tmp_path),
+        cursor_blink=False,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot, "claire.martin@exemple.fr", "Grenoble-2026")
+        assert isinstance(app.screen, LoginScreen)
+        assert "ne répond pas" in banner(app)
+        assert app.screen.query_one("#field-email", Field).value == "claire.martin@exemple.fr"
