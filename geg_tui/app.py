@@ -46,6 +46,7 @@ class GegApp(App[None]):
         cursor_blink: bool = True,
         auto_login: bool = True,
         owns_backend: bool = True,
+        defer_keyring_check: bool = True,
     ) -> None:
         super().__init__()
         self._factory = backend_factory
@@ -57,6 +58,9 @@ class GegApp(App[None]):
         self.auto_login = auto_login
         self.session: Session | None = None
         self.owns_backend = owns_backend  # tests share one backend between app runs
+        # The keyring is checked after the first paint, in a thread (its import is slow);
+        # tests check it at once so that every snapshot sees the same screen.
+        self.defer_keyring_check = defer_keyring_check
 
     # --- backend and session ---------------------------------------------------------------
     async def get_backend(self) -> Backend:

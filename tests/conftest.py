@@ -134,6 +134,7 @@ def make_app(backend: FakeBackend, tmp_path_factory: pytest.TempPathFactory):
         )
         kwargs.setdefault("cursor_blink", False)
         kwargs.setdefault("owns_backend", False)
+        kwargs.setdefault("defer_keyring_check", False)
         return GegApp(lambda: backend, **kwargs)
 
     return factory

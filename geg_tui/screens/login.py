@@ -77,21 +77,24 @@ class LoginScreen(BaseScreen):
             self.query_one(FormError).show(self.message)
         self._prefill(self.geg.settings.remembered_email())
         self.query_one("#field-email", Field).input.focus()
-        self.call_after_refresh(self.check_keyring)  # after the first paint
+        if self.geg.defer_keyring_check:
+            self.call_after_refresh(self.check_keyring)  # after the first paint
+        else:
+            self._keyring_ready(*self._keyring_facts())
 
-    @work(thread=True, exit_on_error=False, group="keyring")
-    def check_keyring(self) -> None:
-        """SEC-5: offer « se souvenir de moi » only over a secure keyring (else say why not),
-        and log in by itself when the e-mail and its password are remembered. In a thread:
-        importing keyring and its backends costs a tenth of a second."""
+    def _keyring_facts(self) -> tuple[bool, str | None, str | None, str | None]:
+        """SEC-5: is the keyring secure (else why not), and the remembered e-mail and password."""
         status = keyring_status()
         email = self.geg.settings.remembered_email()
         password = None
         if status.secure and email and self.geg.auto_login and not self.relogin:
             password = self.geg.settings.remembered_password(email)
-        self.app.call_from_thread(
-            self._keyring_ready, status.secure, status.reason, email, password
-        )
+        return status.secure, status.reason, email, password
+
+    @work(thread=True, exit_on_error=False, group="keyring")
+    def check_keyring(self) -> None:
+        """In a thread: importing keyring and its backends costs a tenth of a second."""
+        self.app.call_from_thread(self._keyring_ready, *self._keyring_facts())
 
     def _keyring_ready(
         self, secure: bool, reason: str | None, email: str | None, password: str | None
