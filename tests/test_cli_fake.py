@@ -132,3 +132,71 @@ def test_reset_is_deterministic_for_seed_and_start(tmp_path: Path) -> None:
     first = cli_json("fake", "customers", data_dir=a)
     assert first == cli_json("fake", "customers", data_dir=b)
     assert first != cli_json("fake", "customers", data_dir=c)
+
+
+def test_faults_set_list_clear(world: Path) -> None:
+    """SIM-5 through the CLI."""
+    fault = cli_json(
+        "fake",
+        "faults",
+        "set",
+        "pay_invoice",
+        "--latency",
+        "200",
+        "--error-rate",
+        "0.5",
+        data_dir=world,
+    )
+    assert fault == {
+        "operation": "pay_invoice",
+        "latency_ms": 200,
+        "error_rate": 0.5,
+        "drop_after_commit": False,
+    }
+    assert cli_json("fake", "faults", "list", data_dir=world) == [fault]
+    bad = cli("fake", "faults", "set", "voler", "--error-rate", "0.5", data_dir=world, check=False)
+    assert bad.returncode == 2 and "Opération inconnue" in bad.stderr
+    bad = cli("fake", "faults", "set", "login", "--error-rate", "3", data_dir=world, check=False)
+    assert bad.returncode == 2 and "taux d'erreur" in bad.stderr
+    assert cli_json("fake", "faults", "clear", data_dir=world) == []
+    assert cli_json("fake", "faults", data_dir=world) == []
+
+
+def test_cards_documents_the_test_numbers(world: Path) -> None:
+    """PAY-5: the documented test cards, with their outcome."""
+    cards = cli_json("fake", "cards", data_dir=world)
+    outcomes = {c["outcome"] for c in cards}
+    assert len(outcomes) >= 4  # success, declined, insufficient funds, retry
+    from stdnum import luhn
+
+    assert all(luhn.is_valid(c["number"]) for c in cards)
+
+
+async def test_requests_and_referral_as_customer_service(world: Path) -> None:
+    """REQ-4 and REF-3…5 played from the command line."""
+    from geg_tui.api.models import ContactForm, RequestCategory
+    from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_PASSWORD
+
+    backend = FakeBackend.open(world, hasher=Hasher(fast=True))
+    token = (await backend.login(DEMO_EMAIL, DEMO_PASSWORD)).token
+    request = await backend.create_request(
+        token, ContactForm(RequestCategory.BILL, "Facture", "Une question sur la facture.")
+    )
+    await backend.invite(token, "Léa", "Amie", "lea.amie@exemple.fr", "73000")
+    await backend.close()
+
+    listed = cli_json("fake", "requests", data_dir=world)
+    assert request.ref in [r["ref"] for r in listed]
+    cli("fake", "requests", "reply", request.ref, "Votre facture est correcte.", data_dir=world)
+    cli("fake", "requests", "status", request.ref, "cloturee", data_dir=world)
+    row = next(r for r in cli_json("fake", "requests", data_dir=world) if r["ref"] == request.ref)
+    assert row["status"] == "cloturee" and any(
+        e["text"] == "Votre facture est correcte." for e in row["events"]
+    )
+
+    accepted = cli_json(
+        "fake", "referral", "accept", "lea.amie@exemple.fr", "--energy", "dual", data_dir=world
+    )
+    assert accepted["status"] == "souscrite" and accepted["bonus_cents"] == 4000
+    again = cli("fake", "referral", "accept", "lea.amie@exemple.fr", data_dir=world, check=False)
+    assert again.returncode == 1 and "Aucune invitation" in again.stderr

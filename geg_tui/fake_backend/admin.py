@@ -97,11 +97,24 @@ def advance(backend: FakeBackend, delta: timedelta) -> tuple[datetime, int]:
 
 
 def set_fault(
-    backend: FakeBackend, operation: str, latency_ms: int, error_rate: float
+    backend: FakeBackend,
+    operation: str,
+    latency_ms: int,
+    error_rate: float,
+    *,
+    drop_after_commit: bool = False,
 ) -> faults.Fault:
-    """SIM-5: make one operation (or ``*``) slow and/or failing."""
+    """SIM-5: make one operation (or ``*``) slow and/or failing; over HTTP, optionally lose the
+    answer after the write is committed (the client must then retry safely)."""
     with backend.store.transaction() as db:
-        return faults.set_fault(db, operation, latency_ms, error_rate, backend_methods())
+        return faults.set_fault(
+            db,
+            operation,
+            latency_ms,
+            error_rate,
+            backend_methods(),
+            drop_after_commit=drop_after_commit,
+        )
 
 
 def list_faults(backend: FakeBackend) -> list[faults.Fault]:
