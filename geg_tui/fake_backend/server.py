@@ -93,6 +93,10 @@ def endpoint(backend: FakeBackend, route: Route) -> Any:
             for name in route.data_params:
                 if name in request.query_params:
                     args[name] = _query_value(hints[name], request.query_params[name])
+            missing = [n for n in route.data_params if n not in args and _required(route, n)]
+            if missing:  # e.g. consumption without start/end: a 422, not a TypeError (500)
+                fields = dict.fromkeys(missing, "Champ obligatoire.")
+                return bad_request("Requête incomplète.", status=422, fields=fields)
         else:
             raw = await request.body()
             if len(raw) > MAX_BODY:

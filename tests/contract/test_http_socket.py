@@ -1,0 +1,192 @@
+"""Over a real socket: uvicorn on 127.0.0.1, ``HttpBackend`` as the TUI uses it.
+
+Login, invoices and a payment go through the loopback; a payment whose answer is lost after the
+server committed it (SIM-5 « drop after commit ») is retried by the client with the same
+idempotency key and charged once (PAY-4); a server that is down or too slow gives the person a
+French sentence (``BackendUnavailable``). Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from geg_tui.api.errors import BackendUnavailable
+from geg_tui.api.http import HttpBackend
+from geg_tui.api.models import CardPayment, InvoiceStatus
+from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.fake_backend.server import ConnectionDropped, create_app
+
+from .conftest import clear_faults, inject_fault
+
+LIMIT = 30.0  # seconds for any test here, whatever happens
+
+
+class ServerThread:
+    """uvicorn serving ``app`` on 127.0.0.1 (a free port) in a background thread."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="uvicorn", daemon=True)
+        self.port = 0
+
+    def start(self) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert self.thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.01)
+        self.port = self.server.servers[0].sockets[0].getsockname()[1]
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        assert not self.thread.is_alive(), "uvicorn did not stop"
+
+
+class DropOnce:
+    """The app, with the tester clearing the faults once the first answer was lost
+    (unless ``once`` is off: then every answer of the faulty operation is lost)."""
+
+    def __init__(self, app: ASGIApp, fake: FakeBackend) -> None:
+        self.app, self.fake, self.dropped, self.once = app, fake, 0, True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except ConnectionDropped:
+            self.dropped += 1
+            if self.once:
+                clear_faults(self.fake)
+            raise
+
+
+@pytest.fixture
+def served(backend: FakeBackend) -> Iterator[tuple[ServerThread, DropOnce]]:
+    app = DropOnce(create_app(backend), backend)
+    server = ServerThread(app).start()
+    try:
+        yield server, app
+    finally:
+        if server.thread.is_alive():
+            server.stop()
+
+
+def card(invoice_ref: str) -> CardPayment:
+    return CardPayment(
+        invoice_ref=invoice_ref,
+        card_number="4242 4242 4242 4242",
+        expiry_month="12",
+        expiry_year="2028",
+        security_code="987",
+        holder="Claire Martin",
+        idempotency_key=str(uuid.uuid4()),
+    )
+
+
+def payments_of(fake: FakeBackend, invoice_ref: str) -> int:
+    with fake.store.transaction() as db:
+        return int(
+            db.scalar(
+                "SELECT COUNT(*) FROM payments p JOIN invoices i ON i.id = p.invoice_id "
+                "WHERE i.ref = ?",
+                (invoice_ref,),
+            )
+        )
+
+
+async def test_pay_4_socket_retry_after_dropped_answer_charges_once(
+    served: tuple[ServerThread, DropOnce], backend: FakeBackend, demo_credentials
+) -> None:
+    server, app = served
+    client = HttpBackend(server.url, backoff=0.05, timeout=httpx.Timeout(10.0))
+    async with asyncio.timeout(LIMIT):
+        token = (await client.login(demo_credentials["email"], demo_credentials["password"])).token
+        page = await client.list_invoices(token)
+        assert page.total_count > 0 and page.total_to_pay > 0
+        overdue = (await client.list_invoices(token, status=InvoiceStatus.OVERDUE)).invoices[0]
+        inject_fault(backend, "pay_invoice", drop_after_commit=True)
+        payment = await client.pay_invoice(token, card(overdue.ref))
+        assert app.dropped == 1  # the first answer was lost; the retry got the first result
+        assert payments_of(backend, overdue.ref) == 1
+        listed = await client.list_payments(token)
+        assert [p.transaction_ref for p in listed] == [payment.transaction_ref]
+        assert (await client.get_invoice(token, overdue.ref)).status is InvoiceStatus.PAID
+        assert (await client.list_invoices(token)).total_to_pay == page.total_to_pay - overdue.total
+        await client.close()
+
+
+async def test_pay_4_socket_every_answer_lost_then_same_key_later(
+    served: tuple[ServerThread, DropOnce], backend: FakeBackend, demo_credentials
+) -> None:
+    """The answer is lost on every attempt: a clear French refusal, one charge; sent again later
+    with the same key, the payment made the first time comes back."""
+    server, app = served
+    app.once = False
+    client = HttpBackend(server.url, retries=2, backoff=0.02, timeout=httpx.Timeout(10.0))
+    async with asyncio.timeout(LIMIT):
+        token = (await client.login(demo_credentials["email"], demo_credentials["password"])).token
+        overdue = (await client.list_invoices(token, status=InvoiceStatus.OVERDUE)).invoices[0]
+        inject_fault(backend, "pay_invoice", drop_after_commit=True)
+        payment = card(overdue.ref)
+        with pytest.raises(BackendUnavailable) as err:
+            await client.pay_invoice(token, payment)
+        assert "serveur GEG" in err.value.message and "réessayez" in err.value.message
+        assert app.dropped == 3 and payments_of(backend, overdue.ref) == 1
+        clear_faults(backend)
+        again = await client.pay_invoice(token, payment)
+        assert again.invoice_ref == overdue.ref and payments_of(backend, overdue.ref) == 1
+        assert [p.transaction_ref for p in await client.list_payments(token)] == [
+            again.transaction_ref
+        ]
+        await client.close()
+
+
+async def test_server_too_slow_gives_a_french_message(
+    served: tuple[ServerThread, DropOnce], backend: FakeBackend
+) -> None:
+    server, _ = served
+    inject_fault(backend, "support_info", latency_ms=1500)
+    client = HttpBackend(server.url, retries=0, timeout=httpx.Timeout(0.3))
+    async with asyncio.timeout(LIMIT):
+        with pytest.raises(BackendUnavailable) as err:
+            await client.support_info()
+        assert err.value.code == "delai_depasse"
+        assert "met trop de temps à répondre" in err.value.message
+        clear_faults(backend)
+        await client.close()
+
+
+async def test_server_down_gives_a_french_message(
+    served: tuple[ServerThread, DropOnce], demo_credentials
+) -> None:
+    server, _ = served
+    client = HttpBackend(server.url, retries=1, backoff=0.01, timeout=httpx.Timeout(2.0))
+    async with asyncio.timeout(LIMIT):
+        assert (await client.secret_questions())[0].text
+        await client.close()
+        await asyncio.to_thread(server.stop)
+        client = HttpBackend(server.url, retries=1, backoff=0.01, timeout=httpx.Timeout(2.0))
+        for call in (
+            client.secret_questions(),  # a read, retried
+            client.login(demo_credentials["email"], demo_credentials["password"]),  # a write
+        ):
+            with pytest.raises(BackendUnavailable) as err:
+                await call
+            assert err.value.code == "serveur_injoignable"
+            assert "Le serveur GEG ne répond pas" in err.value.message
+        await client.close()
