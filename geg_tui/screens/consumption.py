@@ -1,0 +1,710 @@
+"""« Mes consommations » (CONSO-1…5): charts by day, month and year, a table, a CSV export.
+
+The backend aggregates (CONSO-4): the screen asks for the granularity and range shown and gets a
+columnar ``ConsumptionSeries`` (twelve points for a month view, whatever the size of the load
+curve behind it). This module imports ``textual_plotext`` (hence plotext) at its top: it is
+imported only when the screen opens (``screens.registry``), never at start-up.
+
+Choices:
+
+- Default ranges end on the last day the backend has data for (yesterday as the backend sees it,
+  asked once per contract with a cheap yearly view), so the screen agrees with the backend's
+  clock: month view, the 12 calendar months up to that day; day view, its last 31 days; year
+  view, the last 5 calendar years. Changing the granularity resets the range to its default;
+  « Du » / « Au » (JJ/MM/AAAA) can then be edited and applied with Entrée.
+- Chart: HP and HC stacked (kWh) where the contract has them; in € a single bar per period
+  (the backend prices each period as a whole, not per register). Comparing with the year
+  before (CONSO-3) draws last year's bar (grey) next to this year's, and gives the % change.
+  The chart adapts to the width: x labels are thinned to fit; y ticks are French numbers.
+- Table view (T): the same numbers, per register, total, cost, and last year's when compared.
+- CSV export (X, CONSO-5) of what is shown (the points of the chart or table, with both kWh and
+  €, and last year's when compared): ``;`` separator, French decimal comma, dates JJ/MM/AAAA,
+  UTF-8 with a BOM — what a French spreadsheet opens as is. Into the downloads folder
+  (platformdirs) or a folder typed in the export dialog; an existing file is never overwritten:
+  the name gets « (2) », « (3) »… and the message says where the file went.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, RenderResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+)
+from textual_plotext import PlotextPlot
+
+from geg_tui.api.errors import BackendError
+from geg_tui.api.models import ConsumptionSeries, Contract, Granularity, Register
+from geg_tui.formatting import NBSP, format_date, format_kwh, format_money, group_thousands
+from geg_tui.i18n import _
+from geg_tui.screens.base import BaseScreen
+from geg_tui.widgets.fields import Field, FormError
+
+if TYPE_CHECKING:
+    from geg_tui.api.backend import Backend
+
+KWH = "kwh"
+EUR = "eur"
+MONTHS_SHORT = ("jan", "fév", "mar", "avr", "mai", "jun", "jul", "aoû", "sep", "oct", "nov", "déc")
+COLORS = {Register.HP: "orange", Register.HC: "blue", Register.BASE: "cyan", Register.GAS: "green"}
+TOTAL_COLOR = "cyan"
+PREVIOUS_COLOR = "gray"
+# The same colours for Rich (the legend): plotext names are not all Rich names.
+RICH = {
+    "orange": "color(208)",
+    "blue": "blue",
+    "cyan": "cyan",
+    "green": "green",
+    "gray": "bright_black",
+}
+GRANULARITIES = (
+    (_("Par jour"), Granularity.DAY),
+    (_("Par mois"), Granularity.MONTH),
+    (_("Par année"), Granularity.YEAR),
+)
+
+
+# --- ranges and numbers ----------------------------------------------------------------------
+
+
+def shift_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def default_range(granularity: Granularity, last: date) -> tuple[date, date]:
+    """The default range ending on ``last`` (the last day with data)."""
+    if granularity is Granularity.DAY:
+        return last - timedelta(days=30), last
+    if granularity is Granularity.YEAR:
+        return date(last.year - 4, 1, 1), date(last.year, 12, 31)
+    first_month = last.month - 11
+    year = last.year
+    if first_month < 1:
+        first_month += 12
+        year -= 1
+    next_month = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    return date(year, first_month, 1), next_month - timedelta(days=1)
+
+
+def parse_day(text: str) -> date | None:
+    """``JJ/MM/AAAA`` → a date (None when it is not one; the backend then says why)."""
+    parts = text.strip().split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    try:
+        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        return None
+
+
+def period_label(start: date, end: date, granularity: Granularity, *, long: bool = False) -> str:
+    """The x label of a point (``long`` for the table and the CSV)."""
+    if granularity is Granularity.DAY:
+        return format_date(start) if long else start.strftime("%d/%m")
+    if granularity is Granularity.YEAR:
+        return str(start.year)
+    name = f"{MONTHS_SHORT[start.month - 1]} {start.year % 100:02d}"
+    return f"{MONTHS_SHORT[start.month - 1]} {start.year}" if long else name
+
+
+def percent(current: int, previous: int) -> str:
+    if previous == 0:
+        return "—"
+    change = (current - previous) * 100 / previous
+    return f"{change:+.1f}".replace(".", ",") + f"{NBSP}%"
+
+
+def nice_step(top: float, count: int = 4) -> float:
+    raw = top / count
+    if raw <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power
+
+
+def tick_label(value: float) -> str:
+    """French y tick: ``1 200``, ``12,5``."""
+    if value == int(value):
+        return group_thousands(int(value))
+    return f"{value:.1f}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What the chart draws, in display units (kWh or €)."""
+
+    labels: tuple[str, ...]
+    stacks: tuple[tuple[str, str, tuple[float, ...]], ...]  # (name, colour, values) bottom-up
+    previous: tuple[float, ...] | None
+
+
+def chart_data(series: ConsumptionSeries, unit: str) -> ChartData:
+    labels = tuple(
+        period_label(s, e, series.granularity)
+        for s, e in zip(series.starts, series.ends, strict=True)
+    )
+    if unit == EUR:
+        stacks = ((_("Coût"), TOTAL_COLOR, tuple(c / 100 for c in series.costs)),)
+        prev = series.previous.costs if series.previous is not None else None
+        previous = tuple(c / 100 for c in prev) if prev is not None else None
+    else:
+        stacks = tuple(
+            (register.label, COLORS.get(register, TOTAL_COLOR), tuple(v / 1000 for v in values))
+            for register, values in series.wh.items()
+        )
+        prev_wh = series.previous.totals_wh if series.previous is not None else None
+        previous = tuple(v / 1000 for v in prev_wh) if prev_wh is not None else None
+    return ChartData(labels, stacks, previous)
+
+
+# --- the chart -------------------------------------------------------------------------------
+
+
+class ConsumptionChart(PlotextPlot):
+    """Bars drawn for the widget's current size (labels thinned to fit the width)."""
+
+    can_focus = True
+    DEFAULT_CSS = "ConsumptionChart { height: 1fr; min-height: 8; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: ChartData | None = None
+
+    def show(self, data: ChartData | None) -> None:
+        self.data = data
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        data = self.data
+        if data is None or not data.labels:
+            return Text(_("Aucune donnée à afficher sur cette période."), style="italic")
+        plt = self.plt
+        plt.clear_figure()
+        count = len(data.labels)
+        xs = list(range(1, count + 1))
+        totals = [sum(values) for values in zip(*(s[2] for s in data.stacks), strict=True)]
+        top = max([*totals, *(data.previous or ()), 0.0])
+        if data.previous is not None:
+            plt.multiple_bar(
+                xs,
+                [list(data.previous), totals],
+                color=[PREVIOUS_COLOR, data.stacks[0][1] if len(data.stacks) == 1 else TOTAL_COLOR],
+                width=0.6,
+            )
+        elif len(data.stacks) > 1:
+            plt.stacked_bar(
+                xs,
+                [list(s[2]) for s in data.stacks],
+                color=[s[1] for s in data.stacks],
+                width=0.7,
+            )
+        else:
+            plt.bar(xs, list(data.stacks[0][2]), color=data.stacks[0][1], width=0.7)
+        # y: French ticks from 0 to a round top.
+        step = nice_step(top or 1)
+        ticks = [step * i for i in range(int((top or 1) / step) + 2)]
+        plt.ylim(0, ticks[-1])
+        plt.yticks(ticks, [tick_label(t) for t in ticks])
+        # x: one label every ``every`` points so they do not overlap at this width.
+        width = max(self.size.width - 10, 10)
+        longest = max(len(label) for label in data.labels) + 1
+        every = max(1, math.ceil(count * longest / width))
+        shown = xs[::every]
+        plt.xticks(shown, [data.labels[x - 1] for x in shown])
+        return super().render()
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def csv_rows(series: ConsumptionSeries) -> list[list[str]]:
+    """The shown points as CSV rows (header first): French decimals, dates JJ/MM/AAAA."""
+
+    def kwh(wh: int) -> str:
+        sign = "-" if wh < 0 else ""
+        whole, frac = divmod(abs(wh), 1000)
+        return f"{sign}{whole},{frac:03d}"
+
+    def euros(cents: int) -> str:
+        sign = "-" if cents < 0 else ""
+        whole, frac = divmod(abs(cents), 100)
+        return f"{sign}{whole},{frac:02d}"
+
+    registers = series.registers
+    header = [_("Période"), _("Début"), _("Fin")]
+    header += [_("{name} (kWh)").format(name=r.label) for r in registers]
+    header += [_("Total (kWh)"), _("Coût TTC (€)")]
+    previous = series.previous
+    if previous is not None:
+        header += [
+            _("Début année précédente"),
+            _("Fin année précédente"),
+            _("Total année précédente (kWh)"),
+            _("Coût TTC année précédente (€)"),
+            _("Écart kWh (%)"),
+        ]
+    rows = [header]
+    totals = series.totals_wh
+    prev_totals = previous.totals_wh if previous is not None else ()
+    for i in range(series.size):
+        row = [
+            period_label(series.starts[i], series.ends[i], series.granularity, long=True),
+            format_date(series.starts[i]),
+            format_date(series.ends[i]),
+        ]
+        row += [kwh(series.wh[r][i]) for r in registers]
+        row += [kwh(totals[i]), euros(series.costs[i])]
+        if previous is not None:
+            change = percent(totals[i], prev_totals[i]).replace(NBSP, "").rstrip("%")
+            row += [
+                format_date(previous.starts[i]),
+                format_date(previous.ends[i]),
+                kwh(prev_totals[i]),
+                euros(previous.costs[i]),
+                "" if change == "—" else change,
+            ]
+        rows.append(row)
+    return rows
+
+
+def free_path(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``name (2)``, ``name (3)``… when taken: never overwrite."""
+    path = folder / name
+    stem, suffix = path.stem, path.suffix
+    n = 2
+    while path.exists():
+        path = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return path
+
+
+def write_csv(series: ConsumptionSeries, folder: Path) -> Path:
+    gran, first, last = series.granularity.value, series.start, series.end
+    name = f"consommation_{series.contract_ref}_{gran}_{first:%Y-%m-%d}_{last:%Y-%m-%d}.csv"
+    path = free_path(folder, name)
+    with path.open("x", encoding="utf-8-sig", newline="") as handle:  # "x": never overwrite
+        csv.writer(handle, delimiter=";").writerows(csv_rows(series))
+    return path
+
+
+def downloads_folder() -> Path:
+    import platformdirs
+
+    return platformdirs.user_downloads_path()
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Where to write the CSV (the downloads folder by default)."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Annuler"))]
+    DEFAULT_CSS = """
+    ExportDialog { align: center middle; }
+    ExportDialog > Vertical { width: 72; max-width: 100%; height: auto; border: round $primary;
+        background: $surface; padding: 0 1; }
+    ExportDialog .buttons Button { min-width: 0; }
+    """
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_("Exporter en CSV ce qui est affiché"), classes="screen-title")
+            yield Static(
+                _("Séparateur « ; », virgule décimale, UTF-8 : s'ouvre tel quel dans un tableur."),
+                classes="hint",
+            )
+            yield Field(_("Dossier"), "folder", value=str(self.folder))
+            with Horizontal(classes="buttons"):
+                yield Button(_("Exporter"), id="export-ok", variant="primary", compact=True)
+                yield Button(_("Annuler"), id="export-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#field-folder", Field).input.focus()
+
+    @on(Button.Pressed, "#export-ok")
+    @on(Input.Submitted)
+    def _ok(self) -> None:
+        field = self.query_one("#field-folder", Field)
+        text = field.value.strip()
+        folder = Path(text).expanduser() if text else downloads_folder()
+        if folder == downloads_folder():
+            folder.mkdir(parents=True, exist_ok=True)  # the standard folder may not exist yet
+        if not folder.is_dir():
+            field.show_error(_("Ce dossier n'existe pas : {path}").format(path=folder))
+            return
+        self.dismiss(folder)
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# --- the screen ------------------------------------------------------------------------------
+
+
+def contract_label(contract: Contract) -> str:
+    meter = _(" (Linky)") if contract.meter.communicating else ""
+    return f"{contract.energy.label}{meter} — {contract.ref}"
+
+
+class ConsumptionScreen(BaseScreen):
+    """Consumption by day, month or year, as a chart or a table, exported as CSV."""
+
+    TITLE = _("Mes consommations")
+    AUTO_FOCUS = "#chart"
+    HELP = _(
+        "Votre consommation par jour, par mois ou par année, en kWh ou en euros TTC (prix de "
+        "chaque période, hors abonnement). Heures pleines et heures creuses sont empilées quand "
+        "votre contrat les distingue. « Comparer » ajoute la même période un an avant (en gris) "
+        "et l'écart en %. Les dates Du/Au (JJ/MM/AAAA) se valident avec Entrée. L'export CSV "
+        "reprend ce qui est affiché (séparateur « ; », virgule décimale)."
+    )
+    BINDINGS = [
+        Binding("j", "granularity('jour')", _("Jour")),
+        Binding("m", "granularity('mois')", _("Mois")),
+        Binding("a", "granularity('annee')", _("Année")),
+        Binding("u", "toggle_unit", _("kWh/€"), tooltip=_("Afficher en kWh ou en euros")),
+        Binding("c", "toggle_compare", _("Comparer"), tooltip=_("Comparer à l'année précédente")),
+        Binding("t", "toggle_table", _("Tableau"), tooltip=_("Graphique ou tableau")),
+        Binding("x", "export", _("Export CSV"), tooltip=_("Exporter ce qui est affiché")),
+        Binding("f5", "reload", _("Actualiser"), show=False),
+    ]
+    DEFAULT_CSS = """
+    ConsumptionScreen #conso { height: 1fr; padding: 0 1; }
+    ConsumptionScreen .row { height: auto; }
+    ConsumptionScreen .row > Label { padding: 0 1 0 0; width: auto; }
+    ConsumptionScreen #contract { width: 1fr; }
+    ConsumptionScreen #granularity { width: 14; margin-left: 1; }
+    ConsumptionScreen #unit { width: 9; margin-left: 1; }
+    ConsumptionScreen #dates > Field { width: 16; margin: 0; }
+    ConsumptionScreen #dates > Field > Label { display: none; }
+    ConsumptionScreen #dates { height: auto; }
+    ConsumptionScreen #dates .field-error { display: none; }
+    ConsumptionScreen #compare { margin: 0 0 0 1; }
+    ConsumptionScreen #summary { height: auto; padding: 0 1; }
+    ConsumptionScreen #chart { height: 1fr; }
+    ConsumptionScreen #table { height: 1fr; display: none; }
+    ConsumptionScreen.-table #table { display: block; }
+    ConsumptionScreen.-table #chart { display: none; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.contracts: tuple[Contract, ...] = ()
+        self.contract_ref: str | None = None
+        self.granularity = Granularity.MONTH
+        self.unit = KWH
+        self.compare = False
+        self.series: ConsumptionSeries | None = None
+        self.last_day: dict[str, date] = {}  # per contract: the last day with data
+        self.last_export: Path | None = None
+        self._loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="conso"):
+            with Horizontal(classes="row"):
+                yield Select[str]([], id="contract", compact=True, allow_blank=True, prompt="…")
+                yield Select[Granularity](
+                    GRANULARITIES,
+                    id="granularity",
+                    value=Granularity.MONTH,
+                    allow_blank=False,
+                    compact=True,
+                )
+                yield Select[str](
+                    ((_("kWh"), KWH), (_("€ TTC"), EUR)),
+                    id="unit",
+                    value=KWH,
+                    allow_blank=False,
+                    compact=True,
+                )
+            with Horizontal(classes="row", id="dates"):
+                yield Label(_("Du"))
+                yield Field(
+                    "", "start", placeholder="JJ/MM/AAAA", max_length=10, restrict=r"[0-9/]*"
+                )
+                yield Label(_(" au "))
+                yield Field("", "end", placeholder="JJ/MM/AAAA", max_length=10, restrict=r"[0-9/]*")
+                yield Checkbox(_("Comparer à l'année précédente"), id="compare", compact=True)
+            yield FormError(id="form-error")
+            yield Static("", id="summary")
+            yield ConsumptionChart(id="chart")
+            yield DataTable(id="table", zebra_stripes=True, cursor_type="row")
+        yield Footer()
+
+    # --- loading -------------------------------------------------------------------------
+    def on_screen_resume(self) -> None:
+        if not self._loaded:
+            self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(exclusive=True, exit_on_error=False, group="conso")
+    async def load(self) -> None:
+        """The contracts (first time), then the series shown."""
+        if not self.contracts:
+            account = await self.backend_call(
+                lambda backend: backend.account(self.geg.token), widget=self.query_one("#conso")
+            )
+            if account is None:
+                return
+            self.contracts = account.contracts
+            if not self.contracts:
+                self.query_one("#summary", Static).update(_("Aucun contrat sur ce compte."))
+                return
+            linky = [c for c in self.contracts if c.meter.communicating]
+            self.contract_ref = (linky or list(self.contracts))[0].ref
+            select = self.query_one("#contract", Select)
+            with self.prevent(Select.Changed):
+                select.set_options((contract_label(c), c.ref) for c in self.contracts)
+                select.value = self.contract_ref
+        if await self.fetch(reset_range=not self.query_one("#field-start", Field).value):
+            self._loaded = True
+
+    async def fetch(self, *, reset_range: bool) -> bool:
+        ref = self.contract_ref
+        if ref is None:
+            return False
+        granularity, compare = self.granularity, self.compare
+        start_field = self.query_one("#field-start", Field)
+        end_field = self.query_one("#field-end", Field)
+        known_last = self.last_day.get(ref)
+
+        async def call(backend: Backend) -> tuple[ConsumptionSeries, date | None]:
+            token = self.geg.token
+            last = known_last
+            if reset_range and last is None:
+                last = await self.last_data_day(backend, token, ref)
+            if reset_range:
+                first, end = default_range(granularity, last or date.today())
+                start: date | str = first
+            else:
+                start, end = start_field.value, end_field.value  # checked by the backend
+                start = parse_day(start) or start
+                end = parse_day(end) or end  # type: ignore[assignment]
+            series = await backend.consumption(
+                token, ref, start, end, granularity, compare_previous_year=compare
+            )
+            return series, last
+
+        self.clear_errors()
+        result = await self.backend_call(call, widget=self.query_one("#conso"))
+        if result is None:
+            return False
+        series, last = result
+        if last is not None:
+            self.last_day[ref] = last
+        self.series = series
+        with start_field.input.prevent(Input.Changed), end_field.input.prevent(Input.Changed):
+            start_field.value = format_date(series.start)
+            end_field.value = format_date(series.end)
+        self.show_series()
+        return True
+
+    @staticmethod
+    async def last_data_day(backend: Backend, token: str, ref: str) -> date | None:
+        """The last day the backend has data for (its yesterday), from a cheap yearly view
+        over three years either side of this computer's today."""
+        today = date.today()
+        probe = await backend.consumption(
+            token,
+            ref,
+            shift_years(today, -3) + timedelta(days=1),
+            shift_years(today, 3) - timedelta(days=1),
+            Granularity.YEAR,
+        )
+        return probe.ends[-1] if probe.size else None
+
+    def refetch(self, *, reset_range: bool) -> None:
+        self._refetch(reset_range)
+
+    @work(exclusive=True, exit_on_error=False, group="conso")
+    async def _refetch(self, reset_range: bool) -> None:
+        await self.fetch(reset_range=reset_range)
+
+    def show_error(self, error: BackendError) -> None:
+        """The date fields have no room for an error line: their messages go in the banner
+        (the wrong field still turns red)."""
+        super().show_error(error)
+        if error.fields:
+            self.query_one("#form-error", FormError).show(" ".join(error.fields.values()))
+
+    # --- showing -------------------------------------------------------------------------
+    def show_series(self) -> None:
+        series = self.series
+        if series is None:
+            return
+        self.query_one("#summary", Static).update(self.summary(series))
+        self.query_one(ConsumptionChart).show(chart_data(series, self.unit))
+        self.fill_table(series)
+
+    def summary(self, series: ConsumptionSeries) -> Text:
+        if not series.size:
+            return Text(_("Aucune consommation connue sur cette période."))
+        text = Text()
+        total = series.total_wh
+        text.append(
+            _("Du {start} au {end} : ").format(
+                start=format_date(series.starts[0]), end=format_date(series.ends[-1])
+            )
+        )
+        text.append(f"{format_kwh(total)} · {format_money(series.total_cost)}", style="bold")
+        if series.previous is not None:
+            prev = series.previous
+            if self.unit == EUR:
+                change = percent(series.total_cost, prev.total_cost)
+                before = format_money(prev.total_cost)
+            else:
+                change = percent(total, prev.total_wh)
+                before = format_kwh(prev.total_wh)
+            text.append(
+                _(" — un an avant : {before} ({change})").format(before=before, change=change)
+            )
+        text.append("\n")
+        if self.unit == EUR:
+            text.append("█ ", style=RICH[TOTAL_COLOR])
+            text.append(_("coût TTC"))
+        elif series.previous is not None:
+            color = COLORS.get(series.registers[0], TOTAL_COLOR) if len(series.wh) == 1 else None
+            text.append("█ ", style=RICH[color or TOTAL_COLOR])
+            text.append(_("total"))
+        else:
+            for i, register in enumerate(series.registers):
+                text.append(
+                    ("  " if i else "") + "█ ", style=RICH[COLORS.get(register, TOTAL_COLOR)]
+                )
+                text.append(register.label)
+        if series.previous is not None:
+            text.append("  █ ", style="bright_black")
+            text.append(_("un an avant"))
+        text.append(_("  · en {unit}").format(unit="€ TTC" if self.unit == EUR else "kWh"))
+        if series.estimated:
+            text.append(_(" · estimations (compteur non communicant)"), style="italic")
+        return text
+
+    def fill_table(self, series: ConsumptionSeries) -> None:
+        table = self.query_one("#table", DataTable)
+        table.clear(columns=True)
+        table.add_column(_("Période"), key="period")
+        for register in series.registers:
+            table.add_column(f"{register.label} (kWh)", key=register.value)
+        if len(series.registers) > 1:
+            table.add_column(_("Total (kWh)"), key="total")
+        table.add_column(_("Coût TTC"), key="cost")
+        previous = series.previous
+        if previous is not None:
+            table.add_column(_("Un an avant"), key="previous")
+            table.add_column(_("Écart"), key="change")
+        totals = series.totals_wh
+        prev_totals = previous.totals_wh if previous is not None else ()
+        for i in range(series.size):
+            row = [period_label(series.starts[i], series.ends[i], series.granularity, long=True)]
+            row += [format_kwh(series.wh[r][i]) for r in series.registers]
+            if len(series.registers) > 1:
+                row.append(format_kwh(totals[i]))
+            row.append(format_money(series.costs[i]))
+            if previous is not None:
+                if self.unit == EUR:
+                    row += [
+                        format_money(previous.costs[i]),
+                        percent(series.costs[i], previous.costs[i]),
+                    ]
+                else:
+                    row += [format_kwh(prev_totals[i]), percent(totals[i], prev_totals[i])]
+            table.add_row(
+                *(Text(c, justify="left" if n == 0 else "right") for n, c in enumerate(row))
+            )
+
+    # --- controls ------------------------------------------------------------------------
+    @on(Select.Changed, "#contract")
+    def _contract(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.contract_ref:
+            self.contract_ref = event.value
+            self.refetch(reset_range=True)
+
+    @on(Select.Changed, "#granularity")
+    def _granularity(self, event: Select.Changed) -> None:
+        if isinstance(event.value, Granularity) and event.value is not self.granularity:
+            self.granularity = event.value
+            self.refetch(reset_range=True)
+
+    @on(Select.Changed, "#unit")
+    def _unit(self, event: Select.Changed) -> None:
+        if event.value in (KWH, EUR) and event.value != self.unit:
+            self.unit = str(event.value)
+            self.show_series()
+
+    @on(Checkbox.Changed, "#compare")
+    def _compare(self, event: Checkbox.Changed) -> None:
+        if event.value != self.compare:
+            self.compare = event.value
+            self.refetch(reset_range=False)
+
+    @on(Input.Submitted, "#dates Input")
+    def _dates(self) -> None:
+        self.refetch(reset_range=False)
+
+    def action_granularity(self, value: str) -> None:
+        self.query_one("#granularity", Select).value = Granularity(value)
+
+    def action_toggle_unit(self) -> None:
+        select = self.query_one("#unit", Select)
+        select.value = EUR if self.unit == KWH else KWH
+
+    def action_toggle_compare(self) -> None:
+        self.query_one("#compare", Checkbox).toggle()
+
+    def action_toggle_table(self) -> None:
+        self.toggle_class("-table")
+        target = self.query_one("#table") if self.has_class("-table") else self.query_one("#chart")
+        target.focus()
+
+    def action_export(self) -> None:
+        if self.series is None:
+            return
+        self.app.push_screen(ExportDialog(downloads_folder()), self._export_to)
+
+    def _export_to(self, folder: Path | None) -> None:
+        if folder is None or self.series is None:
+            return
+        banner = self.query_one("#form-error", FormError)
+        try:
+            path = write_csv(self.series, folder)
+        except OSError as exc:
+            banner.show(_("Export impossible : {error}").format(error=exc.strerror or exc))
+            return
+        self.last_export = path
+        message = _("Exporté dans {path}").format(path=path)
+        if path.name != f"{path.stem.rsplit(' (', 1)[0]}.csv":
+            message += _(" (un fichier du même nom existait déjà : il est conservé)")
+        banner.show(message, info=True)
+        self.notify(message, title=_("Export CSV"), timeout=6)
