@@ -32,9 +32,9 @@ def minimal() -> None:
             yield Label("GEG")
 
         def on_mount(self) -> None:
-            self.call_after_refresh(self._ready)
+            self.call_after_refresh(self._probe_ready)
 
-        def _ready(self) -> None:
+        def _probe_ready(self) -> None:
             report()
             self.exit()
 
