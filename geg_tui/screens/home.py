@@ -112,8 +112,14 @@ class HomeScreen(BaseScreen):
         assert event.button.id is not None
         self.action_open(event.button.id.removeprefix("open-"))
 
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
     def on_screen_resume(self) -> None:
-        self.load()
+        """Back from another screen (or a new login): the figures may have changed."""
+        if getattr(self, "_left", False):
+            self._left = False
+            self.load()
 
     def action_back(self) -> None:
         """Home is the root of the logged-in part: Escape stays here (D logs out)."""
