@@ -1,0 +1,651 @@
+"""The signup wizard (SIGNUP-1…10), in the article's five steps (SIGNUP-9):
+
+1. identifier (e-mail) and password typed twice, with the rules shown live (SIGNUP-1, SIGNUP-2);
+2. contract reference, last invoice reference and amount (SIGNUP-3…6);
+3. personal details: the identity on record, the birth date, the phone kept or replaced (SIGNUP-7);
+4. secret question and answer (SIGNUP-8);
+5. a summary to confirm; the backend checks everything again and creates the account (SIGNUP-10).
+
+Every « Suivant » runs that step's backend check in a worker; an error lands next to its field (or
+in the banner for a generic refusal) and nothing typed is lost. « Précédent » / Escape goes back
+one step keeping everything but the two passwords, which are cleared (SIGNUP-9) and asked again
+before the summary. On success the person is back on the login screen with the e-mail filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    ContentSwitcher,
+    Footer,
+    Header,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+)
+
+from geg_tui.api.errors import BackendError
+from geg_tui.api.models import SignupIdentity, SignupRequest
+from geg_tui.i18n import _
+from geg_tui.screens.base import BaseScreen
+from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.password_rules import PasswordRules
+from geg_tui.widgets.steps import StepIndicator
+
+STEP_TITLES = (
+    _("Identifiant et mot de passe"),
+    _("Contrat"),
+    _("Coordonnées"),
+    _("Question secrète"),
+    _("Récapitulatif"),
+)
+STEP_SHORT = (_("Identifiant"), _("Contrat"), _("Coordonnées"), _("Question"), _("Récapitulatif"))
+LAST = len(STEP_TITLES)
+
+# The step that owns each field the backend may name in an error.
+FIELD_STEP = {
+    "email": 1,
+    "password": 1,
+    "password_confirm": 1,
+    "contract_ref": 2,
+    "invoice_ref": 2,
+    "invoice_amount": 2,
+    "birth_date": 3,
+    "phone": 3,
+    "secret_question_id": 4,
+    "secret_answer": 4,
+}
+ANSWER_MIN, ANSWER_MAX = 3, 50
+MASKED_PASSWORD = "••••••••"
+
+
+@dataclass(frozen=True, slots=True)
+class SupportLine:
+    phone: str = ""
+    hours: str = ""
+
+
+class SignupScreen(BaseScreen):
+    """« Créer mon compte » in five steps."""
+
+    HELP = _(
+        "Créez votre compte en 5 étapes, votre dernière facture à portée de main. "
+        "Entrée ou «\u00a0Suivant\u00a0» valide l'étape ; Échap ou «\u00a0Précédent\u00a0» "
+        "revient à l'étape précédente sans perdre vos saisies (les mots de passe sont à "
+        "ressaisir). Rien n'est enregistré avant «\u00a0Créer mon compte\u00a0»."
+    )
+    BINDINGS = [
+        Binding("escape", "back", _("Précédent"), tooltip=_("Revenir à l'étape précédente")),
+        Binding("enter", "next", _("Suivant"), tooltip=_("Valider l'étape")),
+        Binding(
+            "f2",
+            "toggle_password",
+            _("Afficher/masquer"),
+            tooltip=_("Afficher ou masquer les mots de passe"),
+        ),
+    ]
+    DEFAULT_CSS = """
+    SignupScreen { align: center top; }
+    SignupScreen #signup { width: 78; max-width: 100%; height: 1fr; }
+    SignupScreen #steps { margin: 0 0 1 0; }
+    SignupScreen #signup-body { height: 1fr; }
+    SignupScreen #wizard { height: auto; }
+    SignupScreen .step { height: auto; }
+    SignupScreen .step > .hint { margin: 0 0 1 0; }
+    SignupScreen #nav { height: auto; margin: 0; padding: 0 1; }
+    SignupScreen #nav Button { margin-right: 2; }
+    SignupScreen #show-row { margin: 0; height: auto; }
+    SignupScreen #identity { padding: 0 1; margin: 0 0 1 0; height: auto; }
+    SignupScreen #phone-on-record { padding: 0 1; height: auto; }
+    SignupScreen #phone-choice { margin: 0 1 1 1; }
+    SignupScreen #support { color: $accent; margin: 0; }
+    SignupScreen #question-label { color: $text-muted; padding: 0 1; }
+    SignupScreen #secret_question_id { margin: 0 1; width: 1fr; }
+    SignupScreen #question-error { color: $error; padding: 0 1; height: auto; display: none; }
+    SignupScreen #question-error.-shown { display: block; }
+    SignupScreen #question-gap { height: 1; }
+    SignupScreen #summary { padding: 0 1; height: auto; margin: 0 0 1 0; }
+    SignupScreen #form-error { margin: 0 0 0 0; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.step = 1
+        self.identity: SignupIdentity | None = None
+        self.support = SupportLine()
+        # What each step looked like when the backend last accepted it (to skip it on re-entry).
+        self._accepted: dict[int, tuple[object, ...]] = {}
+        self._resume = False  # passwords were cleared: after step 1, go on where the person was
+        self._questions: dict[int, str] = {}
+        self.summary_rows: tuple[tuple[str, str], ...] = ()
+
+    # --- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="signup"):
+            yield StepIndicator(STEP_TITLES, STEP_SHORT, id="steps")
+            with (
+                VerticalScroll(id="signup-body"),
+                ContentSwitcher(initial="step-1", id="wizard"),
+            ):
+                with Vertical(id="step-1", classes="step"):
+                    yield Field(
+                        _("Identifiant (votre adresse e-mail)"),
+                        "email",
+                        placeholder="prenom.nom@exemple.fr",
+                        max_length=254,
+                    )
+                    yield Field(_("Mot de passe (8 à 25 caractères)"), "password", password=True)
+                    yield Field(_("Confirmez le mot de passe"), "password_confirm", password=True)
+                    yield PasswordRules(id="rules")
+                    with Horizontal(classes="buttons", id="show-row"):
+                        yield Button(_("Afficher les mots de passe (F2)"), id="show", compact=True)
+                with Vertical(id="step-2", classes="step"):
+                    yield Static(
+                        _(
+                            "Munissez-vous de votre dernière facture : ces trois informations "
+                            'figurent dans le bloc "votre contrat" de votre facture.'
+                        ),
+                        classes="hint",
+                    )
+                    yield Field(
+                        _("Référence contrat (10 chiffres)"),
+                        "contract_ref",
+                        placeholder="1234567890",
+                        restrict=r"[0-9 ]*",
+                        max_length=20,
+                    )
+                    yield Field(
+                        _("Référence de la dernière facture (12 chiffres)"),
+                        "invoice_ref",
+                        placeholder="123456789012",
+                        restrict=r"[0-9 ]*",
+                        max_length=24,
+                    )
+                    yield Field(
+                        _("Montant TTC de cette facture (ex. 123,45 ou 1 234,56 €)"),
+                        "invoice_amount",
+                        placeholder="123,45",
+                        max_length=20,
+                    )
+                with Vertical(id="step-3", classes="step"):
+                    yield Static("", id="identity")
+                    yield Field(
+                        _("Date de naissance (JJ/MM/AAAA)"),
+                        "birth_date",
+                        placeholder="JJ/MM/AAAA",
+                        restrict=r"[0-9/.\- ]*",
+                        max_length=10,
+                    )
+                    yield Static("", id="phone-on-record")
+                    with RadioSet(id="phone-choice", compact=True):
+                        yield RadioButton(_("Garder ce numéro"), value=True, id="phone-keep")
+                        yield RadioButton(_("Saisir un nouveau numéro"), id="phone-new")
+                    yield Field(
+                        _("Nouveau numéro (06 12 34 56 78 ou +33 6 12 34 56 78)"),
+                        "phone",
+                        placeholder="06 12 34 56 78",
+                        max_length=20,
+                    )
+                    yield Static("", id="support", classes="hint")
+                with Vertical(id="step-4", classes="step"):
+                    yield Static(
+                        _(
+                            "Elle vous sera posée si vous oubliez votre mot de passe. "
+                            "La réponse ne tient compte ni des majuscules ni des accents."
+                        ),
+                        classes="hint",
+                    )
+                    yield Label(_("Question secrète"), id="question-label")
+                    yield Select[int](
+                        [],
+                        prompt=_("Choisissez une question (Entrée)"),
+                        id="secret_question_id",
+                        compact=True,
+                    )
+                    yield Static("", id="question-error")
+                    yield Static("", id="question-gap")
+                    yield Field(_("Réponse (3 à 50 caractères)"), "secret_answer", max_length=80)
+                with Vertical(id="step-5", classes="step"):
+                    yield Static(
+                        _("Vérifiez vos informations. Rien n'est enregistré avant la validation."),
+                        classes="hint",
+                    )
+                    yield Static("", id="summary")
+            yield FormError(id="form-error")
+            with Horizontal(classes="buttons", id="nav"):
+                yield Button(_("◀ Annuler"), id="prev", compact=True)
+                yield Button(_("Suivant ▶"), id="next", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for item in self.query(Input):
+            # Focus comes back to a field after a refusal: keep its text, cursor at the end,
+            # rather than selecting it all (the next key would replace what was typed).
+            item.select_on_focus = False
+        self.query_one("#field-phone", Field).display = False
+        self._update_support()
+        self._show_step(1)
+        self.load_lists()
+
+    # --- loading the lists -----------------------------------------------------------------
+    @work(exclusive=True, exit_on_error=False, group="signup-lists")
+    async def load_lists(self) -> None:
+        """The secret questions (SIGNUP-8) and customer service's phone (SIGNUP-7)."""
+        select = self.query_one("#secret_question_id", Select)
+        questions = await self.backend_call(
+            lambda backend: backend.secret_questions(), widget=select
+        )
+        if questions:
+            self._questions = {q.id: q.text for q in questions}
+            value = select.value
+            select.set_options([(q.text, q.id) for q in questions])
+            if value is not Select.NULL:
+                select.value = value
+        info = await self.backend_call(
+            lambda backend: backend.support_info(), widget=self.query_one("#support")
+        )
+        if info is not None:
+            self.support = SupportLine(info.phone, info.hours)
+            self._update_support()
+
+    def _update_support(self) -> None:
+        text = _("Identité ou date de naissance erronée ? Contactez le service client")
+        if self.support.phone:
+            hours = self.support.hours
+            text += f" :\n☎ {self.support.phone}\n{hours[:1].upper()}{hours[1:]}."
+        else:
+            text += "."
+        self.query_one("#support", Static).update(Text(text))
+
+    # --- values ----------------------------------------------------------------------------
+    def value(self, name: str) -> str:
+        return self.query_one(f"#field-{name}", Field).value
+
+    def keep_phone(self) -> bool:
+        return self.query_one("#phone-keep", RadioButton).value
+
+    def question_id(self) -> int | None:
+        value = self.query_one("#secret_question_id", Select).value
+        return None if value is Select.NULL else int(value)  # type: ignore[arg-type]
+
+    def _snapshot(self, step: int) -> tuple[object, ...]:
+        if step == 2:
+            return tuple(self.value(n) for n in ("contract_ref", "invoice_ref", "invoice_amount"))
+        if step == 3:
+            phone = None if self.keep_phone() else self.value("phone")
+            return (*self._snapshot(2), self.value("birth_date"), phone)
+        if step == 4:
+            return (self.question_id(), self.value("secret_answer"))
+        return ()
+
+    def request(self) -> SignupRequest:
+        question = self.question_id()
+        return SignupRequest(
+            email=self.value("email").strip(),
+            password=self.value("password"),
+            password_confirm=self.value("password_confirm"),
+            contract_ref=self.value("contract_ref"),
+            invoice_ref=self.value("invoice_ref"),
+            invoice_amount=self.value("invoice_amount"),
+            birth_date=self.value("birth_date"),
+            phone=None if self.keep_phone() else self.value("phone"),
+            secret_question_id=question if question is not None else 0,
+            secret_answer=self.value("secret_answer"),
+        )
+
+    # --- moving between steps --------------------------------------------------------------
+    def _show_step(self, step: int) -> None:
+        self.step = step
+        self.query_one(ContentSwitcher).current = f"step-{step}"
+        self.query_one(StepIndicator).current = step
+        prev = self.query_one("#prev", Button)
+        prev.label = _("◀ Annuler") if step == 1 else _("◀ Précédent")
+        prev.tooltip = (
+            _("Revenir à la connexion") if step == 1 else _("Revenir à l'étape précédente")
+        )
+        nxt = self.query_one("#next", Button)
+        nxt.label = _("Créer mon compte") if step == LAST else _("Suivant ▶")
+        nxt.variant = "success" if step == LAST else "primary"
+        for button in (prev, nxt):  # a new label does not resize the button by itself
+            button.refresh(layout=True)
+        if step == LAST:
+            self._render_summary()
+        self.query_one("#signup-body", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()
+        self._focus_step()
+
+    def _focus_step(self) -> None:
+        step = self.query_one(f"#step-{self.step}")
+        if self.step == LAST:
+            self.query_one("#next", Button).focus()
+            return
+        if self.step == 4 and self.question_id() is None:
+            self.query_one("#secret_question_id", Select).focus()
+            return
+        fields = [f for f in step.query(Field) if f.display]
+        # Back on step 1 with the e-mail kept: straight to the (cleared) password.
+        empty = [f for f in fields if not f.value] if self.step == 1 else []
+        target = (empty or fields or [None])[0]
+        if target is not None:
+            target.input.focus()
+
+    def action_back(self) -> None:
+        """Escape: one step back (SIGNUP-9), or back to login from the first step."""
+        self.workers.cancel_group(self, "signup-step")
+        self.query_one("#signup-body").loading = False
+        if self.step == 1:
+            self.app.pop_screen()
+            return
+        self.clear_errors()
+        self._clear_passwords()
+        self._show_step(self.step - 1)
+        if self.step == 1:
+            self.query_one(FormError).show(
+                _("Par sécurité, saisissez à nouveau votre mot de passe."), info=True
+            )
+
+    def _clear_passwords(self) -> None:
+        """SIGNUP-9: going back keeps everything typed except the passwords."""
+        for name in ("password", "password_confirm"):
+            self.query_one(f"#field-{name}", Field).value = ""
+        self._resume = True
+        self._update_rules()
+
+    def action_next(self) -> None:
+        self.submit_step(self.step)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_password":
+            return self.step == 1
+        return True
+
+    def action_toggle_password(self) -> None:
+        if self.step != 1:
+            return
+        inputs = [self.query_one(f"#{n}", Input) for n in ("password", "password_confirm")]
+        hidden = not inputs[0].password
+        for item in inputs:
+            item.password = hidden
+        self.query_one("#show", Button).label = (
+            _("Afficher les mots de passe (F2)") if hidden else _("Masquer les mots de passe (F2)")
+        )
+
+    # --- events ----------------------------------------------------------------------------
+    @on(Button.Pressed, "#next")
+    def _next_pressed(self) -> None:
+        self.action_next()
+
+    @on(Button.Pressed, "#prev")
+    def _prev_pressed(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#show")
+    def _show_pressed(self) -> None:
+        self.action_toggle_password()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_next()
+
+    @on(Input.Changed, "#email, #password, #password_confirm")
+    def _password_typed(self) -> None:
+        self._update_rules()
+
+    def _update_rules(self) -> None:
+        self.query_one(PasswordRules).check(
+            self.value("password"), self.value("password_confirm"), self.value("email")
+        )
+
+    @on(RadioSet.Changed, "#phone-choice")
+    def _phone_choice(self) -> None:
+        field = self.query_one("#field-phone", Field)
+        field.display = not self.keep_phone()
+        if field.display:
+            field.show_error(None)
+
+    @on(Select.Changed, "#secret_question_id")
+    def _question_chosen(self) -> None:
+        self._question_error(None)
+
+    # --- errors ----------------------------------------------------------------------------
+    def _question_error(self, message: str | None) -> None:
+        error = self.query_one("#question-error", Static)
+        error.set_class(bool(message), "-shown")
+        error.update(Text(message or ""))
+
+    def clear_errors(self) -> None:
+        super().clear_errors()
+        self._question_error(None)
+
+    def show_error(self, error: BackendError) -> None:
+        """Per-field messages next to their field, on the step that owns it (the summary sends
+        the person back there); a message that belongs to no field goes to the banner."""
+        self.clear_errors()
+        steps = [FIELD_STEP[name] for name in error.fields if name in FIELD_STEP]
+        if steps and self.step not in steps:
+            self._show_step(min(steps))
+        placed = False
+        focus = None
+        for name, message in error.fields.items():
+            if FIELD_STEP.get(name) != self.step:
+                continue
+            if name == "secret_question_id":
+                self._question_error(message)
+                focus = focus or self.query_one("#secret_question_id", Select)
+                placed = True
+                continue
+            field = self.query_one(f"#field-{name}", Field)
+            if name == "phone" and not field.display:
+                continue
+            field.show_error(message)
+            focus = focus or field.input
+            placed = True
+        if not placed:
+            self.query_one(FormError).show(error.message)
+        if focus is not None:
+            focus.focus()
+
+    # --- each step's check -----------------------------------------------------------------
+    @work(exclusive=True, exit_on_error=False, group="signup-step")
+    async def submit_step(self, step: int) -> None:
+        self.clear_errors()
+        before = self.focused
+        body = self.query_one("#signup-body")
+        if step == 1:
+            email, pw, confirm = (
+                self.value("email"),
+                self.value("password"),
+                self.value("password_confirm"),
+            )
+            ok = await self.backend_call(
+                lambda b: _done(b.signup_check_credentials(email, pw, confirm)), widget=body
+            )
+            if ok is None or self.step != step:
+                self._restore_focus(before)
+                return
+            if self._resume:
+                self._resume = False
+                later = [s for s in (2, 3, 4) if self._accepted.get(s) != self._snapshot(s)]
+                self._show_step(later[0] if later else LAST)
+            else:
+                self._show_step(2)
+        elif step == 2:
+            contract, invoice, amount = self._snapshot(2)
+            identity = await self.backend_call(
+                lambda b: b.signup_check_contract(contract, invoice, amount),  # type: ignore[arg-type]
+                widget=body,
+            )
+            if identity is None or self.step != step:
+                self._restore_focus(before)
+                return
+            self._accepted[2] = (contract, invoice, amount)
+            self._set_identity(identity)
+            self._show_step(3)
+        elif step == 3:
+            snapshot = self._snapshot(3)
+            contract, invoice, amount, birth, phone = snapshot
+            ok = await self.backend_call(
+                lambda b: _done(
+                    b.signup_check_personal(contract, invoice, amount, birth, phone)  # type: ignore[arg-type]
+                ),
+                widget=body,
+            )
+            if ok is None or self.step != step:
+                self._restore_focus(before)
+                return
+            self._accepted[3] = snapshot
+            self._show_step(4)
+        elif step == 4:
+            if not self._check_question():
+                return
+            self._accepted[4] = self._snapshot(4)
+            if not self.value("password") or not self.value("password_confirm"):
+                # SIGNUP-9 cleared them on the way back: ask them again, then the summary.
+                self._resume = True
+                self._show_step(1)
+                self.query_one(FormError).show(
+                    _("Saisissez à nouveau votre mot de passe pour terminer."), info=True
+                )
+                return
+            self._show_step(LAST)
+        else:
+            await self._confirm(before)
+
+    def _restore_focus(self, before: Widget | None) -> None:
+        """After a refusal (the loading indicator took the focus away): the first field in
+        error, else where the person was."""
+        for field in self.query_one(f"#step-{self.step}").query(Field):
+            if field.display and field.has_class("-invalid"):
+                field.input.focus()
+                return
+        if self.query_one("#question-error").has_class("-shown"):
+            self.query_one("#secret_question_id", Select).focus()
+        elif before is not None and before.is_attached and before.focusable:
+            before.focus()
+        else:
+            self._focus_step()
+
+    def _check_question(self) -> bool:
+        """SIGNUP-8, checked here (there is no backend call for this step; the backend checks
+        it again on confirmation)."""
+        ok = True
+        if self.question_id() is None:
+            self._question_error(_("Choisissez une question secrète dans la liste."))
+            self.query_one("#secret_question_id", Select).focus()
+            ok = False
+        answer = self.value("secret_answer").strip()
+        field = self.query_one("#field-secret_answer", Field)
+        if len(" ".join(answer.split())) < ANSWER_MIN:
+            field.show_error(
+                _("La réponse doit contenir au moins {n} caractères.").format(n=ANSWER_MIN)
+            )
+        elif len(answer) > ANSWER_MAX:
+            field.show_error(
+                _("La réponse ne peut pas dépasser {n} caractères.").format(n=ANSWER_MAX)
+            )
+        else:
+            return ok
+        if ok:
+            field.input.focus()
+        return False
+
+    def _set_identity(self, identity: SignupIdentity) -> None:
+        self.identity = identity
+        self.query_one("#identity", Static).update(
+            Text.assemble(
+                (_("Titulaire du contrat : "), "bold"),
+                identity.identity.display,
+            )
+        )
+        keep = self.query_one("#phone-keep", RadioButton)
+        record = self.query_one("#phone-on-record", Static)
+        if identity.masked_phone:
+            record.update(
+                Text.assemble((_("Téléphone enregistré : "), "bold"), identity.masked_phone)
+            )
+            keep.disabled = False
+        else:
+            record.update(Text(_("Aucun téléphone enregistré : vous pouvez en indiquer un.")))
+            self.query_one("#phone-new", RadioButton).value = True
+            keep.disabled = True
+
+    def _render_summary(self) -> None:
+        request = self.request()
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        amount = request.invoice_amount.strip()
+        if not amount.endswith("€"):
+            amount += " €"
+        identity = self.identity.identity.display if self.identity else ""
+        if request.phone:
+            phone = _("{phone} (nouveau numéro)").format(phone=request.phone)
+        elif self.identity and self.identity.masked_phone:
+            phone = _("{phone} (numéro enregistré conservé)").format(
+                phone=self.identity.masked_phone
+            )
+        else:
+            phone = _("aucun")
+        question = self._questions.get(request.secret_question_id, "")
+        rows = (
+            (_("Identifiant"), request.email),
+            (_("Mot de passe"), MASKED_PASSWORD),
+            (_("Contrat"), request.contract_ref),
+            (_("Dernière facture"), f"{request.invoice_ref} — {amount}"),
+            (_("Titulaire"), identity),
+            (_("Date de naissance"), request.birth_date),
+            (_("Téléphone"), phone),
+            (_("Question secrète"), question),
+            (_("Réponse"), request.secret_answer.strip()),
+        )
+        self.summary_rows = rows
+        for label, value in rows:
+            grid.add_row(label, Text(value))
+        self.query_one("#summary", Static).update(grid)
+
+    async def _confirm(self, before: Widget | None) -> None:
+        """SIGNUP-10: the backend checks everything again and creates the account."""
+        request = self.request()
+        account = await self.backend_call(
+            lambda b: b.signup_confirm(request), widget=self.query_one("#signup-body")
+        )
+        if account is None or self.step != LAST:
+            self._restore_focus(before)
+            return
+        from geg_tui.screens.login import LoginScreen
+
+        message = _(
+            "Votre compte est créé ; un e-mail de bienvenue a été envoyé à {email}. "
+            "Connectez-vous avec votre mot de passe."
+        ).format(email=account.email)
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 else None
+        self.app.pop_screen()
+        if isinstance(below, LoginScreen):
+            email = below.query_one("#field-email", Field)
+            email.value = account.email
+            email.show_error(None)
+            password = below.query_one("#field-password", Field)
+            password.value = ""
+            password.show_error(None)
+            below.query_one(FormError).show(message, info=True)
+            password.input.focus()
+
+
+async def _done(call: object) -> bool:
+    """Await a call that returns nothing and say it succeeded (``None`` means refused)."""
+    await call  # type: ignore[misc]
+    return True
