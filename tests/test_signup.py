@@ -361,3 +361,13 @@ def _table_counts(backend: FakeBackend) -> dict[str, int]:
             tuple(tuple(r) for r in db.all("SELECT * FROM customers ORDER BY id"))
         )
         return counts
+
+
+async def test_signup_3_refund_invoice_amount_accepted(backend: FakeBackend) -> None:
+    """SIGNUP-3: a settlement can be a refund; its amount is typed with a minus sign."""
+    from geg_tui.fake_backend import validation
+
+    assert validation.amount_cents("-14,48 €") == -1448
+    assert validation.amount_cents("1 234,56 €") == 123456
+    with pytest.raises(ValidationError):
+        validation.amount_cents("--1")

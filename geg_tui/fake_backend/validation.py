@@ -149,7 +149,7 @@ def invoice_ref(value: object, field: str = "invoice_ref") -> str:
     return digits(value, field, "Référence de facture", 12)
 
 
-_AMOUNT = re.compile(r"^(\d{1,9})(?:[.,](\d{1,2}))?$")
+_AMOUNT = re.compile(r"^(-?)(\d{1,9})(?:[.,](\d{1,2}))?$")
 
 
 def amount_cents(value: object, field: str = "invoice_amount") -> int:
@@ -159,8 +159,9 @@ def amount_cents(value: object, field: str = "invoice_amount") -> int:
     match = _AMOUNT.match(compact)
     if not match:
         raise refuse(field, "Montant invalide (exemple : 123,45).")
-    euros, cents = match.group(1), (match.group(2) or "0").ljust(2, "0")
-    return int(euros) * 100 + int(cents)
+    sign = -1 if match.group(1) else 1  # a settlement can be a refund: « -14,48 € »
+    euros, cents = match.group(2), (match.group(3) or "0").ljust(2, "0")
+    return sign * (int(euros) * 100 + int(cents))
 
 
 _DATE_FR = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$")

@@ -61,7 +61,9 @@ class HelpScreen(ModalScreen[None]):
     def _bindings_of(screen: Screen) -> list[Binding]:
         found: list[Binding] = []
         for cls in type(screen).__mro__:
-            for binding in getattr(cls, "BINDINGS", []):
+            if not cls.__module__.startswith("geg_tui"):
+                continue  # Textual's own keys (in English) are not this screen's keys
+            for binding in vars(cls).get("BINDINGS", []):
                 if isinstance(binding, Binding):
                     found.append(binding)
         return found
