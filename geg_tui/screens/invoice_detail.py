@@ -1,0 +1,279 @@
+"""One invoice (INV-1, INV-2): its lines, totals, the readings it used and the payment mode;
+« Télécharger le PDF » (INV-3, INV-4) into the download folder or one the person types, never
+overwriting a file (``facture-<ref>.pdf``, then ``facture-<ref> (2).pdf``…); « Payer » when the
+invoice is to pay or overdue (PAY-1)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Header, Static
+
+from geg_tui.api.models import Account, Invoice, InvoiceLine
+from geg_tui.formatting import format_date, format_money, group_thousands
+from geg_tui.i18n import _
+from geg_tui.screens.base import BaseScreen
+from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.status_badge import PAYABLE, StatusBadge
+
+
+def default_download_dir() -> Path:
+    import platformdirs
+
+    return platformdirs.user_downloads_path()
+
+
+def free_name(folder: Path, ref: str) -> Path:
+    """``facture-<ref>.pdf``, or the first ``facture-<ref> (n).pdf`` that does not exist yet."""
+    candidate = folder / f"facture-{ref}.pdf"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"facture-{ref} ({n}).pdf"
+        n += 1
+    return candidate
+
+
+def save_pdf(folder: Path, ref: str, data: bytes) -> Path:
+    """Write ``data`` under a new name in ``folder``: never over an existing file (the file is
+    created exclusively, so a file appearing meanwhile is not overwritten either)."""
+    for _attempt in range(1000):
+        target = free_name(folder, ref)
+        try:
+            with open(target, "xb") as out:
+                out.write(data)
+        except FileExistsError:
+            continue
+        return target
+    raise FileExistsError(str(folder))
+
+
+def _number(value: float) -> str:
+    whole = int(value)
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    frac = text.partition(".")[2]
+    return group_thousands(whole) + ("," + frac if frac else "")
+
+
+def _unit_price(micro: int) -> str:
+    sign = "-" if micro < 0 else ""
+    euros, rest = divmod(abs(micro), 1_000_000)
+    frac = f"{rest:06d}".rstrip("0")
+    frac = frac.ljust(2, "0")
+    return f"{sign}{group_thousands(euros)},{frac}\u00a0€"
+
+
+def lines_table(invoice: Invoice) -> Table:
+    table = Table(expand=True, box=None, padding=(0, 1), show_edge=False)
+    table.add_column(_("Libellé"), ratio=1, overflow="fold")
+    table.add_column(_("Montant HT"), justify="right", no_wrap=True)
+    for line in invoice.lines:
+        table.add_row(line_label(line), format_money(line.amount))
+    table.add_row("", "")
+    table.add_row(_("Total HT"), format_money(invoice.amount_excl_tax))
+    table.add_row(_("TVA"), format_money(invoice.vat))
+    table.add_row(
+        Text(_("Total TTC"), style="bold"), Text(format_money(invoice.total), style="bold")
+    )
+    return table
+
+
+def line_label(line: InvoiceLine) -> Text:
+    text = Text(line.label)
+    detail = f"\n  {_number(line.quantity)} {line.unit} × {_unit_price(line.unit_price_micro)}"
+    if line.vat_rate_pct:
+        detail += f" · TVA {_number(line.vat_rate_pct)} %"
+    text.append(detail, style="dim")
+    return text
+
+
+def readings_table(invoice: Invoice, unit: str) -> Table | str:
+    if not invoice.readings:
+        return _("Aucun relevé utilisé pour cette facture.")
+    table = Table(expand=True, box=None, padding=(0, 1), show_edge=False)
+    table.add_column(_("Registre"))
+    table.add_column(_("Ancien index"), justify="right")
+    table.add_column(_("Nouvel index"), justify="right")
+    table.add_column(_("Type"))
+    for reading in invoice.readings:
+        table.add_row(
+            reading.register.label,
+            f"{group_thousands(reading.previous_index)} {unit}\n{format_date(reading.previous_date)}",
+            f"{group_thousands(reading.current_index)} {unit}\n{format_date(reading.current_date)}",
+            reading.kind.label,
+        )
+    return table
+
+
+class InvoiceDetailScreen(BaseScreen):
+    HELP = _(
+        "Le détail d'une facture : ses lignes, ses totaux, les relevés utilisés et le mode de "
+        "paiement. T télécharge le PDF dans le dossier indiqué en bas de l'écran (sans jamais "
+        "remplacer un fichier existant) ; P paie la facture par carte lorsqu'elle est à payer."
+    )
+    BINDINGS = [
+        Binding("t", "download", _("Télécharger le PDF")),
+        Binding("p", "pay", _("Payer")),
+        Binding("r", "refresh", _("Actualiser"), show=False),
+    ]
+    DEFAULT_CSS = """
+    InvoiceDetailScreen #detail { padding: 0 1; }
+    InvoiceDetailScreen #title-row { height: 1; }
+    InvoiceDetailScreen #title-row .screen-title { width: auto; }
+    InvoiceDetailScreen StatusBadge { margin-left: 1; }
+    InvoiceDetailScreen #facts { height: auto; padding: 0 1; }
+    InvoiceDetailScreen .section { text-style: bold; color: $accent; padding: 0 1; margin-top: 1; }
+    InvoiceDetailScreen #lines, InvoiceDetailScreen #readings { height: auto; }
+    InvoiceDetailScreen #actions { margin-top: 0; }
+    """
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+        self.invoice: Invoice | None = None
+        self._account: Account | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail"):
+            with Horizontal(id="title-row"):
+                yield Static(_("Facture n° {ref}").format(ref=self.ref), classes="screen-title")
+                yield StatusBadge(id="status")
+            yield FormError(id="form-error")
+            yield Static("", id="facts")
+            with Horizontal(classes="buttons", id="actions"):
+                yield Button(_("T Télécharger le PDF"), id="download", compact=True)
+                yield Button(_("P Payer"), id="pay", variant="primary", compact=True)
+            yield Static(_("Détail de la facture"), classes="section")
+            yield Static("", id="lines")
+            yield Static(_("Relevés utilisés"), classes="section")
+            yield Static("", id="readings")
+            yield Static(_("Enregistrer le PDF dans"), classes="section")
+            yield Field(_("Dossier (modifiable)"), "folder", value=str(default_download_dir()))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#pay", Button).display = False
+
+    def on_screen_resume(self) -> None:
+        """On the first show and on every return (after a payment)."""
+        self.load()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(exclusive=True, exit_on_error=False, group="detail")
+    async def load(self) -> None:
+        if self.geg.session is None:
+            return
+        token = self.geg.session.token
+        scroll = self.query_one("#detail")
+        invoice = await self.backend_call(lambda b: b.get_invoice(token, self.ref), widget=scroll)
+        if invoice is None:
+            return
+        if self._account is None:
+            self._account = await self.backend_call(lambda b: b.account(token), widget=scroll)
+        self.show(invoice)
+
+    def show(self, invoice: Invoice) -> None:
+        self.invoice = invoice
+        self.query_one(StatusBadge).show(invoice.status, invoice.debit_date)
+        contract = None
+        if self._account is not None:
+            contract = next(
+                (c for c in self._account.contracts if c.ref == invoice.contract_ref), None
+            )
+        mode = contract.payment_mode.label if contract else "—"
+        unit = contract.meter.unit if contract else "kWh"
+        facts = [
+            f"{invoice.kind.label} — {invoice.energy.label}, {_('contrat')} {invoice.contract_ref}",
+            _("Émise le {issued} · période du {start} au {end}").format(
+                issued=format_date(invoice.issue_date),
+                start=format_date(invoice.period_start),
+                end=format_date(invoice.period_end),
+            ),
+            _("Montant : [b]{total}[/b] · échéance le {due}").format(
+                total=format_money(invoice.total), due=format_date(invoice.due_date)
+            ),
+            _("Mode de paiement : {mode}").format(mode=mode),
+        ]
+        if invoice.debit_date is not None:
+            facts.append(_("Prélèvement le {date}").format(date=format_date(invoice.debit_date)))
+        self.query_one("#facts", Static).update("\n".join(facts))
+        self.query_one("#lines", Static).update(lines_table(invoice))
+        self.query_one("#readings", Static).update(readings_table(invoice, unit))
+        self.query_one("#pay", Button).display = invoice.status in PAYABLE
+        self.refresh_bindings()
+
+    # --- PDF -------------------------------------------------------------------------------
+    @on(Button.Pressed, "#download")
+    def _download(self) -> None:
+        self.action_download()
+
+    def action_download(self) -> None:
+        self.download()
+
+    @work(exclusive=True, exit_on_error=False, group="pdf")
+    async def download(self) -> None:
+        if self.geg.session is None:
+            return
+        token = self.geg.session.token
+        field = self.query_one("#field-folder", Field)
+        typed = field.value.strip()
+        self.clear_errors()
+        default = default_download_dir()
+        folder = Path(typed).expanduser() if typed else default
+        if not folder.is_dir():
+            if folder == default:
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    field.show_error(_("Impossible de créer ce dossier : ") + exc.strerror)
+                    return
+            else:
+                field.show_error(_("Ce dossier n'existe pas : indiquez un dossier existant."))
+                field.input.focus()
+                return
+        data = await self.backend_call(lambda b: b.invoice_pdf(token, self.ref))
+        if data is None:
+            return
+        try:
+            target = await asyncio.to_thread(save_pdf, folder, self.ref, data)
+        except OSError as exc:
+            field.show_error(
+                _("Impossible d'enregistrer le PDF ici : ") + (exc.strerror or str(exc))
+            )
+            return
+        message = _("PDF enregistré : {path}").format(path=target)
+        self.query_one(FormError).show(message, info=True)
+        self.notify(message, title=_("Facture téléchargée"), timeout=6)
+
+    # --- payment ---------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """« Payer » in the footer only while the invoice is to pay (PAY-1)."""
+        if action == "pay":
+            return self.invoice is not None and self.invoice.status in PAYABLE
+        return True
+
+    @on(Button.Pressed, "#pay")
+    def _pay(self) -> None:
+        self.action_pay()
+
+    def action_pay(self) -> None:
+        invoice = self.invoice
+        if invoice is None:
+            return
+        if invoice.status not in PAYABLE:
+            from geg_tui.screens.invoices import why_not_payable
+
+            self.notify(why_not_payable(invoice), severity="warning", timeout=5)
+            return
+        from geg_tui.screens.payment import PaymentScreen
+
+        self.app.push_screen(PaymentScreen(invoice))

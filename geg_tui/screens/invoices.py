@@ -1,0 +1,375 @@
+"""« Mes factures » (INV-3, INV-5): the list, newest first, filtered by contract, year and status,
+with the total still to pay; Enter opens an invoice, P pays it when it is to pay.
+
+Rows are loaded by pages (``offset``/``limit``): the first page is painted at once and the next
+ones arrive as the cursor or the scroll nears the end of what is loaded, so a customer with
+10,000 invoices sees the screen as fast as one with 100.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from geg_tui.api.models import Account, Invoice, InvoicePage, InvoiceStatus
+from geg_tui.formatting import format_date, format_money, group_thousands
+from geg_tui.i18n import _
+from geg_tui.screens.base import BaseScreen
+from geg_tui.widgets.fields import FormError
+from geg_tui.widgets.status_badge import PAYABLE, status_text
+
+PAGE_SIZE = 60
+PREFETCH = 15  # rows before the end of the loaded ones that trigger the next page
+ALL = "tous"
+
+COLUMNS = (
+    ("date", _("Date")),
+    ("ref", _("Référence")),
+    ("amount", _("Montant")),
+    ("status", _("Statut")),
+    ("energy", _("Énergie")),
+    ("period", _("Période")),
+    ("due", _("Échéance")),
+)
+
+
+class InvoiceTable(DataTable[Any]):
+    """The list. While the screen lays itself out the table may be hidden for an instant (its
+    region empty), which takes the focus away to a filter; it takes it back when shown again."""
+
+    _lost_on_hide = False
+
+    def _on_hide(self, event: events.Hide) -> None:
+        self._lost_on_hide = self.has_focus
+        super()._on_hide(event)
+
+    def _on_show(self, event: events.Show) -> None:
+        super()._on_show(event)
+        if self._lost_on_hide:
+            self._lost_on_hide = False
+            self.focus()
+
+
+def short_period(invoice: Invoice) -> str:
+    """``08/26–10/26``: the billed months, compact enough for 80 columns."""
+    return (
+        f"{invoice.period_start:%m/%y}–{invoice.period_end:%m/%y}"
+        if invoice.period_start.year != invoice.period_end.year
+        or invoice.period_start.month != invoice.period_end.month
+        else f"{invoice.period_start:%m/%y}"
+    )
+
+
+def energy_short(invoice: Invoice) -> str:
+    return _("Gaz") if invoice.energy.value == "gaz" else _("Élec.")
+
+
+def invoice_row(invoice: Invoice) -> tuple[Any, ...]:
+    from rich.text import Text
+
+    return (
+        format_date(invoice.issue_date),
+        invoice.ref,
+        Text(format_money(invoice.total), justify="right"),
+        status_text(invoice.status),
+        energy_short(invoice),
+        short_period(invoice),
+        format_date(invoice.due_date),
+    )
+
+
+class InvoicesScreen(BaseScreen):
+    HELP = _(
+        "Vos factures des 5 dernières années, les plus récentes d'abord. Filtrez par contrat, "
+        "année et statut ; Entrée ouvre la facture (détail, relevés, PDF) ; P paie par carte "
+        "la facture sélectionnée lorsqu'elle est à payer ou en retard."
+    )
+    BINDINGS = [
+        Binding("enter", "open_invoice", _("Ouvrir"), show=False),
+        Binding("p", "pay", _("Payer"), tooltip=_("Payer la facture sélectionnée par carte")),
+        Binding("f", "filters", _("Filtres"), tooltip=_("Aller aux filtres")),
+        Binding("l", "list", _("Liste"), show=False, tooltip=_("Revenir à la liste")),
+        Binding("r", "refresh", _("Actualiser")),
+    ]
+    AUTO_FOCUS = "#invoice-table"
+    DEFAULT_CSS = """
+    InvoicesScreen #invoices { padding: 0 1; height: 1fr; }
+    InvoicesScreen #filters { height: auto; margin-bottom: 1; }
+    InvoicesScreen #filters Select { width: 1fr; margin-right: 1; }
+    InvoicesScreen #summary { height: 1; }
+    InvoicesScreen #count { height: 1; color: $text-muted; }
+    InvoicesScreen #count LoadingIndicator { height: 1; }
+    InvoicesScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._invoices: dict[str, Invoice] = {}
+        self._total = 0
+        self._loading_more = False
+        self._account: Account | None = None
+        self._years_asked = False
+        self._asked: dict[str, Any] | None = None  # the filters of the last list asked for
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="invoices"):
+            yield Static(_("Mes factures"), classes="screen-title")
+            yield Static("", id="summary")
+            yield FormError(id="form-error")
+            with Horizontal(id="filters"):
+                yield Select(
+                    [(_("Tous les contrats"), ALL)],
+                    value=ALL,
+                    allow_blank=False,
+                    id="filter-contract",
+                    compact=True,
+                )
+                yield Select(
+                    [(_("Toutes les années"), ALL)],
+                    value=ALL,
+                    allow_blank=False,
+                    id="filter-year",
+                    compact=True,
+                )
+                yield Select(
+                    [(_("Tous les statuts"), ALL)] + [(s.label, s.value) for s in InvoiceStatus],
+                    value=ALL,
+                    allow_blank=False,
+                    id="filter-status",
+                    compact=True,
+                )
+            table = InvoiceTable(id="invoice-table", cursor_type="row", zebra_stripes=True)
+            for key, label in COLUMNS:
+                table.add_column(label, key=key)
+            yield table
+            yield Static("", id="count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.focus()
+        self.watch(table, "scroll_y", self._scrolled, init=False)
+
+    def on_screen_resume(self) -> None:
+        """On the first show and on every return: a payment made meanwhile shows here."""
+        self.reload()
+
+    # --- filters ---------------------------------------------------------------------------
+    def filters(self) -> dict[str, Any]:
+        contract = self.query_one("#filter-contract", Select).value
+        year = self.query_one("#filter-year", Select).value
+        status = self.query_one("#filter-status", Select).value
+        return {
+            "contract_ref": None if contract == ALL else str(contract),
+            "year": None if year == ALL else int(str(year)),
+            "status": None if status == ALL else InvoiceStatus(str(status)),
+        }
+
+    @on(Select.Changed)
+    def _filter_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if self._account is not None and self.filters() != self._asked:
+            self.reload()
+
+    def action_filters(self) -> None:
+        self.query_one("#filter-contract", Select).focus()
+
+    def action_list(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------------
+    @work(exclusive=True, exit_on_error=False, group="invoices")
+    async def reload(self) -> None:
+        """The first page for the current filters (the table keeps its place on a reload)."""
+        if self.geg.session is None:
+            return
+        token = self.geg.session.token
+        table = self.query_one(DataTable)
+        busy = self.query_one("#count")  # not the table: a loading widget loses the focus
+        first = self._account is None
+        if self._account is None:
+            account = await self.backend_call(lambda b: b.account(token), widget=busy)
+            if account is None:
+                return
+            self._account = account
+            self._fill_contracts(account)
+        filters = self._asked = self.filters()
+        keep = max(PAGE_SIZE, len(self._invoices)) if self._invoices else PAGE_SIZE
+        page = await self.backend_call(
+            lambda b: b.list_invoices(token, offset=0, limit=keep, **filters), widget=busy
+        )
+        if page is None:
+            return
+        self.clear_errors()
+        selected = self._selected_ref()
+        table.clear()
+        self._invoices.clear()
+        self._add(page)
+        if selected in self._invoices:
+            table.move_cursor(row=table.get_row_index(selected), animate=False)
+        if first:  # the list, not a filter, has the keys when the screen opens
+            self.call_after_refresh(table.focus)
+        if not self._years_asked:
+            self._years_asked = True
+            self.call_after_refresh(self.load_years)
+
+    @work(exit_on_error=False, group="more")
+    async def load_more(self) -> None:
+        """The next page (``_loading_more`` is set by the caller, so one page at a time)."""
+        if self.geg.session is None or len(self._invoices) >= self._total:
+            self._loading_more = False
+            return
+        token = self.geg.session.token
+        try:
+            offset = len(self._invoices)
+            filters = self.filters()
+            page = await self.backend_call(
+                lambda b: b.list_invoices(token, offset=offset, limit=PAGE_SIZE, **filters),
+                widget=self.query_one("#count"),
+            )
+        finally:
+            self._loading_more = False
+        if page is not None and page.offset == len(self._invoices) and filters == self.filters():
+            self._add(page)
+
+    @work(exit_on_error=False, group="years")
+    async def load_years(self) -> None:
+        """The years of the year filter: from the newest listed invoice to the oldest (INV-3)."""
+        if self.geg.session is None:
+            return
+        token = self.geg.session.token
+        newest = await self.backend_call(lambda b: b.list_invoices(token, limit=1))
+        if newest is None or not newest.invoices:
+            return
+        last = newest.total_count - 1
+        oldest = await self.backend_call(lambda b: b.list_invoices(token, offset=last, limit=1))
+        if oldest is None or not oldest.invoices:
+            return
+        first_year = newest.invoices[0].issue_date.year
+        last_year = oldest.invoices[0].issue_date.year
+        select = self.query_one("#filter-year", Select)
+        current = select.value
+        with self.prevent(Select.Changed):
+            select.set_options(
+                [(_("Toutes les années"), ALL)]
+                + [(str(y), str(y)) for y in range(first_year, last_year - 1, -1)]
+            )
+            select.value = current
+
+    def _fill_contracts(self, account: Account) -> None:
+        select = self.query_one("#filter-contract", Select)
+        with self.prevent(Select.Changed):
+            select.set_options(
+                [(_("Tous les contrats"), ALL)]
+                + [(f"{c.energy.label} — {c.ref}", c.ref) for c in account.contracts]
+            )
+            select.value = ALL
+
+    def _add(self, page: InvoicePage) -> None:
+        table = self.query_one(DataTable)
+        self._total = page.total_count
+        rows = []
+        for invoice in page.invoices:
+            if invoice.ref in self._invoices:
+                continue
+            self._invoices[invoice.ref] = invoice
+            rows.append(invoice_row(invoice))
+        keys = [i.ref for i in page.invoices]
+        for key, row in zip(keys, rows, strict=False):
+            table.add_row(*row, key=key)
+        self.query_one("#summary", Static).update(
+            _("Total restant à payer : ") + f"[b]{format_money(page.total_to_pay)}[/b]"
+        )
+        self._show_count()
+
+    def _show_count(self) -> None:
+        loaded, total = len(self._invoices), self._total
+        if total == 0:
+            text = _("Aucune facture pour ces filtres.")
+        elif loaded >= total:
+            text = _("{n} facture(s) — Entrée : ouvrir · P : payer").format(
+                n=group_thousands(total)
+            )
+        else:
+            text = _(
+                "{loaded} sur {total} factures affichées — la suite se charge en descendant"
+            ).format(loaded=group_thousands(loaded), total=group_thousands(total))
+        self.query_one("#count", Static).update(text)
+
+    def _need_more(self, row: int) -> None:
+        loaded = len(self._invoices)
+        if not self._loading_more and loaded < self._total and row >= loaded - PREFETCH:
+            self._loading_more = True
+            self.load_more()
+
+    def _scrolled(self, scroll_y: float) -> None:
+        table = self.query_one(DataTable)
+        self._need_more(int(scroll_y) + table.size.height)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._need_more(event.cursor_row)
+
+    # --- the selected invoice --------------------------------------------------------------
+    def _selected_ref(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return str(key.value) if key.value is not None else None
+
+    def selected(self) -> Invoice | None:
+        ref = self._selected_ref()
+        return self._invoices.get(ref) if ref else None
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_invoice()
+
+    def action_open_invoice(self) -> None:
+        invoice = self.selected()
+        if invoice is None:
+            return
+        from geg_tui.screens.invoice_detail import InvoiceDetailScreen
+
+        self.app.push_screen(InvoiceDetailScreen(invoice.ref))
+
+    def action_pay(self) -> None:
+        invoice = self.selected()
+        if invoice is None:
+            return
+        if invoice.status not in PAYABLE:
+            self.notify(why_not_payable(invoice), severity="warning", timeout=5)
+            return
+        from geg_tui.screens.payment import PaymentScreen
+
+        self.app.push_screen(PaymentScreen(invoice))
+
+
+def why_not_payable(invoice: Invoice) -> str:
+    """PAY-1 in words, for a key pressed on an invoice that cannot be paid by card."""
+    if invoice.status is InvoiceStatus.DEBIT_SCHEDULED:
+        when = (
+            _("le {date}").format(date=format_date(invoice.debit_date))
+            if invoice.debit_date
+            else _("prochainement")
+        )
+        return _("Cette facture sera prélevée automatiquement {when} : rien à payer.").format(
+            when=when
+        )
+    if invoice.status is InvoiceStatus.DEBITED:
+        return _("Cette facture a déjà été prélevée : rien à payer.")
+    return _("Cette facture est déjà payée.")

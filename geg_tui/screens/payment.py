@@ -1,0 +1,265 @@
+"""Paying an invoice by card (PAY-1…PAY-5), then the receipt.
+
+The form: the card number grouped by 4 and masked as typed but for its last 4 digits, the brand
+recognised as it is typed, the expiry (MM/AA), the security code hidden, the holder. Every field
+is checked here first (PAY-2); nothing is sent while one is wrong.
+
+PAY-4: one idempotency key (uuid4) per payment attempt. The key is kept while the form holds the
+same card and invoice, so sending again after a timeout or an unavailable service replays the same
+request and the backend never charges twice; changing the card starts a new attempt (new key).
+
+SEC-3: the card number and the code live only in the inputs and in the request; they are never
+logged, written, or put in a message. The attempt is recognised by a hash kept in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from geg_tui.api.errors import BackendError, BackendUnavailable
+from geg_tui.api.models import CardPayment, Invoice, Payment
+from geg_tui.formatting import format_datetime, format_money
+from geg_tui.i18n import _
+from geg_tui.screens.base import BaseScreen
+from geg_tui.widgets.card import CardForm, CardNumberField, check, detect_brand, format_expiry
+from geg_tui.widgets.fields import Field, FormError
+
+UNAVAILABLE = _(
+    "Le paiement n'a pas abouti : aucun montant n'a été débité. Vos saisies sont conservées : "
+    "réessayez (Entrée ou « Payer »)."
+)
+
+
+def today() -> date:
+    from datetime import datetime
+
+    from geg_tui.formatting import PARIS
+
+    return datetime.now(PARIS).date()
+
+
+class PaymentScreen(BaseScreen):
+    HELP = _(
+        "Payez la facture par carte bancaire (Visa, Mastercard, American Express, CB). Le numéro "
+        "est masqué à la saisie, sauf ses 4 derniers chiffres ; le cryptogramme est caché. "
+        "Si le service ne répond pas, rien n'est débité : renvoyez le paiement, il ne sera "
+        "jamais encaissé deux fois."
+    )
+    BINDINGS = [
+        Binding("f9", "pay", _("Payer"), tooltip=_("Envoyer le paiement (ou Entrée)")),
+    ]
+    DEFAULT_CSS = """
+    PaymentScreen #payment { padding: 0 1; }
+    PaymentScreen #invoice-line { padding: 0 1; height: auto; }
+    PaymentScreen #card-row, PaymentScreen #expiry-row { height: auto; }
+    PaymentScreen #card-row CardNumberField { width: 1fr; }
+    PaymentScreen #brand { width: 22; padding: 1 1 0 1; color: $accent; text-style: bold; }
+    PaymentScreen #expiry-row Field { width: 1fr; }
+    PaymentScreen #receipt { display: none; height: auto; }
+    PaymentScreen.-paid #receipt { display: block; }
+    PaymentScreen.-paid #form { display: none; }
+    PaymentScreen #receipt-text { padding: 0 1; height: auto; }
+    """
+
+    def __init__(self, invoice: Invoice) -> None:
+        super().__init__()
+        self.invoice = invoice
+        self.payment: Payment | None = None
+        self._attempt: tuple[str, str] | None = None  # (hash of the request, idempotency key)
+        self.sent = 0  # requests sent to the backend (tests)
+
+    def compose(self) -> ComposeResult:
+        invoice = self.invoice
+        yield Header()
+        with VerticalScroll(id="payment"):
+            yield Static(_("Payer une facture par carte"), classes="screen-title")
+            yield Static(
+                _("Facture n° {ref} — {energy} — [b]{amount}[/b]").format(
+                    ref=invoice.ref, energy=invoice.energy.label, amount=format_money(invoice.total)
+                ),
+                id="invoice-line",
+            )
+            with Vertical(id="form"):
+                with Horizontal(id="card-row"):
+                    yield CardNumberField(_("Numéro de carte"))
+                    yield Static("", id="brand")
+                with Horizontal(id="expiry-row"):
+                    yield Field(
+                        _("Expiration (MM/AA)"),
+                        "expiry",
+                        placeholder="MM/AA",
+                        max_length=5,
+                        restrict=r"[0-9/]*",
+                    )
+                    yield Field(
+                        _("Cryptogramme"),
+                        "security_code",
+                        password=True,
+                        placeholder="123",
+                        max_length=4,
+                        restrict=r"[0-9]*",
+                    )
+                yield Field(_("Titulaire de la carte"), "holder", max_length=70)
+                yield FormError(id="form-error")
+                with Horizontal(classes="buttons"):
+                    yield Button(
+                        _("Payer {amount}").format(amount=format_money(invoice.total)),
+                        id="pay",
+                        variant="primary",
+                        compact=True,
+                    )
+                    yield Button(_("Annuler"), id="cancel", compact=True)
+            with Vertical(id="receipt"):
+                yield Static(_("Paiement accepté — reçu"), classes="screen-title")
+                yield Static("", id="receipt-text", classes="card")
+                with Horizontal(classes="buttons"):
+                    yield Button(
+                        _("Retour aux factures"), id="done", variant="primary", compact=True
+                    )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(CardNumberField).input.focus()
+
+    # --- live formatting -------------------------------------------------------------------
+    @on(Input.Changed, "#card_number")
+    def _number_changed(self, event: Input.Changed) -> None:
+        brand = detect_brand(event.value)
+        self.query_one("#brand", Static).update(brand.label if brand else "")
+
+    @on(Input.Changed, "#expiry")
+    def _expiry_changed(self, event: Input.Changed) -> None:
+        formatted = format_expiry(event.value)
+        if formatted != event.value:
+            event.input.value = formatted
+            event.input.cursor_position = len(formatted)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_pay()
+
+    @on(Button.Pressed, "#pay")
+    def _pay_pressed(self) -> None:
+        self.action_pay()
+
+    @on(Button.Pressed, "#cancel")
+    @on(Button.Pressed, "#done")
+    def _leave(self) -> None:
+        self.action_back()
+
+    # --- sending ---------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "pay" and self.payment is not None)
+
+    def form(self) -> CardForm:
+        return CardForm(
+            number=self.query_one(CardNumberField).value,
+            expiry=self.query_one("#field-expiry", Field).value,
+            code=self.query_one("#field-security_code", Field).value,
+            holder=self.query_one("#field-holder", Field).value,
+        )
+
+    def idempotency_key(self, form: CardForm) -> str:
+        """PAY-4: the same key for as long as the same request is being sent again."""
+        digest = hashlib.sha256(
+            "\x00".join(
+                (self.invoice.ref, form.digits, form.expiry, form.code, form.holder.strip())
+            ).encode()
+        ).hexdigest()
+        if self._attempt is None or self._attempt[0] != digest:
+            self._attempt = (digest, str(uuid.uuid4()))
+        return self._attempt[1]
+
+    def action_pay(self) -> None:
+        if self.payment is not None:
+            return
+        form = self.form()
+        errors = check(form, today())
+        self.clear_errors()
+        if errors:
+            self.show_field_errors(errors)
+            return
+        self.pay(form)
+
+    def show_field_errors(self, errors: dict[str, str]) -> None:
+        first = None
+        for name, message in errors.items():
+            field = self.query_one(f"#field-{name}", Field)
+            field.show_error(message)
+            first = first or field
+        self.query_one(FormError).show(_("Vérifiez les champs signalés : rien n'a été envoyé."))
+        if first is not None:
+            first.input.focus()
+
+    def show_error(self, error: BackendError) -> None:
+        """The backend names the expiry by month and year; the form has one expiry field."""
+        fields = dict(error.fields)
+        for name in ("expiry_month", "expiry_year"):
+            if name in fields:
+                fields.setdefault("expiry", fields.pop(name))
+        error.fields = fields
+        super().show_error(error)
+
+    @work(exclusive=True, exit_on_error=False, group="pay")
+    async def pay(self, form: CardForm) -> None:
+        month, year = form.expiry_parts()
+        request = CardPayment(
+            invoice_ref=self.invoice.ref,
+            card_number=form.digits,
+            expiry_month=month,
+            expiry_year=year,
+            security_code=form.code,
+            holder=form.holder.strip(),
+            idempotency_key=self.idempotency_key(form),
+        )
+        token = self.geg.token if self.geg.session is not None else ""
+        self.sent += 1
+        try:
+            payment = await self.backend_call(
+                lambda b: b.pay_invoice(token, request),
+                widget=self.query_one("#form"),
+                propagate=(BackendUnavailable,),
+            )
+        except BackendUnavailable:
+            self.query_one(FormError).show(UNAVAILABLE)
+            self.query_one("#pay", Button).focus()
+            return
+        if payment is not None:
+            self.show_receipt(payment)
+
+    def show_receipt(self, payment: Payment) -> None:
+        self.payment = payment
+        for name in ("card_number", "security_code"):  # nothing of the card stays on screen
+            self.query_one(f"#field-{name}", Field).value = ""
+        self.add_class("-paid")
+        self.refresh_bindings()
+        self.query_one("#receipt-text", Static).update(
+            "\n".join(
+                (
+                    _("Facture n° {ref} : [b]Payée[/b]").format(ref=payment.invoice_ref),
+                    _("Montant débité : [b]{amount}[/b]").format(
+                        amount=format_money(payment.amount)
+                    ),
+                    _("Carte : {brand} se terminant par {last4} (exp. {expiry})").format(
+                        brand=payment.brand.label, last4=payment.last4, expiry=payment.expiry
+                    ),
+                    _("Le {when}").format(when=format_datetime(payment.paid_at)),
+                    _("Référence de la transaction : [b]{tx}[/b]").format(
+                        tx=payment.transaction_ref
+                    ),
+                    "",
+                    _("Un reçu vous a été envoyé par e-mail."),
+                )
+            )
+        )
+        self.query_one("#done", Button).focus()
+        self.notify(_("Paiement accepté."), timeout=4)

@@ -1,0 +1,38 @@
+"""An invoice's status (INV-1) as a coloured badge, for a table cell or on its own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.widgets import Static
+
+from geg_tui.api.models import InvoiceStatus
+from geg_tui.formatting import format_date
+
+STYLES = {
+    InvoiceStatus.OVERDUE: "bold white on dark_red",
+    InvoiceStatus.TO_PAY: "bold black on yellow",
+    InvoiceStatus.PAID: "bold black on green",
+    InvoiceStatus.DEBIT_SCHEDULED: "bold white on blue",
+    InvoiceStatus.DEBITED: "black on grey70",
+}
+
+PAYABLE = (InvoiceStatus.TO_PAY, InvoiceStatus.OVERDUE)
+
+
+def status_text(
+    status: InvoiceStatus, debit_date: date | None = None, *, long: bool = False
+) -> Text:
+    """`` En retard `` in white on red…; ``long`` adds the debit date of a scheduled debit."""
+    label = status.label
+    if long and status is InvoiceStatus.DEBIT_SCHEDULED and debit_date is not None:
+        label += f" le {format_date(debit_date)}"
+    return Text(f" {label} ", style=STYLES.get(status, ""), no_wrap=True)
+
+
+class StatusBadge(Static):
+    DEFAULT_CSS = "StatusBadge { width: auto; height: 1; }"
+
+    def show(self, status: InvoiceStatus, debit_date: date | None = None) -> None:
+        self.update(status_text(status, debit_date, long=True))

@@ -1,0 +1,483 @@
+"""Invoices and card payment as a person uses them (Pilot): the list and its filters (INV-3,
+INV-5), the detail and its PDF (INV-3, INV-4), paying by card (PAY-1…PAY-5), and the snapshots
+of the list, the detail and the payment form with errors at 80×24 and 120×40."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Select
+
+from geg_tui.api.models import InvoiceStatus
+from geg_tui.fake_backend import admin
+from geg_tui.screens import invoice_detail
+from geg_tui.screens.home import HomeScreen
+from geg_tui.screens.invoice_detail import InvoiceDetailScreen
+from geg_tui.screens.invoices import InvoicesScreen
+from geg_tui.screens.payment import PaymentScreen
+from geg_tui.widgets.card import CardForm, check, detect_brand, masked
+from geg_tui.widgets.fields import Field, FormError
+from tests.tui.test_login_home import log_in, settle
+
+OVERDUE_GAS = "968320100013"  # the demo's overdue gas invoice (145,00 €)
+GAS_CONTRACT = "9600821651"
+ELEC_CONTRACT = "5092891721"
+VALID_CARD = "4242 4242 4242 4242"
+DECLINED_CARD = "4000 0000 0000 0002"
+
+
+@pytest.fixture(autouse=True)
+def fixed_download_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The default folder shown by the detail screen is fixed (stable snapshots)."""
+    folder = Path("/tmp/geg-tests/Téléchargements")
+    monkeypatch.setattr(invoice_detail, "default_download_dir", lambda: folder)
+    return folder
+
+
+async def open_invoices(pilot: Pilot, credentials: dict[str, str]) -> InvoicesScreen:
+    await settle(pilot)
+    await log_in(pilot, credentials["email"], credentials["password"])
+    assert isinstance(pilot.app.screen, HomeScreen)
+    pilot.app.open_screen("factures")  # type: ignore[attr-defined]
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, InvoicesScreen)
+    return screen
+
+
+async def select_row(pilot: Pilot, ref: str) -> None:
+    table = pilot.app.screen.query_one(DataTable)
+    table.focus()
+    table.move_cursor(row=table.get_row_index(ref), animate=False)
+    await pilot.pause()
+
+
+def row_status(screen: InvoicesScreen, ref: str) -> str:
+    table = screen.query_one(DataTable)
+    return str(table.get_cell(ref, "status")).strip()
+
+
+async def type_card(
+    pilot: Pilot,
+    number: str,
+    expiry: str = "1230",
+    code: str = "123",
+    holder: str = "Claire Martin",
+) -> None:
+    """Types as a person would: digits one key at a time (the widget groups and masks them)."""
+    screen = pilot.app.screen
+    screen.query_one("#card_number").focus()
+    for ch in number.replace(" ", ""):
+        await pilot.press(ch)
+    screen.query_one("#expiry").focus()
+    for ch in expiry:
+        await pilot.press(ch)
+    screen.query_one("#security_code").focus()
+    for ch in code:
+        await pilot.press(ch)
+    screen.query_one("#field-holder", Field).value = holder
+    await pilot.pause()
+
+
+def text_of(widget: Any) -> str:
+    """What a Static shows, as plain text (rich tables included)."""
+    from rich.console import Console
+
+    console = Console(width=120, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(widget.content)
+    return console.export_text()
+
+
+def banner_text(screen: Any) -> str:
+    return str(screen.query_one(FormError).render())
+
+
+def field_error(screen: Any, name: str) -> str:
+    return str(screen.query_one(f"#field-{name} .field-error").render())
+
+
+def payments_count(backend: Any, ref: str) -> int:
+    with backend.store.transaction() as db:
+        return int(
+            db.scalar(
+                "SELECT COUNT(*) FROM payments p JOIN invoices i ON i.id = p.invoice_id "
+                "WHERE i.ref = ?",
+                (ref,),
+            )
+        )
+
+
+def add_invoices(backend: Any, contract_ref: str, count: int) -> None:
+    """The benchmark's stress customer: ``count`` more invoices inserted in the store."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_invoice_list.py"
+    spec = importlib.util.spec_from_file_location("bench_invoice_list", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.add_invoices(backend, contract_ref, count)
+
+
+# --- the list (INV-3, INV-5) -------------------------------------------------------------------
+
+
+async def test_inv_5_list_newest_first_with_total_to_pay(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_invoices(pilot, demo_credentials)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 35
+        first = table.coordinate_to_cell_key((0, 0)).row_key.value
+        assert first == "275928246893"  # the newest: the electricity settlement
+        assert "145,00" in str(screen.query_one("#summary").render())
+        assert row_status(screen, OVERDUE_GAS) == "En retard"
+
+
+async def test_inv_5_filters_by_contract_year_and_status(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_invoices(pilot, demo_credentials)
+        table = screen.query_one(DataTable)
+        screen.query_one("#filter-contract", Select).value = ELEC_CONTRACT
+        await settle(pilot)
+        refs = [screen._invoices[str(k.value)] for k in table.rows]
+        assert refs and all(i.contract_ref == ELEC_CONTRACT for i in refs)
+        screen.query_one("#filter-contract", Select).value = "tous"
+        screen.query_one("#filter-year", Select).value = "2025"
+        await settle(pilot)
+        refs = [screen._invoices[str(k.value)] for k in table.rows]
+        assert refs and all(i.issue_date.year == 2025 for i in refs)
+        screen.query_one("#filter-year", Select).value = "tous"
+        screen.query_one("#filter-status", Select).value = InvoiceStatus.OVERDUE.value
+        await settle(pilot)
+        assert [str(k.value) for k in table.rows] == [OVERDUE_GAS]
+
+
+async def test_inv_3_nothing_older_than_five_years(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    with backend.store.transaction() as db:
+        oldest = db.one(
+            "SELECT i.ref, i.issue_date FROM invoices i JOIN contracts c ON c.id = i.contract_id "
+            "WHERE c.ref = ? ORDER BY i.issue_date LIMIT 1",
+            (GAS_CONTRACT,),
+        )
+    assert oldest["issue_date"] < "2021-11-27"  # the demo world has six years of history
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_invoices(pilot, demo_credentials)
+        assert oldest["ref"] not in screen._invoices
+        assert all(i.issue_date.isoformat() >= "2021-11-27" for i in screen._invoices.values())
+        years = [v for _label, v in screen.query_one("#filter-year", Select)._options]
+        assert "2020" not in years and "2021" in years and "2026" in years
+
+
+async def test_inv_5_rows_load_by_pages(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    add_invoices(backend, GAS_CONTRACT, 500)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_invoices(pilot, demo_credentials)
+        table = screen.query_one(DataTable)
+        first = table.row_count
+        assert first < 100 and screen._total == 535
+        assert "sur 535" in str(screen.query_one("#count").render())
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert table.row_count > first
+
+
+# --- the detail and the PDF (INV-1, INV-3, INV-4) ----------------------------------------------
+
+
+async def test_inv_1_detail_lines_totals_readings_and_mode(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, "275928246893")
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, InvoiceDetailScreen)
+        facts = str(detail.query_one("#facts").render())
+        assert "Prélèvement mensuel" in facts and "56,07" in facts
+        assert "Heures pleines" in text_of(detail.query_one("#readings"))
+        assert "Total TTC" in text_of(detail.query_one("#lines"))
+        assert not detail.query_one("#pay").display  # a scheduled debit is not paid by card
+        del screen
+
+
+async def test_inv_3_inv_4_pdf_twice_gets_a_new_name_and_says_where(
+    make_app: Any, demo_credentials: dict[str, str], tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, InvoiceDetailScreen)
+        detail.query_one("#field-folder", Field).value = str(tmp_path)
+        await pilot.press("t")
+        await settle(pilot)
+        first = tmp_path / f"facture-{OVERDUE_GAS}.pdf"
+        assert first.read_bytes().startswith(b"%PDF")
+        assert str(first) in banner_text(detail)
+        await pilot.press("t")
+        await settle(pilot)
+        second = tmp_path / f"facture-{OVERDUE_GAS} (2).pdf"
+        assert second.read_bytes().startswith(b"%PDF")
+        assert str(second) in banner_text(detail)
+        assert first.read_bytes().startswith(b"%PDF")  # the first one untouched
+        assert {p.name for p in tmp_path.iterdir()} == {first.name, second.name}
+
+
+async def test_pdf_into_a_missing_folder_is_refused_next_to_the_field(
+    make_app: Any, demo_credentials: dict[str, str], tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        detail.query_one("#field-folder", Field).value = str(tmp_path / "nulle-part")
+        await pilot.press("t")
+        await settle(pilot)
+        assert "n'existe pas" in field_error(detail, "folder")
+        assert not (tmp_path / "nulle-part").exists()
+
+
+# --- paying (PAY-1…PAY-5) ----------------------------------------------------------------------
+
+
+async def test_pay_1_2_3_pay_the_overdue_invoice_and_see_it_paid_everywhere(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
+        await pilot.press("enter")  # the detail first, then « Payer » from there
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, InvoiceDetailScreen)
+        assert detail.query_one("#pay").display
+        await pilot.press("p")
+        await settle(pilot)
+        pay = app.screen
+        assert isinstance(pay, PaymentScreen)
+        await type_card(pilot, VALID_CARD)
+        card_input = pay.query_one("#card_number")
+        assert card_input.value == VALID_CARD  # grouped by 4
+        assert str(card_input._value) == "•••• •••• •••• 4242"  # masked but the last 4
+        assert "Visa" in str(pay.query_one("#brand").render())
+        assert pay.query_one("#security_code").password
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pay.payment is not None
+        receipt = str(pay.query_one("#receipt-text").render())
+        assert pay.payment.transaction_ref in receipt
+        assert "145,00" in receipt and "4242" in receipt and "Visa" in receipt
+        assert "4242 4242" not in receipt  # SEC-3
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is detail
+        assert "Payée" in str(detail.query_one("#status").render())
+        assert not detail.query_one("#pay").display
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        assert row_status(screen, OVERDUE_GAS) == "Payée"
+        assert "0,00" in str(screen.query_one("#summary").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "0,00" in str(app.screen.query_one("#to-pay").render())
+    assert payments_count(backend, OVERDUE_GAS) == 1
+
+
+async def test_pay_1_p_from_the_list_on_a_scheduled_debit_says_why_not(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, "275928246893")
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("prélevée automatiquement" in str(n.message) for n in app._notifications)
+
+
+async def test_pay_5_declined_card_shows_the_decline_and_the_invoice_stays_to_pay(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
+        await pilot.press("p")
+        await settle(pilot)
+        pay = app.screen
+        assert isinstance(pay, PaymentScreen)
+        await type_card(pilot, DECLINED_CARD)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pay.payment is None
+        assert "refusé" in field_error(pay, "card_number")  # next to the card field
+        assert pay.query_one("#field-holder", Field).value == "Claire Martin"  # kept
+        await pilot.press("escape")
+        await settle(pilot)
+        assert row_status(screen, OVERDUE_GAS) == "En retard"
+    assert payments_count(backend, OVERDUE_GAS) == 0
+
+
+async def test_pay_4_retry_after_a_failure_charges_once_with_the_same_key(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
+        await pilot.press("p")
+        await settle(pilot)
+        pay = app.screen
+        assert isinstance(pay, PaymentScreen)
+        await type_card(pilot, VALID_CARD)
+        admin.set_fault(backend, "pay_invoice", 0, 1.0)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pay.payment is None
+        assert "aucun montant n'a été débité" in banner_text(pay)
+        assert pay.query_one("#card_number").value == VALID_CARD  # everything kept
+        key = pay._attempt[1] if pay._attempt else None
+        admin.clear_faults(backend)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pay.payment is not None
+        assert pay._attempt is not None and pay._attempt[1] == key  # the same attempt
+        assert pay.sent == 2
+    assert payments_count(backend, OVERDUE_GAS) == 1
+
+
+async def test_pay_4_retry_card_then_same_key_succeeds_once(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    """The documented « needs a retry » test card (PAY-5) fails once, then succeeds once."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
+        await pilot.press("p")
+        await settle(pilot)
+        pay = app.screen
+        await type_card(pilot, "4000 0000 0000 0119")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pay.payment is None and "réessayez" in banner_text(pay)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert pay.payment is not None
+    assert payments_count(backend, OVERDUE_GAS) == 1
+
+
+async def test_pay_2_client_side_errors_per_field_and_nothing_sent(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
+        await pilot.press("p")
+        await settle(pilot)
+        pay = app.screen
+        await type_card(pilot, "4242 4242 4242 4241", expiry="0120", code="12", holder="")
+        await pilot.press("f9")
+        await settle(pilot)
+        assert pay.sent == 0
+        assert "invalide" in field_error(pay, "card_number")
+        assert "expiré" in field_error(pay, "expiry")
+        assert "3 chiffres" in field_error(pay, "security_code")
+        assert "obligatoire" in field_error(pay, "holder")
+        assert "rien n'a été envoyé" in banner_text(pay)
+    assert payments_count(backend, OVERDUE_GAS) == 0
+
+
+def test_pay_2_card_widget_brand_mask_and_checks() -> None:
+    from datetime import date
+
+    assert detect_brand("4242") is not None and detect_brand("4242").value == "visa"
+    assert detect_brand("4970 10").value == "cb"
+    assert detect_brand("37").value == "amex"
+    assert detect_brand("2223").value == "mastercard"
+    assert detect_brand("55").value == "mastercard"
+    assert detect_brand("9") is None
+    assert masked("4242 4242 42") == "•••• ••42 42"
+    today = date(2026, 11, 27)
+    ok = CardForm("3782 8224 6310 005", "11/26", "1234", "C. Martin")
+    assert check(ok, today) == {}
+    amex_short_code = CardForm("3782 8224 6310 005", "11/26", "123", "C. Martin")
+    assert set(check(amex_short_code, today)) == {"security_code"}
+    assert set(check(CardForm("4242", "13/30", "123", "X"), today)) == {"card_number", "expiry"}
+    assert repr(ok) == "CardForm(****)"  # SEC-3
+
+
+# --- snapshots (clock, data and download folder fixed; cursor blink off) ------------------------
+
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_invoice_list(
+    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_invoice_detail(
+    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, "275928246893")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_payment_form_with_errors(
+    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
+        await pilot.press("p")
+        await settle(pilot)
+        await type_card(pilot, "4242 4242 4242 4241", expiry="0120", code="12", holder="")
+        await pilot.press("f9")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
