@@ -9,20 +9,31 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Static
 
-from geg_tui.api.models import HomeSummary, PaymentMode
-from geg_tui.formatting import format_date, format_money
+from geg_tui.api.models import HomeSummary, PaymentMode, Register
+from geg_tui.formatting import format_date, format_money, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens import registry
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import FormError
 
+SHORT_MODES = {
+    PaymentMode.MONTHLY_DEBIT: _("Prélèvement mensuel"),
+    PaymentMode.QUARTERLY_DEBIT: _("Prélèvement trimestriel"),
+    PaymentMode.ON_RECEIPT: _("Paiement à réception de facture"),
+}
+REGISTER_ORDER = (Register.BASE, Register.HP, Register.HC, Register.GAS)
+
+
+def _register_rank(item: tuple[Register, int]) -> int:
+    return REGISTER_ORDER.index(item[0])
+
 
 def contract_line(summary: HomeSummary, index: int) -> str:
     contract = summary.account.contracts[index]
     power = f" · {contract.power_kva} kVA" if contract.power_kva else ""
-    mode = contract.payment_mode.label
+    mode = SHORT_MODES[contract.payment_mode]
     if contract.payment_mode is PaymentMode.MONTHLY_DEBIT and contract.debit_day:
-        mode += _(", le {day} du mois").format(day=contract.debit_day)
+        mode += _(" le {day} du mois").format(day=contract.debit_day)
     meter = _(" · compteur Linky") if contract.meter.communicating else ""
     einvoice = _(" · facture électronique") if contract.e_invoice else ""
     return (
@@ -38,8 +49,8 @@ def reading_line(summary: HomeSummary) -> str:
     for reading in summary.last_readings:
         contract = next(c for c in summary.account.contracts if c.ref == reading.contract_ref)
         indexes = ", ".join(
-            f"{register.label} {value} {contract.meter.unit}"
-            for register, value in reading.indexes.items()
+            f"{register.label} {group_thousands(value)} {contract.meter.unit}"
+            for register, value in sorted(reading.indexes.items(), key=_register_rank)
         )
         lines.append(
             f"{contract.energy.label} : {indexes} ({reading.kind.label.lower()}, {format_date(reading.reading_date)})"
@@ -73,12 +84,6 @@ class HomeScreen(BaseScreen):
         yield Header()
         with VerticalScroll(id="home"):
             yield Static("", id="greeting", classes="screen-title")
-            yield FormError(id="form-error")
-            with Horizontal(id="figures"):
-                yield Static("", id="to-pay", classes="card")
-                yield Static("", id="next-debit", classes="card")
-            yield Static("", id="contracts", classes="card")
-            yield Static("", id="readings", classes="card")
             with Horizontal(classes="buttons", id="menu"):
                 for key, entry in zip("123456789", self.areas(), strict=False):
                     yield Button(
@@ -87,7 +92,13 @@ class HomeScreen(BaseScreen):
                         classes="area",
                         compact=True,
                     )
-                yield Button(_("Se déconnecter"), id="logout", variant="warning", compact=True)
+                yield Button(_("Déconnexion"), id="logout", variant="warning", compact=True)
+            yield FormError(id="form-error")
+            with Horizontal(id="figures"):
+                yield Static("", id="to-pay", classes="card")
+                yield Static("", id="next-debit", classes="card")
+            yield Static("", id="contracts", classes="card")
+            yield Static("", id="readings", classes="card")
         yield Footer()
 
     @staticmethod
