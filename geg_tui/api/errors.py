@@ -58,11 +58,8 @@ class AuthError(BackendError):
     default_message = "Identifiant ou mot de passe incorrect."
 
 
-class AccountLocked(BackendError):
-    """The account is blocked until ``until`` (LOCK-1, LOCK-2, SIGNUP-5)."""
-
-    code = "compte_bloque"
-    http_status = 423
+class _Until(BackendError):
+    """An error that lasts until a given time (blocked account, rate limit)."""
 
     def __init__(
         self,
@@ -73,20 +70,33 @@ class AccountLocked(BackendError):
         fields: dict[str, str] | None = None,
     ) -> None:
         self.until = until
-        if message is None:
-            from geg_tui.formatting import format_datetime
+        super().__init__(message or self.message_until(until), code=code, fields=fields)
 
-            message = (
-                "Votre compte est bloqué après trois tentatives infructueuses. "
-                f"Il sera débloqué le {format_datetime(until)}. Vous pouvez aussi demander "
-                "l'accès au service client avec le formulaire de contact."
-            )
-        super().__init__(message, code=code, fields=fields)
+    @staticmethod
+    def message_until(until: datetime) -> str:
+        return "Trop de tentatives. Réessayez plus tard."
 
     def to_payload(self) -> dict[str, Any]:
         payload = super().to_payload()
         payload["until"] = self.until.isoformat()
         return payload
+
+
+class AccountLocked(_Until):
+    """The account is blocked until ``until`` (LOCK-1, LOCK-2)."""
+
+    code = "compte_bloque"
+    http_status = 423
+
+    @staticmethod
+    def message_until(until: datetime) -> str:
+        from geg_tui.formatting import format_datetime
+
+        return (
+            "Votre compte est bloqué après trois tentatives infructueuses. "
+            f"Il sera débloqué le {format_datetime(until)}. Vous pouvez aussi demander "
+            "l'accès au service client avec le formulaire de contact."
+        )
 
 
 class SessionExpired(BackendError):
@@ -121,29 +131,11 @@ class Conflict(BackendError):
     default_message = "Cette opération n'est pas possible dans l'état actuel."
 
 
-class RateLimited(BackendError):
+class RateLimited(_Until):
     """Too many attempts: refused until ``until`` (SIGNUP-5)."""
 
     code = "trop_de_tentatives"
     http_status = 429
-
-    def __init__(
-        self,
-        until: datetime,
-        message: str | None = None,
-        *,
-        code: str | None = None,
-        fields: dict[str, str] | None = None,
-    ) -> None:
-        self.until = until
-        super().__init__(
-            message or "Trop de tentatives. Réessayez plus tard.", code=code, fields=fields
-        )
-
-    def to_payload(self) -> dict[str, Any]:
-        payload = super().to_payload()
-        payload["until"] = self.until.isoformat()
-        return payload
 
 
 class BackendUnavailable(BackendError):
