@@ -93,7 +93,7 @@ class InvoicesScreen(BaseScreen):
         Binding("enter", "open_invoice", _("Ouvrir"), show=False),
         Binding("p", "pay", _("Payer"), tooltip=_("Payer la facture sélectionnée par carte")),
         Binding("f", "filters", _("Filtres"), tooltip=_("Aller aux filtres")),
-        Binding("l", "list", _("Liste"), show=False, tooltip=_("Revenir à la liste")),
+        Binding("l", "list", _("Aller à la liste"), show=False),
         Binding("r", "refresh", _("Actualiser")),
     ]
     AUTO_FOCUS = "#invoice-table"

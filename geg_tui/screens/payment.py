@@ -130,6 +130,13 @@ class PaymentScreen(BaseScreen):
         self.query_one(CardNumberField).input.focus()
 
     # --- live formatting -------------------------------------------------------------------
+    @on(Input.Changed)
+    def _edited(self, event: Input.Changed) -> None:
+        """A field being corrected loses its error message."""
+        field = event.input.parent
+        if isinstance(field, Field) and field.has_class("-invalid"):
+            field.show_error(None)
+
     @on(Input.Changed, "#card_number")
     def _number_changed(self, event: Input.Changed) -> None:
         brand = detect_brand(event.value)
@@ -231,10 +238,15 @@ class PaymentScreen(BaseScreen):
             )
         except BackendUnavailable:
             self.query_one(FormError).show(UNAVAILABLE)
-            self.query_one("#pay", Button).focus()
+            self.call_after_refresh(self.query_one("#pay", Button).focus)
             return
         if payment is not None:
             self.show_receipt(payment)
+            return
+        # The loading indicator took the focus away: give it to the first field to correct.
+        invalid = [f for f in self.query(Field) if f.has_class("-invalid")]
+        target = invalid[0].input if invalid else self.query_one("#pay", Button)
+        self.call_after_refresh(target.focus)
 
     def show_receipt(self, payment: Payment) -> None:
         self.payment = payment

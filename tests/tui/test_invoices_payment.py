@@ -340,6 +340,10 @@ async def test_pay_5_declined_card_shows_the_decline_and_the_invoice_stays_to_pa
         assert pay.payment is None
         assert "refusé" in field_error(pay, "card_number")  # next to the card field
         assert pay.query_one("#field-holder", Field).value == "Claire Martin"  # kept
+        assert app.focused is pay.query_one("#card_number")  # ready to be corrected
+        await pilot.press("end", "backspace")
+        assert not pay.query_one("#field-card_number").has_class("-invalid")
+        assert pay.query_one("#card_number").value == "4000 0000 0000 000"
         await pilot.press("escape")
         await settle(pilot)
         assert row_status(screen, OVERDUE_GAS) == "En retard"
