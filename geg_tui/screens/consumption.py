@@ -27,6 +27,7 @@ Choices:
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -54,6 +55,7 @@ from textual_plotext import PlotextPlot
 
 from geg_tui.api.errors import BackendError
 from geg_tui.api.models import ConsumptionSeries, Contract, Granularity, Register
+from geg_tui.downloads import downloads_folder, save_new
 from geg_tui.formatting import NBSP, format_date, format_kwh, format_money, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
@@ -292,30 +294,12 @@ def csv_rows(series: ConsumptionSeries) -> list[list[str]]:
     return rows
 
 
-def free_path(folder: Path, name: str) -> Path:
-    """``folder/name``, or ``name (2)``, ``name (3)``… when taken: never overwrite."""
-    path = folder / name
-    stem, suffix = path.stem, path.suffix
-    n = 2
-    while path.exists():
-        path = folder / f"{stem} ({n}){suffix}"
-        n += 1
-    return path
-
-
 def write_csv(series: ConsumptionSeries, folder: Path) -> Path:
     gran, first, last = series.granularity.value, series.start, series.end
     name = f"consommation_{series.contract_ref}_{gran}_{first:%Y-%m-%d}_{last:%Y-%m-%d}.csv"
-    path = free_path(folder, name)
-    with path.open("x", encoding="utf-8-sig", newline="") as handle:  # "x": never overwrite
-        csv.writer(handle, delimiter=";").writerows(csv_rows(series))
-    return path
-
-
-def downloads_folder() -> Path:
-    import platformdirs
-
-    return platformdirs.user_downloads_path()
+    text = io.StringIO(newline="")
+    csv.writer(text, delimiter=";").writerows(csv_rows(series))
+    return save_new(folder, name, text.getvalue().encode("utf-8-sig"))
 
 
 class ExportDialog(ModalScreen[Path | None]):

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Static
 
 from geg_tui.api.models import Account, Invoice, InvoiceLine
+from geg_tui.downloads import downloads_folder, save_new
 from geg_tui.formatting import format_date, format_money, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
@@ -24,34 +25,9 @@ from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.status_badge import PAYABLE, StatusBadge
 
 
-def default_download_dir() -> Path:
-    import platformdirs
-
-    return platformdirs.user_downloads_path()
-
-
-def free_name(folder: Path, ref: str) -> Path:
-    """``facture-<ref>.pdf``, or the first ``facture-<ref> (n).pdf`` that does not exist yet."""
-    candidate = folder / f"facture-{ref}.pdf"
-    n = 2
-    while candidate.exists():
-        candidate = folder / f"facture-{ref} ({n}).pdf"
-        n += 1
-    return candidate
-
-
 def save_pdf(folder: Path, ref: str, data: bytes) -> Path:
-    """Write ``data`` under a new name in ``folder``: never over an existing file (the file is
-    created exclusively, so a file appearing meanwhile is not overwritten either)."""
-    for _attempt in range(1000):
-        target = free_name(folder, ref)
-        try:
-            with open(target, "xb") as out:
-                out.write(data)
-        except FileExistsError:
-            continue
-        return target
-    raise FileExistsError(str(folder))
+    """``facture-<ref>.pdf`` in ``folder``, or ``facture-<ref> (2).pdf``…: never overwrite."""
+    return save_new(folder, f"facture-{ref}.pdf", data)
 
 
 def _number(value: float) -> str:
@@ -155,7 +131,7 @@ class InvoiceDetailScreen(BaseScreen):
             yield Static(_("Relevés utilisés"), classes="section")
             yield Static("", id="readings")
             yield Static(_("Enregistrer le PDF dans"), classes="section")
-            yield Field(_("Dossier (modifiable)"), "folder", value=str(default_download_dir()))
+            yield Field(_("Dossier (modifiable)"), "folder", value=str(downloads_folder()))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -227,7 +203,7 @@ class InvoiceDetailScreen(BaseScreen):
         field = self.query_one("#field-folder", Field)
         typed = field.value.strip()
         self.clear_errors()
-        default = default_download_dir()
+        default = downloads_folder()
         folder = Path(typed).expanduser() if typed else default
         if not folder.is_dir():
             if folder == default:

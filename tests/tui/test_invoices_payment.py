@@ -33,7 +33,7 @@ DECLINED_CARD = "4000 0000 0000 0002"
 def fixed_download_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """The default folder shown by the detail screen is fixed (stable snapshots)."""
     folder = Path("/tmp/geg-tests/Téléchargements")
-    monkeypatch.setattr(invoice_detail, "default_download_dir", lambda: folder)
+    monkeypatch.setattr(invoice_detail, "downloads_folder", lambda: folder)
     return folder
 
 
