@@ -57,6 +57,7 @@ class GegApp(App[None]):
         self.cursor_blink = cursor_blink
         self.auto_login = auto_login
         self.session: Session | None = None
+        self._expired_email: str | None = None
         self.owns_backend = owns_backend  # tests share one backend between app runs
         # The keyring is checked after the first paint, in a thread (its import is slow);
         # tests check it at once so that every snapshot sees the same screen.
@@ -86,9 +87,16 @@ class GegApp(App[None]):
         from geg_tui.screens.home import HomeScreen
         from geg_tui.screens.login import LoginScreen
 
+        previous, self._expired_email = self._expired_email, None
         self.session = session
         screen = self.screen
         if isinstance(screen, LoginScreen) and screen.relogin:
+            if previous is not None and previous != session.email:
+                # Someone else logged in: nothing of the previous customer stays on screen.
+                while len(self.screen_stack) > 2:
+                    self.pop_screen()
+                self.push_screen(HomeScreen())
+                return
             self.pop_screen()
             self.notify(_("Vous êtes reconnecté·e."), timeout=3)
         else:
@@ -97,6 +105,8 @@ class GegApp(App[None]):
     def session_expired(self, message: str) -> None:
         from geg_tui.screens.login import LoginScreen
 
+        if self.session is not None:
+            self._expired_email = self.session.email
         self.session = None
         if not isinstance(self.screen, LoginScreen):
             self.push_screen(LoginScreen(message=message, relogin=True))

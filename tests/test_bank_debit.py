@@ -237,3 +237,38 @@ async def test_einv_2_subscribed_invoices_stay_five_years(
     assert oldest >= date(today.year - 5, today.month, today.day)
     pdf = await backend.invoice_pdf(token, page.invoices[-1].ref)
     assert pdf.startswith(b"%PDF")
+
+
+async def test_debit_4_new_debit_day_moves_the_instalments_to_come(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    token = await login_demo(backend, demo_credentials)
+    refs = await contracts_by_energy(backend, token)
+    await backend.set_payment_mode(token, refs["electricite"], PaymentMode.MONTHLY_DEBIT, 5)
+    schedule = await backend.debit_schedule(token, refs["electricite"])
+    assert schedule.debit_day == 5
+    assert all(i.due_date.day == 5 for i in schedule.instalments if i.status == "a_venir")
+    with pytest.raises(ValidationError):
+        await backend.set_payment_mode(token, refs["electricite"], PaymentMode.MONTHLY_DEBIT, 5.0)  # type: ignore[arg-type]
+
+
+async def test_debit_5_leaving_monthly_bills_at_the_new_rhythm_and_settles(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    """DEBIT-5: after leaving monthly debit, the next invoice comes at the on-receipt rhythm and
+    deducts the instalments already debited."""
+    from datetime import timedelta
+
+    token = await login_demo(backend, demo_credentials)
+    refs = await contracts_by_energy(backend, token)
+    admin.advance(backend, timedelta(days=70))  # two instalments debited
+    token = await login_demo(backend, demo_credentials)
+    await backend.set_payment_mode(token, refs["electricite"], PaymentMode.ON_RECEIPT)
+    before = (await backend.list_invoices(token, contract_ref=refs["electricite"])).total_count
+    admin.advance(backend, timedelta(days=2))
+    token = await login_demo(backend, demo_credentials)
+    page = await backend.list_invoices(token, contract_ref=refs["electricite"])
+    assert page.total_count == before + 1
+    newest = await backend.get_invoice(token, page.invoices[0].ref)
+    assert any(line.label == "Mensualités prélevées" for line in newest.lines)
+    assert newest.status.value == "a_payer"

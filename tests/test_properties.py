@@ -226,4 +226,5 @@ def test_sec_4_payment_mode_and_alerts_fuzz(
     only_typed_errors(backend.debit_schedule(token, contract))
     only_typed_errors(backend.set_alert(token, AlertSetting(kind, *flags, parameter, unit)))
     after = row_counts(backend)
-    assert after["contracts"] == before["contracts"] or isinstance(contract, str)
+    # Fuzzed text never names one of the account's contracts: nothing may have changed.
+    assert after["contracts"] == before["contracts"]

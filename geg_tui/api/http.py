@@ -91,7 +91,7 @@ class HttpBackend:
                 if last:
                     raise BackendUnavailable(UNREACHABLE, code="serveur_injoignable") from exc
             else:
-                if response.status_code == 503 and not last:
+                if response.status_code == 503 and not last and _transient(response):
                     pass  # retried below
                 elif response.is_success:
                     return _result(route, response)
@@ -107,11 +107,25 @@ def _query(value: Any) -> Any:
     return value
 
 
+def _transient(response: httpx.Response) -> bool:
+    """A 503 worth retrying: the service is down for a moment, not « retry this payment »
+    (a test card's answer is for the person, as it is in-process)."""
+    try:
+        code = response.json().get("code")
+    except (ValueError, AttributeError):
+        return True
+    return code != "paiement_a_reessayer"
+
+
 def _result(route: Route, response: httpx.Response) -> Any:
     hint = codec.return_hint(getattr(Backend, route.name))
     if hint is bytes:
         return response.content
-    return codec.decode(hint, response.json())
+    try:
+        payload = response.json()
+    except ValueError:  # a proxy's page, a cut answer: not the API speaking
+        raise BackendUnavailable(UNREACHABLE, code="reponse_illisible") from None
+    return codec.decode(hint, payload)
 
 
 def _error(response: httpx.Response) -> BackendError:

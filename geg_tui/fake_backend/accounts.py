@@ -503,7 +503,7 @@ class AccountRules:
             updates = {"password_hash": self.hasher.hash(pw)}
             if row["purpose"] == "question":  # RESET-7: a new secret question too
                 q_errors = validation.Errors()
-                if not isinstance(question_id, int) or question_id not in BY_ID:
+                if type(question_id) is not int or question_id not in BY_ID:
                     q_errors.add("secret_question_id", "Choisissez une nouvelle question secrète.")
                 normalised = q_errors.check("secret_answer", validation.secret_answer, answer)
                 q_errors.raise_if_any()

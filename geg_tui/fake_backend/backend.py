@@ -72,6 +72,8 @@ from geg_tui.fake_backend.sessions import check_session, end_session
 from geg_tui.fake_backend.store import Store, Tx
 
 T = TypeVar("T")
+MAX_OFFSET = 10**6  # far beyond any account's invoices; keeps SQLite integers in range
+MAX_PAGE = 1_000
 
 
 class FakeBackend:
@@ -360,9 +362,9 @@ class FakeBackend:
                     params.append(InvoiceStatus(status).value)
                 except ValueError:
                     raise ValidationError(fields={"status": "Statut inconnu."}) from None
-            if not isinstance(offset, int) or offset < 0:
+            if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
                 raise ValidationError(fields={"offset": "Position invalide."})
-            if limit is not None and (not isinstance(limit, int) or limit < 1):
+            if limit is not None and (type(limit) is not int or not 1 <= limit <= MAX_PAGE):
                 raise ValidationError(fields={"limit": "Nombre de factures invalide."})
             base = read_models.INVOICE_SELECT + where
             count = db.scalar(f"SELECT COUNT(*) FROM ({base})", tuple(params))

@@ -137,7 +137,7 @@ def set_mode(
         )
     day = None
     if new is PaymentMode.MONTHLY_DEBIT:
-        if debit_day not in DEBIT_DAYS or isinstance(debit_day, bool):
+        if type(debit_day) is not int or debit_day not in DEBIT_DAYS:
             raise ValidationError(fields={"debit_day": "Choisissez le 5, le 10 ou le 15 du mois."})
         day = debit_day
     row = db.one("SELECT customer_id, email FROM accounts WHERE id = ?", (account_id,))
@@ -151,10 +151,27 @@ def set_mode(
         )
     old = PaymentMode(contract["payment_mode"])
     if old is PaymentMode.MONTHLY_DEBIT and new is not PaymentMode.MONTHLY_DEBIT:
+        # DEBIT-5: the instalments not yet debited are cancelled, and billing returns to the new
+        # mode's rhythm: the next invoice settles what was debited and bills the rest.
         db.execute(
             "UPDATE instalments SET status = ? WHERE contract_id = ? AND status = ?",
             (CANCELLED, contract["id"], UPCOMING),
         )
+        db.execute(
+            "UPDATE contracts SET billing_months = ? WHERE id = ?",
+            (BILLING_MONTHS[new], contract["id"]),
+        )
+    elif old is new is PaymentMode.MONTHLY_DEBIT and day != contract["debit_day"]:
+        # A new debit day moves the instalments still to come to that day of their month.
+        for instalment in db.all(
+            "SELECT id, due_date FROM instalments WHERE contract_id = ? AND status = ?",
+            (contract["id"], UPCOMING),
+        ):
+            moved = add_months(date.fromisoformat(instalment["due_date"]), 0, day)
+            db.execute(
+                "UPDATE instalments SET due_date = ? WHERE id = ?",
+                (moved.isoformat(), instalment["id"]),
+            )
     db.execute(
         "UPDATE contracts SET payment_mode = ?, debit_day = ? WHERE id = ?",
         (new.value, day, contract["id"]),

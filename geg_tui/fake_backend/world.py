@@ -193,16 +193,16 @@ def issue_invoice(db: Tx, seed: int, contract: Row, day: date, at: datetime) -> 
             used = sum(daily.get(register, {}).values()) // _unit_wh(contract, register)
             energy[register] = daily.get(register, {})
             readings.append((register, prev_index, end, prev_index + used, kind))
-    settlement = contract["billing_months"] == 12
-    paid = 0
-    if settlement:
-        paid = int(
-            db.scalar(
-                "SELECT COALESCE(SUM(amount), 0) FROM instalments WHERE contract_id = ? AND status = ? "
-                "AND due_date BETWEEN ? AND ?",
-                (cid, debit.DEBITED, start.isoformat(), end.isoformat()),
-            )
+    # The instalments debited during the period are deducted (DEBIT-4), also when the customer
+    # left monthly debit during the year (DEBIT-5): that invoice settles them.
+    paid = int(
+        db.scalar(
+            "SELECT COALESCE(SUM(amount), 0) FROM instalments WHERE contract_id = ? AND status = ? "
+            "AND due_date BETWEEN ? AND ?",
+            (cid, debit.DEBITED, start.isoformat(), end.isoformat()),
         )
+    )
+    settlement = contract["billing_months"] == 12 or paid > 0
     bill = compute_bill(tariff, contract["power_kva"], start, end, energy, instalments_paid=paid)
     mode = PaymentMode(contract["payment_mode"])
     due = day + timedelta(days=debit.DUE_DAYS)

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Static
 
-from geg_tui.api.errors import AccountLocked
+from geg_tui.api.errors import AccountLocked, AuthError
 from geg_tui.config import keyring_status
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
@@ -108,7 +108,7 @@ class LoginScreen(BaseScreen):
         reason_line.display = not secure
         if email and password:
             self.query_one(FormError).show(_("Connexion automatique…"), info=True)
-            self.login(email, password, remember=True)
+            self.login(email, password, remember=True, automatic=True)
 
     def _prefill(self, email: str | None) -> None:
         field = self.query_one("#field-email", Field)
@@ -144,6 +144,10 @@ class LoginScreen(BaseScreen):
     def action_back(self) -> None:
         """Escape on the login screen does nothing: there is nothing behind it."""
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No « Retour » in the footer where there is nothing to go back to."""
+        return action != "back"
+
     @on(Button.Pressed, "#show")
     def _show(self) -> None:
         self.action_toggle_password()
@@ -170,18 +174,31 @@ class LoginScreen(BaseScreen):
         self._submit()
 
     @work(exclusive=True, exit_on_error=False, group="login")
-    async def login(self, email: str, password: str, *, remember: bool) -> None:
+    async def login(
+        self, email: str, password: str, *, remember: bool, automatic: bool = False
+    ) -> None:
         self.clear_errors()
         try:
             session = await self.backend_call(
                 lambda backend: backend.login(email, password),
                 widget=self.query_one("#login-box"),
-                propagate=(AccountLocked,),
+                propagate=(AccountLocked, AuthError) if automatic else (AccountLocked,),
             )
-        except AccountLocked as locked:
-            from geg_tui.screens.blocked import BlockedScreen
+        except (AccountLocked, AuthError) as refused:
+            if automatic:
+                # A remembered password that no longer works is forgotten at once: trying it
+                # again at every start would block the account (LOCK-1).
+                self.geg.settings.forget()
+                self.query_one("#remember", Checkbox).value = False
+                self.query_one(FormError).show(
+                    _(
+                        "Le mot de passe enregistré ne fonctionne plus : saisissez-le pour vous connecter."
+                    )
+                )
+            if isinstance(refused, AccountLocked):
+                from geg_tui.screens.blocked import BlockedScreen
 
-            self.app.push_screen(BlockedScreen(locked.until, email))
+                self.app.push_screen(BlockedScreen(refused.until, email))
             return
         if session is None:
             return

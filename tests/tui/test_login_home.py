@@ -286,3 +286,39 @@ async def test_server_down_gives_a_french_message_and_keeps_the_form(tmp_path: A
         assert isinstance(app.screen, LoginScreen)
         assert "ne répond pas" in banner(app)
         assert app.screen.query_one("#field-email", Field).value == "claire.martin@exemple.fr"
+
+
+async def test_sec_5_a_stale_remembered_password_is_forgotten(
+    make_app: Any, demo_credentials: dict[str, str], memory_keyring: Any, tmp_path: Any
+) -> None:
+    """LOCK-1 safety: a remembered password that changed is tried once, then forgotten."""
+    settings = Settings(tmp_path)
+    settings.remember(demo_credentials["email"], "ancien-mot-de-passe")
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert "ne fonctionne plus" in banner(app)
+    assert memory_keyring.get_password(SERVICE, demo_credentials["email"]) is None
+    assert settings.remembered_email() is None
+
+
+async def test_auth_3_another_person_logging_in_after_expiry_starts_at_home(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    from tests.conftest import signup_request, unregistered_customer
+
+    other = signup_request(unregistered_customer(backend))
+    await backend.signup_confirm(other)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+        claire_home = app.screen
+        backend.clock.advance(timedelta(minutes=31))
+        await pilot.press("r")
+        await settle(pilot)
+        await log_in(pilot, other.email, other.password)
+        assert isinstance(app.screen, HomeScreen) and app.screen is not claire_home
+        assert claire_home not in app.screen_stack
+        assert "Claire" not in str(app.screen.query_one("#greeting").render())
