@@ -27,14 +27,16 @@ PAGE_SIZE = 60
 PREFETCH = 15  # rows before the end of the loaded ones that trigger the next page
 ALL = "tous"
 
+# Fixed widths: the table looks the same whenever it is painted (auto widths are computed as
+# rows arrive, so a first paint could show them too narrow).
 COLUMNS = (
-    ("date", _("Date")),
-    ("ref", _("Référence")),
-    ("amount", _("Montant")),
-    ("status", _("Statut")),
-    ("energy", _("Énergie")),
-    ("period", _("Période")),
-    ("due", _("Échéance")),
+    ("date", _("Date"), 10),
+    ("ref", _("Référence"), 12),
+    ("amount", _("Montant"), 11),
+    ("status", _("Statut"), 19),
+    ("energy", _("Énergie"), 7),
+    ("period", _("Période"), 11),
+    ("due", _("Échéance"), 10),
 )
 
 
@@ -145,8 +147,8 @@ class InvoicesScreen(BaseScreen):
                     compact=True,
                 )
             table = InvoiceTable(id="invoice-table", cursor_type="row", zebra_stripes=True)
-            for key, label in COLUMNS:
-                table.add_column(label, key=key)
+            for key, label, width in COLUMNS:
+                table.add_column(label, key=key, width=width)
             yield table
             yield Static("", id="count")
         yield Footer()
