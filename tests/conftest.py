@@ -138,3 +138,9 @@ def make_app(backend: FakeBackend, tmp_path_factory: pytest.TempPathFactory):
         return GegApp(lambda: backend, **kwargs)
 
     return factory
+
+
+@pytest.fixture
+def fresh(seeded_template: Store, fast_hasher: Hasher):
+    """``fresh()`` → a new backend on its own copy of the world (one per hypothesis example)."""
+    return lambda: FakeBackend(seeded_template.clone(), hasher=fast_hasher)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from geg_tui.api.errors import BackendError, NotFound, ValidationError
@@ -16,9 +16,8 @@ from geg_tui.fake_backend import consumption
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.billing import round_half_up
 from geg_tui.fake_backend.demo import HC_SLOTS
-from geg_tui.fake_backend.hashing import Hasher
 from geg_tui.fake_backend.prices import price_at
-from geg_tui.fake_backend.store import Store
+from tests.fuzz import fuzz
 
 TODAY = date(2026, 11, 27)
 DAY, MONTH, YEAR = Granularity.DAY, Granularity.MONTH, Granularity.YEAR
@@ -314,16 +313,7 @@ VALUE = st.one_of(
     st.booleans(),
     st.sampled_from(list(Granularity)),
 )
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-@pytest.fixture
-def fresh(seeded_template: Store, fast_hasher: Hasher):
-    return lambda: FakeBackend(seeded_template.clone(), hasher=fast_hasher)
+FUZZ = fuzz(40)
 
 
 @FUZZ

@@ -12,15 +12,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from geg_tui.api.errors import BackendError, Conflict, ValidationError
 from geg_tui.api.models import Contract, ReadingKind, Register, Tariff
 from geg_tui.fake_backend import meters
 from geg_tui.fake_backend.backend import FakeBackend
-from geg_tui.fake_backend.hashing import Hasher
-from geg_tui.fake_backend.store import Store
+from tests.fuzz import fuzz
 
 from .conftest import signup_request, unregistered_customer
 
@@ -387,16 +386,7 @@ KEY = st.one_of(
     st.sampled_from(["gaz", "hp", "hc", "base", Register.GAS]), st.text(max_size=5), st.integers()
 )
 INDEXES = st.one_of(st.dictionaries(KEY, VALUE, max_size=4), VALUE)
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-@pytest.fixture
-def fresh(seeded_template: Store, fast_hasher: Hasher):
-    return lambda: FakeBackend(seeded_template.clone(), hasher=fast_hasher)
+FUZZ = fuzz(40)
 
 
 @FUZZ

@@ -10,56 +10,17 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any
 
-import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from geg_tui.api.errors import BackendError
 from geg_tui.api.models import ContactForm, SignupRequest
 from geg_tui.fake_backend.backend import FakeBackend
-from geg_tui.fake_backend.hashing import Hasher
-from geg_tui.fake_backend.store import Store
+from tests.fuzz import anything, fuzz, odd
 
-ODD = st.sampled_from(
-    [
-        "",
-        " ",
-        "\x00",
-        "\ud800",  # lone surrogate
-        "\u202e" + "evil",  # right-to-left override
-        "e\u0301" * 30,
-        "🔥" * 30,
-        "x" * 100_000,
-        "1 234,56 €",
-        "0,00",
-        "-12,00",
-        "99999999999999999999",
-        "12/13/2020",
-        "31/02/1990",
-        "+33 6 12 34 56 78",
-        "a@b.c",
-        "'; DROP TABLE accounts; --",
-    ]
-)
-TEXT = st.one_of(st.text(max_size=300), ODD)
-ANY = st.one_of(
-    TEXT,
-    st.none(),
-    st.integers(),
-    st.floats(),
-    st.binary(max_size=20),
-    st.lists(st.integers(), max_size=3),
-)
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-@pytest.fixture
-def fresh(seeded_template: Store, fast_hasher: Hasher):
-    return lambda: FakeBackend(seeded_template.clone(), hasher=fast_hasher)
+ODD = odd("1 234,56 €", "0,00", "-12,00", "12/13/2020", "31/02/1990", "+33 6 12 34 56 78", "a@b.c")
+ANY = anything(ODD)
+FUZZ = fuzz(40)
 
 
 def only_typed_errors(call: Awaitable[Any]) -> None:
