@@ -265,9 +265,12 @@ async def test_conso_3_previous_year_days_and_29_february(
 # --- CONSO-4 -----------------------------------------------------------------------------------
 
 
-async def test_conso_4_monthly_view_is_aggregated_in_sql(
+async def test_conso_4_monthly_view_reads_the_month_totals(
     backend: FakeBackend, demo_credentials
 ) -> None:
+    """A five-year monthly view: one statement on the materialised months, no daily row and no
+    30-minute point read: the 61 months' totals, and the days only of the two months the range
+    cuts."""
     token = await login(backend, demo_credentials)
     hphc = await contract_of(backend, token, Tariff.BLUE_HPHC)
     statements: list[str] = []
@@ -279,22 +282,13 @@ async def test_conso_4_monthly_view_is_aggregated_in_sql(
         )
     finally:
         conn.set_trace_callback(None)
-    assert len(series.points) <= 61
-    assert not any("load_curve" in s for s in statements)  # no 30-minute point is read
-    reads = [s for s in statements if "daily_consumption" in s]
-    assert len(reads) == 1 and "SUM(" in reads[0]  # one aggregating statement
-    row = contract_row(backend, hphc.ref)
-    with backend.store.transaction() as db:
-        groups = consumption._aggregate(
-            db,
-            row["id"],
-            Tariff.BLUE_HPHC,
-            (Register.HP, Register.HC),
-            date(2021, 11, 27),
-            date(2026, 11, 26),
-            MONTH,
-        )
-    assert len(groups) == 61  # what SQLite hands to Python: one row per month
+    assert len(series.points) == 61
+    assert not any("load_curve" in s or "daily_consumption" in s for s in statements)
+    reads = [s for s in statements if "consumption_months" in s]
+    with backend.store.transaction() as db:  # the traced statements, their values bound
+        shipped = [db.execute(read).fetchall() for read in reads]
+    assert [len(rows) for rows in shipped] == [61]  # one row per month: its totals…
+    assert sum(1 for row in shipped[0] if row[-1] is not None) == 2  # …days for the 2 cut ones
 
 
 # --- SEC-4 ---------------------------------------------------------------------------------
@@ -337,3 +331,39 @@ def test_sec_4_consumption_fuzz(
                 assert len(series.points) <= consumption.MAX_DAYS
 
     asyncio.run(run())
+
+
+# --- the days of a daily series ------------------------------------------------------------
+
+
+def test_conso_2_daily_periods_behave_as_the_tuple_of_their_days() -> None:
+    from geg_tui.api.codec import encode
+    from geg_tui.api.models import DayRange
+
+    first = date(2024, 2, 27)
+    days = DayRange(first, 4)
+    expected = (date(2024, 2, 27), date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1))
+    assert tuple(days) == expected and days == expected and expected == days
+    assert days == list(expected) and days != expected[:3] and days != "2024-02-27"
+    assert len(days) == 4 and days[0] == first and days[-1] == date(2024, 3, 1)
+    assert days[1:3] == expected[1:3] and days[::2] == expected[::2] and days[4:] == ()
+    assert date(2024, 2, 29) in days and date(2024, 3, 2) not in days and "x" not in days
+    assert days.index(date(2024, 2, 29)) == 2 and list(reversed(days)) == list(expected[::-1])
+    assert (
+        hash(days) == hash(expected) and DayRange(first, 0) == () and len(DayRange(first, -3)) == 0
+    )
+    with pytest.raises(IndexError):
+        days[4]
+    assert encode(days) == [d.isoformat() for d in expected]
+    assert repr(days) == "DayRange(2024-02-27, 4)"
+
+
+async def test_conso_2_daily_series_days_are_consecutive(
+    backend: FakeBackend, demo_credentials
+) -> None:
+    token = await login(backend, demo_credentials)
+    hphc = await contract_of(backend, token, Tariff.BLUE_HPHC)
+    series = await backend.consumption(token, hphc.ref, date(2024, 2, 20), date(2024, 3, 10), DAY)
+    assert series.starts == series.ends
+    assert list(series.starts) == [date(2024, 2, 20) + timedelta(days=i) for i in range(20)]
+    assert [p.start for p in series.points] == list(series.starts)

@@ -12,6 +12,7 @@ import base64
 import dataclasses
 import types
 import typing
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
@@ -33,7 +34,7 @@ def encode(value: Any) -> Any:
         return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(encode(k)): encode(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | models.DayRange):
         return [encode(v) for v in value]
     raise TypeError(f"cannot encode {type(value).__name__}")
 
@@ -55,11 +56,11 @@ def decode(hint: Any, value: Any) -> Any:
             if decoded is not value or _fits(option, value):
                 return decoded
         return value
-    if origin in (list, tuple) and isinstance(value, list):
+    if origin in (list, tuple, Sequence) and isinstance(value, list):
         args = get_args(hint)
         item = args[0] if args else Any
         items = [decode(item, v) for v in value]
-        return tuple(items) if origin is tuple else items
+        return items if origin is list else tuple(items)
     if origin is dict and isinstance(value, dict):
         key_hint, value_hint = get_args(hint) or (Any, Any)
         return {decode(key_hint, k): decode(value_hint, v) for k, v in value.items()}

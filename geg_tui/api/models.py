@@ -8,9 +8,11 @@ integer Wh, instants as timezone-aware ``datetime`` (UTC inside, shown in Paris 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import overload
 
 # --- enumerations ---------------------------------------------------------------------------
 
@@ -555,6 +557,61 @@ class ReadingResult:
     warning: str | None = None
 
 
+class DayRange(Sequence[date]):
+    """Consecutive days, ``first`` and the ``count - 1`` following: ``range`` for dates.
+
+    The periods of a daily series are implied by its first day, so they are made when read
+    rather than built and stored one by one (1,826 ``date`` objects for five years). Behaves as
+    the tuple of its days: length, indexes (negative too), slices, iteration, ``in``, and
+    equality with any sequence of the same days.
+    """
+
+    __slots__ = ("_days",)
+
+    def __init__(self, first: date, count: int) -> None:
+        origin = first.toordinal()
+        self._days = range(origin, origin + max(count, 0))
+
+    def __len__(self) -> int:
+        return len(self._days)
+
+    @overload
+    def __getitem__(self, index: int) -> date: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[date]: ...
+    def __getitem__(self, index: int | slice) -> date | Sequence[date]:
+        if isinstance(index, slice):
+            days = self._days[index]
+            if days.step == 1:
+                return DayRange(date.fromordinal(days.start), len(days)) if days else ()
+            return tuple(map(date.fromordinal, days))
+        return date.fromordinal(self._days[index])
+
+    def __iter__(self) -> Iterator[date]:
+        return map(date.fromordinal, self._days)
+
+    def __contains__(self, value: object) -> bool:
+        return (
+            isinstance(value, date)
+            and not isinstance(value, datetime)
+            and (value.toordinal() in self._days)
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DayRange):
+            return self._days == other._days
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        first = date.fromordinal(self._days.start).isoformat() if self._days else "-"
+        return f"DayRange({first}, {len(self)})"
+
+
 @dataclass(frozen=True, slots=True)
 class ConsumptionPoint:
     """One point of a ``ConsumptionSeries`` (see ``ConsumptionSeries.points``)."""
@@ -576,7 +633,8 @@ class ConsumptionSeries:
     Point ``i`` covers ``starts[i]``..``ends[i]`` (inclusive): ``wh[register][i]`` Wh per
     register (HP/HC split where the contract has it) and ``costs[i]`` cents incl. tax at the
     prices of its days. Columns keep a five-year daily view (1,826 points) cheap to build and to
-    send; ``points`` gives the same data as ``ConsumptionPoint`` objects.
+    send; ``points`` gives the same data as ``ConsumptionPoint`` objects. The periods are
+    sequences of days: tuples, or for a daily series a ``DayRange`` (each point is one day).
 
     CONSO-3: ``previous`` (only when asked for) is the series of the same periods one year
     earlier, point by point: ``previous.starts[i]`` is ``starts[i]`` a year before.
@@ -586,8 +644,8 @@ class ConsumptionSeries:
     granularity: Granularity
     start: date  # the range asked for
     end: date
-    starts: tuple[date, ...] = ()
-    ends: tuple[date, ...] = ()
+    starts: Sequence[date] = ()
+    ends: Sequence[date] = ()
     wh: dict[Register, tuple[int, ...]] = field(default_factory=dict)
     costs: tuple[int, ...] = ()
     previous: ConsumptionSeries | None = None

@@ -20,7 +20,8 @@ The world, relative to ``start`` (its Paris day is « today »):
   get ``load_curve`` rows: 48 half-hour slots of Wh as ``array('H').tobytes()`` — unsigned 16-bit,
   little-endian, slot 0 = 00:00–00:30 Paris time (a nominal day: DST days also have 48 slots). The
   daily rows are the sums of the slots, HC being slots 44–47 and 0–11 (22:00–06:00), so they agree
-  exactly (CONSO-1);
+  exactly (CONSO-1); ``consumption_months`` is made from the same columns
+  (``consumption_months``, what the consumption views read);
 - ``readings`` holds an index per register at the contract start and at each invoice's period end:
   kWh for electricity, m³ for gas (Wh / 11 200), cumulative, hence non-decreasing (METER-1).
 """
@@ -45,6 +46,7 @@ from geg_tui.api.models import (
     Register,
     Tariff,
 )
+from geg_tui.fake_backend import consumption_months
 from geg_tui.fake_backend.billing import Bill, DailySeries, compute_bill, debit_instalment
 from geg_tui.fake_backend.dates import add_months
 from geg_tui.fake_backend.demo_account import DEMO_ANSWER as DEMO_ANSWER  # re-exported
@@ -69,6 +71,7 @@ TABLES = (
     "invoice_readings",
     "readings",
     "daily_consumption",
+    "consumption_months",
     "load_curve",
 )
 
@@ -344,6 +347,7 @@ class _Rows:
     invoice_readings: list[tuple]
     readings: list[tuple]
     daily_consumption: list[tuple]
+    consumption_months: list[tuple]
     load_curve: list[tuple]
 
     def as_dict(self) -> dict[str, list[tuple]]:
@@ -380,7 +384,7 @@ def generate(seed: int, start: datetime) -> dict[str, list[tuple]]:
     rng = random.Random(seed)
     refs = _Refs(rng)
     today = _today(start)
-    rows = _Rows([], [], [], [], [], [], [], [])
+    rows = _Rows([], [], [], [], [], [], [], [], [])
     plans = []
     contract_id = 0
     for customer_id, customer in enumerate(DEMO_CUSTOMERS, start=1):
@@ -448,6 +452,9 @@ def _contract_history(
     iso_days = cal.iso[first:]
     for register, values in daily.items():
         rows.daily_consumption.extend(zip(repeat(cid), iso_days, repeat(register.value), values))
+    rows.consumption_months.extend(
+        consumption_months.month_rows(cid, spec.tariff, first_day, daily)
+    )
     series = {r: DailySeries.from_values(first_day, v) for r, v in daily.items()}
     meter = _Meter(rng, spec, series, first_day)
     rows.readings.extend(meter.reading_rows(cid, first_day, ReadingKind.REAL))

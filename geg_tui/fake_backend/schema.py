@@ -1,15 +1,28 @@
 """The SQLite schema of the fake backend (SIM-4), versioned.
 
-``SCHEMA_VERSION`` is stored in ``meta``; a file written by another version is refused with a
-clear message (``geg-tui fake reset`` rebuilds it) rather than read wrongly. Days are ISO text
+``SCHEMA_VERSION`` is stored in ``meta``; a file of an older version this code knows how to
+upgrade is upgraded in place (``upgrades``), any other is refused with a clear message
+(``geg-tui fake reset`` rebuilds it) rather than read wrongly. Days are ISO text
 (``YYYY-MM-DD``), instants ISO text in UTC, money integer cents, energy integer Wh.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-SCHEMA = """
+# Version 2: the materialised months of daily consumption (``consumption_months``).
+CONSUMPTION_MONTHS_TABLE = """
+CREATE TABLE consumption_months (
+    contract_id INTEGER NOT NULL,
+    month TEXT NOT NULL,
+    totals BLOB NOT NULL,
+    days BLOB NOT NULL,
+    PRIMARY KEY (contract_id, month)
+) WITHOUT ROWID;
+"""
+
+SCHEMA = (
+    """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE customers (
@@ -148,6 +161,9 @@ CREATE TABLE daily_consumption (
     PRIMARY KEY (contract_id, day, register)
 ) WITHOUT ROWID;
 
+"""
+    + CONSUMPTION_MONTHS_TABLE
+    + """
 CREATE TABLE load_curve (
     contract_id INTEGER NOT NULL,
     day TEXT NOT NULL,
@@ -277,3 +293,4 @@ CREATE TABLE faults (
     drop_after_commit INTEGER NOT NULL DEFAULT 0
 );
 """
+)

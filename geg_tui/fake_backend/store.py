@@ -66,6 +66,8 @@ class Store:
             return db.execute("SELECT value FROM meta WHERE key = 'seeded_at'").fetchone() is None
 
     def _ensure_schema(self) -> None:
+        from geg_tui.fake_backend import upgrades  # imports the rules: only once a store opens
+
         with self.transaction() as db:
             has_meta = db.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
@@ -76,10 +78,15 @@ class Store:
                     "INSERT INTO meta(key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
                 )
+                upgrades.refresh_derived(db)
                 return
             row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             found = row[0] if row else "?"
-            if found != str(SCHEMA_VERSION):
+            if found != str(SCHEMA_VERSION) and upgrades.upgrade(db, found):
+                found = str(SCHEMA_VERSION)
+            if found == str(SCHEMA_VERSION):
+                upgrades.refresh_derived(db)
+            else:
                 raise SchemaMismatch(
                     f"Le fichier de données {self.path} est au schéma {found}, "
                     f"cette version attend le schéma {SCHEMA_VERSION}. "

@@ -30,7 +30,7 @@ from geg_tui.api.models import (
     Register,
     Tariff,
 )
-from geg_tui.fake_backend import alerts, debit, referral
+from geg_tui.fake_backend import alerts, consumption_months, debit, referral
 from geg_tui.fake_backend.billing import compute_bill
 from geg_tui.fake_backend.demo import HC_SLOTS, WH_PER_M3
 from geg_tui.fake_backend.meters import next_invoice_date
@@ -131,6 +131,7 @@ def measure_day(db: Tx, seed: int, contract: Row, day: date) -> None:
         "INSERT INTO daily_consumption(contract_id, day, register, wh) VALUES (?, ?, ?, ?)",
         [(cid, day.isoformat(), register.value, wh) for register, wh in values.items()],
     )
+    consumption_months.record_day(db, contract, day, values)
 
 
 def _daily(db: Tx, cid: int, first: date, last: date) -> dict[Register, dict[date, int]]:
