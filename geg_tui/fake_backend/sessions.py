@@ -31,10 +31,11 @@ def check_session(db: Tx, token: object, now: datetime) -> tuple[int, Session]:
     """The account id behind a valid token, after extending its idle limit."""
     if validation.lookup_key(token, 200) != token or not token:
         raise SessionExpired()
+    hashed = token_hash(token)
     row = db.one(
         "SELECT s.account_id, s.created_at, s.last_seen, s.ended_at, a.email "
         "FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
-        (token_hash(token),),
+        (hashed,),
     )
     if row is None or row["ended_at"] is not None:
         raise SessionExpired()
@@ -42,14 +43,10 @@ def check_session(db: Tx, token: object, now: datetime) -> tuple[int, Session]:
     last_seen = datetime.fromisoformat(row["last_seen"])
     if now - last_seen > IDLE_TIMEOUT or now - created > ABSOLUTE_TIMEOUT:
         db.execute(
-            "UPDATE sessions SET ended_at = ? WHERE token_hash = ?",
-            (now.isoformat(), token_hash(token)),
+            "UPDATE sessions SET ended_at = ? WHERE token_hash = ?", (now.isoformat(), hashed)
         )
         raise SessionExpired()
-    db.execute(
-        "UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
-        (now.isoformat(), token_hash(token)),
-    )
+    db.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", (now.isoformat(), hashed))
     session = Session(
         token,
         row["email"],

@@ -45,6 +45,9 @@ def refuse(field: str, message: str) -> ValidationError:
 
 
 def has_control(text: str) -> bool:
+    """Control, format, surrogate, private or unassigned characters anywhere in ``text``."""
+    if text.isascii():  # the common case, in C: ASCII's only such characters are the controls
+        return not text.isprintable()
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text)
 
 
