@@ -116,17 +116,17 @@ def month_rows(
     full = {r: columns.get(r) or [0] * count for r in registers}
     costs = daily_costs(tariff, registers, first, last, full)
     width = len(registers) + 1
+    columns_and_costs = [array(_TYPE, full[r]) for r in registers] + [array(_TYPE, costs)]
     rows: list[tuple] = []
     for lo, hi in calendar_months(first, last):
         key, length = _key(lo.year, lo.month), _month_length(lo.year, lo.month)
         i, j = (lo - first).days, (hi - first).days + 1
-        days = array(_TYPE, repeat(0, length * width))
+        days = array(_TYPE, bytes(length * width * _WIDTH))  # zeros
         start = (lo.day - 1) * width
         stop = start + (j - i) * width
-        for k, register in enumerate(registers):
-            days[start + k : stop : width] = array(_TYPE, full[register][i:j])
-        days[start + width - 1 : stop : width] = array(_TYPE, costs[i:j])
-        totals = array(_TYPE, (sum(days[k::width]) for k in range(width - 1)))
+        for k, column in enumerate(columns_and_costs):
+            days[start + k : stop : width] = column[i:j]
+        totals = array(_TYPE, [sum(column[i:j]) for column in columns_and_costs[:-1]])
         rows.append((cid, key, pack(totals), pack(days)))
     return rows
 
