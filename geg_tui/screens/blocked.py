@@ -8,11 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from geg_tui.formatting import format_datetime
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
+from geg_tui.widgets.keybar import KeyBar
 
 
 class BlockedScreen(BaseScreen):
@@ -60,7 +61,7 @@ class BlockedScreen(BaseScreen):
                     _("Demander l'accès au compte"), id="request", variant="primary", compact=True
                 )
                 yield Button(_("Retour à la connexion"), id="back", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#request", Button).focus()

@@ -44,7 +44,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -60,6 +59,7 @@ from geg_tui.formatting import NBSP, format_date, format_kwh, format_money, grou
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from geg_tui.api.backend import Backend
@@ -442,7 +442,7 @@ class ConsumptionScreen(BaseScreen):
             yield Static("", id="summary")
             yield ConsumptionChart(id="chart")
             yield DataTable(id="table", zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     # --- loading -------------------------------------------------------------------------
     def on_screen_resume(self) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Label, Static, TextArea
+from textual.widgets import Button, Header, Label, Static, TextArea
 
 from geg_tui.api.errors import BackendError
 from geg_tui.api.models import ContactForm, RequestCategory
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.keybar import KeyBar
 
 
 class ContactScreen(BaseScreen):
@@ -74,7 +75,7 @@ class ContactScreen(BaseScreen):
             with Horizontal(classes="buttons"):
                 yield Button(_("Envoyer"), id="send", variant="primary", compact=True)
                 yield Button(_("Annuler"), id="cancel", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def intro(self) -> ComposeResult:
         yield Static(self.INTRO, classes="hint")

@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from geg_tui.api.models import HomeSummary, PaymentMode, Register
 from geg_tui.formatting import format_date, format_money, group_thousands
@@ -15,6 +15,7 @@ from geg_tui.i18n import _
 from geg_tui.screens import registry
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import FormError
+from geg_tui.widgets.keybar import KeyBar
 
 SHORT_MODES = {
     PaymentMode.MONTHLY_DEBIT: _("Prélèvement mensuel"),
@@ -99,7 +100,7 @@ class HomeScreen(BaseScreen):
                 yield Static("", id="next-debit", classes="card")
             yield Static("", id="contracts", classes="card")
             yield Static("", id="readings", classes="card")
-        yield Footer()
+        yield KeyBar()
 
     @staticmethod
     def areas() -> list[registry.Entry]:
@@ -134,6 +135,10 @@ class HomeScreen(BaseScreen):
 
     def action_back(self) -> None:
         """Home is the root of the logged-in part: Escape stays here (D logs out)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No « Retour » in the key bar where Escape leads nowhere."""
+        return action != "back"
 
     def action_refresh(self) -> None:
         self.load()

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from geg_tui.api.models import Account, Invoice, InvoiceLine
 from geg_tui.downloads import downloads_folder, save_new
@@ -22,6 +22,7 @@ from geg_tui.formatting import format_date, format_money, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.status_badge import PAYABLE, StatusBadge
 
 
@@ -132,7 +133,7 @@ class InvoiceDetailScreen(BaseScreen):
             yield Static("", id="readings")
             yield Static(_("Enregistrer le PDF dans"), classes="section")
             yield Field(_("Dossier (modifiable)"), "folder", value=str(downloads_folder()))
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#pay", Button).display = False

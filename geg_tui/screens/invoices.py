@@ -14,13 +14,14 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from geg_tui.api.models import Account, Invoice, InvoicePage, InvoiceStatus
 from geg_tui.formatting import format_date, format_money, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import FormError
+from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.status_badge import PAYABLE, status_text
 
 PAGE_SIZE = 60
@@ -151,7 +152,7 @@ class InvoicesScreen(BaseScreen):
                 table.add_column(label, key=key, width=width)
             yield table
             yield Static("", id="count")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -7,13 +7,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Static
+from textual.widgets import Button, Checkbox, Header, Static
 
 from geg_tui.api.errors import AccountLocked, AuthError
 from geg_tui.config import keyring_status
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.keybar import KeyBar
 
 
 class LoginScreen(BaseScreen):
@@ -70,13 +71,12 @@ class LoginScreen(BaseScreen):
                 yield Button(_("Identifiant oublié"), id="forgot-id", compact=True)
             if self.geg.demo_hint:
                 yield Static(self.geg.demo_hint, id="demo")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.message:
             self.query_one(FormError).show(self.message)
         self._prefill(self.geg.settings.remembered_email())
-        self.query_one("#field-email", Field).input.focus()
         if self.geg.defer_keyring_check:
             self.call_after_refresh(self.check_keyring)  # after the first paint
         else:

@@ -23,13 +23,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
 from geg_tui.api.models import Contract, MeterReading, MeterStatus, ReadingResult, Register
 from geg_tui.formatting import format_date, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from geg_tui.api.backend import Backend
@@ -124,7 +125,7 @@ class MeterScreen(BaseScreen):
                     )
             yield Static(_("Historique des relevés"), id="history-title", classes="screen-title")
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     # --- loading -------------------------------------------------------------------------
     def on_screen_resume(self) -> None:

@@ -22,7 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from geg_tui.api.errors import BackendError, BackendUnavailable
 from geg_tui.api.models import CardPayment, Invoice, Payment
@@ -31,6 +31,7 @@ from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.card import CardForm, CardNumberField, check, detect_brand, format_expiry
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.keybar import KeyBar
 
 UNAVAILABLE = _(
     "Le paiement n'a pas abouti : aucun montant n'a été débité. Vos saisies sont conservées : "
@@ -124,7 +125,7 @@ class PaymentScreen(BaseScreen):
                     yield Button(
                         _("Retour aux factures"), id="done", variant="primary", compact=True
                     )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(CardNumberField).input.focus()

@@ -19,7 +19,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     ContentSwitcher,
-    Footer,
     Header,
     Input,
     Label,
@@ -34,6 +33,7 @@ from geg_tui.formatting import format_datetime
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.keybar import KeyBar
 
 PASSWORD_MIN = 8  # SIGNUP-2, shown live; the backend decides
 PASSWORD_MAX = 25
@@ -205,7 +205,7 @@ class ResetPasswordScreen(BaseScreen):
                     )
                     yield Button(_("Afficher le mot de passe"), id="show", compact=True)
                     yield Button(_("Retour"), id="back-code", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for field in ("email", "birth_date"):

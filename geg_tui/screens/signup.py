@@ -26,7 +26,6 @@ from textual.widget import Widget
 from textual.widgets import (
     Button,
     ContentSwitcher,
-    Footer,
     Header,
     Input,
     Label,
@@ -41,6 +40,7 @@ from geg_tui.api.models import SignupIdentity, SignupRequest
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.password_rules import PasswordRules
 from geg_tui.widgets.steps import StepIndicator
 
@@ -228,7 +228,7 @@ class SignupScreen(BaseScreen):
             with Horizontal(classes="buttons", id="nav"):
                 yield Button(_("◀ Annuler"), id="prev", compact=True)
                 yield Button(_("Suivant ▶"), id="next", variant="primary", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for item in self.query(Input):
