@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,7 @@ class GegApp(App[None]):
         auto_login: bool = True,
         owns_backend: bool = True,
         defer_keyring_check: bool = True,
+        resume_gc: bool = False,
     ) -> None:
         super().__init__()
         self._factory = backend_factory
@@ -62,6 +64,9 @@ class GegApp(App[None]):
         # The keyring is checked after the first paint, in a thread (its import is slow);
         # tests check it at once so that every snapshot sees the same screen.
         self.defer_keyring_check = defer_keyring_check
+        # ``geg-tui`` pauses the garbage collector while it starts (cli.run_tui): it resumes
+        # after the first paint, what was built by then frozen (never collected, never walked).
+        self.resume_gc = resume_gc
 
     # --- backend and session ---------------------------------------------------------------
     async def get_backend(self) -> Backend:
@@ -130,6 +135,13 @@ class GegApp(App[None]):
 
         self.theme = "textual-dark"
         self.push_screen(LoginScreen())
+        if self.resume_gc:
+            self.call_after_refresh(self._resume_gc)
+
+    @staticmethod
+    def _resume_gc() -> None:
+        gc.freeze()
+        gc.enable()
 
     def open_screen(self, name: str) -> None:
         """Open a screen by its name (command palette, home menu)."""

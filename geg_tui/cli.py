@@ -9,7 +9,7 @@ Heavy modules are imported inside the command that needs them, so ``geg-tui --he
 from __future__ import annotations
 
 import argparse
-import json
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -118,6 +118,8 @@ def build_parser() -> FrenchParser:
 
 def _print(data: Any, as_json: bool, text: str) -> None:
     if as_json:
+        import json
+
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(text)
@@ -153,6 +155,8 @@ def run_fake(args: argparse.Namespace) -> int:
         return 2
     except BackendError as exc:
         if args.json:
+            import json
+
             print(json.dumps(exc.to_payload(), ensure_ascii=False), file=sys.stderr)
         else:
             print(f"Refusé : {exc.message}", file=sys.stderr)
@@ -305,6 +309,11 @@ def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
 
 def run_tui(args: argparse.Namespace) -> int:
     """Start the Textual app on the chosen backend (imported only when built, off the UI loop)."""
+    # Starting allocates tens of thousands of objects (modules, styles, widgets) that all stay:
+    # the garbage collector would walk them again and again for nothing (a twentieth of the
+    # time to the login screen). It resumes after the first paint, those objects frozen out of
+    # its way (``GegApp(resume_gc=True)``).
+    gc.disable()
     from geg_tui.app import GegApp
 
     def backend_class(name: str) -> Any:
@@ -332,7 +341,7 @@ def run_tui(args: argparse.Namespace) -> int:
         def factory() -> Any:
             return backend_class(args.backend)(args.url)
 
-    GegApp(factory, demo_hint=demo_hint).run()
+    GegApp(factory, demo_hint=demo_hint, resume_gc=True).run()
     return 0
 
 

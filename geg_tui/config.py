@@ -9,9 +9,7 @@ reason. No Textual here.
 
 from __future__ import annotations
 
-import json
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,8 +84,14 @@ class Settings:
 
     def remembered_email(self) -> str | None:
         try:
-            data = tomllib.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
+            text = self.path.read_text(encoding="utf-8")
+        except OSError:  # no file: nothing remembered (and no TOML parser to import at start)
+            return None
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
             return None
         email = data.get("remembered_email")
         return email if isinstance(email, str) and email else None
@@ -128,6 +132,8 @@ class Settings:
         self._write({})
 
     def _write(self, data: dict[str, str]) -> None:
+        import json  # TOML strings are JSON strings for what we write
+
         self.directory.mkdir(parents=True, exist_ok=True)
         lines = [
             "# geg-tui — préférences (aucun mot de passe ici : il est dans le trousseau du système)"

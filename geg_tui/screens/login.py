@@ -39,6 +39,11 @@ class LoginScreen(BaseScreen):
     LoginScreen #links Button { min-width: 0; }
     """
 
+    # The e-mail field has the focus from the start: set as the screen is first shown rather
+    # than by ``focus()`` once mounted, which restyled the whole screen a second time (a sixth
+    # of the time to a usable login screen, benchmarks/bench_startup.py).
+    AUTO_FOCUS = "#email"
+
     def __init__(self, *, message: str | None = None, relogin: bool = False) -> None:
         super().__init__()
         self.message = message

@@ -1,0 +1,65 @@
+"""The app shell: the key bar at the bottom of every screen (``KeyBar``, in place of Textual's
+``Footer``) and the start-up's paused garbage collector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geg_tui.screens.help import HelpScreen
+from geg_tui.screens.login import LoginScreen
+from geg_tui.screens.signup import SignupScreen
+from geg_tui.widgets.keybar import KeyBar
+from tests.tui.test_login_home import settle
+
+
+def bar_text(app: Any) -> str:
+    return str(app.screen.query_one(KeyBar).render())
+
+
+async def test_key_bar_lists_the_screen_keys_and_follows_the_screen(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        text = bar_text(app)
+        assert "f1 Aide" in text and "f5 Créer un compte" in text
+        assert "Retour" not in text  # nothing behind the login screen
+        assert text.rstrip().endswith("^p palette")  # the palette's key at the right end
+        assert len(text) == 120
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, SignupScreen)
+        assert "esc Précédent" in bar_text(app) and "f5 Créer" not in bar_text(app)
+
+
+async def test_key_bar_keeps_the_palette_key_when_cut(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        text = bar_text(app)
+        assert "…" in text and text.rstrip().endswith("^p palette") and len(text) == 60
+
+
+async def test_key_bar_click_presses_the_key(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        assert await pilot.click(KeyBar, offset=(2, 0))  # on « f1 »
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_startup_pauses_the_garbage_collector_until_the_first_paint(make_app: Any) -> None:
+    """``geg-tui`` starts with the collector paused (cli.run_tui); the app resumes it once the
+    login screen is painted, what was built by then frozen out of its way."""
+    import gc
+
+    gc.disable()
+    try:
+        app = make_app(resume_gc=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
