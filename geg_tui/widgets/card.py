@@ -127,10 +127,10 @@ class CardNumberField(Field):
     """A ``Field`` (so backend errors on ``card_number`` land under it) with the masked input."""
 
     def __init__(self, label: str, name: str = "card_number", *, value: str = "") -> None:
-        super().__init__(label, name)
-        self._input = CardNumberInput(
+        number = CardNumberInput(
             value=value, placeholder="1234 5678 9012 3456", id=name, compact=True
         )
+        super().__init__(label, name, field_input=number)
 
     @property
     def digits(self) -> str:

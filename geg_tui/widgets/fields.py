@@ -7,7 +7,6 @@ messages that belong to no single field (a generic refusal, a server that does n
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
@@ -35,11 +34,12 @@ class Field(Vertical):
         value: str = "",
         max_length: int = 0,
         restrict: str | None = None,
+        field_input: Input | None = None,
     ) -> None:
-        super().__init__(id=f"field-{name}")
+        """``field_input``: an ``Input`` of another kind (its id must be ``name``)."""
         self.field_name = name
         self._label = label
-        self._input = Input(
+        self._input = field_input or Input(
             value=value,
             placeholder=placeholder,
             password=password,
@@ -48,11 +48,11 @@ class Field(Vertical):
             restrict=restrict,
             compact=True,
         )
-
-    def compose(self) -> ComposeResult:
-        yield Label(self._label)
-        yield self._input
-        yield Static("", classes="field-error")
+        # The children are given here rather than composed: they are then mounted with the
+        # screen, in one pass, instead of in a second pass once the field is mounted.
+        super().__init__(
+            Label(label), self._input, Static("", classes="field-error"), id=f"field-{name}"
+        )
 
     def on_mount(self) -> None:
         self._input.cursor_blink = getattr(self.app, "cursor_blink", True)
