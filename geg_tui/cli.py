@@ -48,7 +48,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
 
 
-def build_parser() -> FrenchParser:
+def build_parser(*, commands: bool = True) -> FrenchParser:
+    """The whole command line; with ``commands=False`` only the TUI's own options."""
     parser = FrenchParser(prog=APP_NAME, description="GEG Mon Compte dans un terminal.")
     parser.add_argument(
         "--data-dir", type=Path, default=None, help="dossier des données (backend fictif)"
@@ -57,6 +58,8 @@ def build_parser() -> FrenchParser:
     parser.add_argument(
         "--url", default="http://127.0.0.1:8787", help="adresse du serveur (--backend http)"
     )
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", parser_class=FrenchParser)
 
     fake = sub.add_parser("fake", help="contrôles du backend fictif (testeurs)")
@@ -346,8 +349,14 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not {"-h", "--help"} & set(words):
+        # Starting the TUI does not build the parsers of the tester commands (a dozen of them,
+        # a hundredth of the time to the login screen): only when something is left over.
+        args, rest = build_parser(commands=False).parse_known_args(words)
+        if not rest:
+            return run_tui(args)
+    args = build_parser().parse_args(words)
     if args.command == "fake":
         return run_fake(args)
     if args.command == "serve":

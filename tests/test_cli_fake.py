@@ -200,3 +200,25 @@ async def test_requests_and_referral_as_customer_service(world: Path) -> None:
     assert accepted["status"] == "souscrite" and accepted["bonus_cents"] == 4000
     again = cli("fake", "referral", "accept", "lea.amie@exemple.fr", data_dir=world, check=False)
     assert again.returncode == 1 and "Aucune invitation" in again.stderr
+
+
+def test_command_line_routes_the_tui_and_the_tester_commands(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A plain start goes to the TUI with its options (without building the tester commands'
+    parsers); a command, a typo or --help goes through the whole parser."""
+    from geg_tui import cli as command_line
+
+    started: list[Any] = []
+    monkeypatch.setattr(command_line, "run_tui", lambda args: started.append(args) or 0)
+    assert command_line.main(["--data-dir", str(tmp_path), "--backend", "http"]) == 0
+    assert started[0].data_dir == tmp_path and started[0].backend == "http"
+    faked: list[Any] = []
+    monkeypatch.setattr(command_line, "run_fake", lambda args: faked.append(args) or 0)
+    assert command_line.main(["fake", "clock", "--data-dir", str(tmp_path)]) == 0
+    assert faked[0].fake_command == "clock" and len(started) == 1
+    for words in (["fak"], ["--backend", "ftp"], ["--help"]):
+        with pytest.raises(SystemExit) as stop:
+            command_line.main(words)
+        assert stop.value.code == (0 if words == ["--help"] else 2)
+    assert "fake" in capsys.readouterr().out  # --help lists the tester commands
