@@ -8,12 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from geg_tui.formatting import format_datetime
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.keybar import KeyBar
+from geg_tui.widgets.titlebar import TitleBar
 
 
 class BlockedScreen(BaseScreen):
@@ -35,7 +36,7 @@ class BlockedScreen(BaseScreen):
         self.email = email
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="blocked"):
             yield Static(_("Accès bloqué"), classes="screen-title")
             yield Static(

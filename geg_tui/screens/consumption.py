@@ -44,7 +44,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Header,
     Input,
     Label,
     Select,
@@ -60,6 +59,7 @@ from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.keybar import KeyBar
+from geg_tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from geg_tui.api.backend import Backend
@@ -412,7 +412,7 @@ class ConsumptionScreen(BaseScreen):
         self._loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="conso"):
             with Horizontal(classes="row"):
                 yield Select[str]([], id="contract", compact=True, allow_blank=True, prompt="…")

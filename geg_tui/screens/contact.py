@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Header, Label, Static, TextArea
+from textual.widgets import Button, Label, Static, TextArea
 
 from geg_tui.api.errors import BackendError
 from geg_tui.api.models import ContactForm, RequestCategory
@@ -14,6 +14,7 @@ from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.keybar import KeyBar
+from geg_tui.widgets.titlebar import TitleBar
 
 
 class ContactScreen(BaseScreen):
@@ -49,7 +50,7 @@ class ContactScreen(BaseScreen):
         self.email = email
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="contact"):
             yield Static(self.TITLE, classes="screen-title")
             yield from self.intro()

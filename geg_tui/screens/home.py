@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from geg_tui.api.models import HomeSummary, PaymentMode, Register
 from geg_tui.formatting import format_date, format_money, group_thousands
@@ -16,6 +16,7 @@ from geg_tui.screens import registry
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import FormError
 from geg_tui.widgets.keybar import KeyBar
+from geg_tui.widgets.titlebar import TitleBar
 
 SHORT_MODES = {
     PaymentMode.MONTHLY_DEBIT: _("Prélèvement mensuel"),
@@ -82,7 +83,7 @@ class HomeScreen(BaseScreen):
     """
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="home"):
             yield Static("", id="greeting", classes="screen-title")
             with Horizontal(classes="buttons", id="menu"):

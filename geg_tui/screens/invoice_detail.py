@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from geg_tui.api.models import Account, Invoice, InvoiceLine
 from geg_tui.downloads import downloads_folder, save_new
@@ -24,6 +24,7 @@ from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.status_badge import PAYABLE, StatusBadge
+from geg_tui.widgets.titlebar import TitleBar
 
 
 def save_pdf(folder: Path, ref: str, data: bytes) -> Path:
@@ -117,7 +118,7 @@ class InvoiceDetailScreen(BaseScreen):
         self._account: Account | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="detail"):
             with Horizontal(id="title-row"):
                 yield Static(_("Facture n° {ref}").format(ref=self.ref), classes="screen-title")

@@ -14,7 +14,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from geg_tui.api.models import Account, Invoice, InvoicePage, InvoiceStatus
 from geg_tui.formatting import format_date, format_money, group_thousands
@@ -23,6 +23,7 @@ from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import FormError
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.status_badge import PAYABLE, status_text
+from geg_tui.widgets.titlebar import TitleBar
 
 PAGE_SIZE = 60
 PREFETCH = 15  # rows before the end of the loaded ones that trigger the next page
@@ -120,7 +121,7 @@ class InvoicesScreen(BaseScreen):
         self._asked: dict[str, Any] | None = None  # the filters of the last list asked for
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="invoices"):
             yield Static(_("Mes factures"), classes="screen-title")
             yield Static("", id="summary")

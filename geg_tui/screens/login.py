@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Header, Static
+from textual.widgets import Button, Checkbox, Static
 
 from geg_tui.api.errors import AccountLocked, AuthError
 from geg_tui.config import keyring_status
@@ -15,6 +15,7 @@ from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.keybar import KeyBar
+from geg_tui.widgets.titlebar import TitleBar
 
 
 class LoginScreen(BaseScreen):
@@ -50,7 +51,7 @@ class LoginScreen(BaseScreen):
         self.relogin = relogin
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="login-box"):
             title = (
                 _("Session expirée — reconnectez-vous")

@@ -23,7 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from geg_tui.api.models import Contract, MeterReading, MeterStatus, ReadingResult, Register
 from geg_tui.formatting import format_date, group_thousands
@@ -31,6 +31,7 @@ from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.keybar import KeyBar
+from geg_tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from geg_tui.api.backend import Backend
@@ -101,7 +102,7 @@ class MeterScreen(BaseScreen):
         self._pending: tuple[dict[Register, str], str] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="meter"):
             yield Static(_("Relevé de compteur"), classes="screen-title")
             with Horizontal(id="contract-row"):

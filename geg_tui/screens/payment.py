@@ -22,7 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Header, Input, Static
+from textual.widgets import Button, Input, Static
 
 from geg_tui.api.errors import BackendError, BackendUnavailable
 from geg_tui.api.models import CardPayment, Invoice, Payment
@@ -32,6 +32,7 @@ from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.card import CardForm, CardNumberField, check, detect_brand, format_expiry
 from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.keybar import KeyBar
+from geg_tui.widgets.titlebar import TitleBar
 
 UNAVAILABLE = _(
     "Le paiement n'a pas abouti : aucun montant n'a été débité. Vos saisies sont conservées : "
@@ -79,7 +80,7 @@ class PaymentScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         invoice = self.invoice
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="payment"):
             yield Static(_("Payer une facture par carte"), classes="screen-title")
             yield Static(

@@ -19,7 +19,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     ContentSwitcher,
-    Header,
     Input,
     Label,
     Select,
@@ -34,6 +33,7 @@ from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.keybar import KeyBar
+from geg_tui.widgets.titlebar import TitleBar
 
 PASSWORD_MIN = 8  # SIGNUP-2, shown live; the backend decides
 PASSWORD_MAX = 25
@@ -128,7 +128,7 @@ class ResetPasswordScreen(BaseScreen):
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with ContentSwitcher(initial="step-identity", id="reset"):
             with VerticalScroll(id="step-identity", classes="step"):
                 yield Static(_("Mot de passe oublié — étape 1 sur 3"), classes="screen-title")

@@ -26,7 +26,6 @@ from textual.widget import Widget
 from textual.widgets import (
     Button,
     ContentSwitcher,
-    Header,
     Input,
     Label,
     RadioButton,
@@ -43,6 +42,7 @@ from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.password_rules import PasswordRules
 from geg_tui.widgets.steps import StepIndicator
+from geg_tui.widgets.titlebar import TitleBar
 
 STEP_TITLES = (
     _("Identifiant et mot de passe"),
@@ -133,7 +133,7 @@ class SignupScreen(BaseScreen):
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="signup"):
             yield StepIndicator(STEP_TITLES, STEP_SHORT, id="steps")
             with (

@@ -1,5 +1,5 @@
-"""The app shell: the key bar at the bottom of every screen (``KeyBar``, in place of Textual's
-``Footer``) and the start-up's paused garbage collector."""
+"""The app shell: the title bar and the key bar of every screen (``TitleBar``, ``KeyBar``, in
+place of Textual's ``Header`` and ``Footer``) and the start-up's paused garbage collector."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from geg_tui.screens.help import HelpScreen
 from geg_tui.screens.login import LoginScreen
 from geg_tui.screens.signup import SignupScreen
 from geg_tui.widgets.keybar import KeyBar
+from geg_tui.widgets.titlebar import TitleBar
 from tests.tui.test_login_home import settle
 
 
@@ -63,3 +64,23 @@ async def test_startup_pauses_the_garbage_collector_until_the_first_paint(make_a
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+async def test_title_bar_shows_the_screen_title_and_opens_the_palette(make_app: Any) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        line = str(app.screen.query_one(TitleBar).render())
+        assert line.startswith(" ⭘") and line.strip().endswith("GEG Mon Compte")
+        assert line.index("GEG") == 8 + (80 - 18 - len("GEG Mon Compte")) // 2  # centred
+        await pilot.press("f6")  # forgotten password: a screen with its own title
+        await settle(pilot)
+        assert "Mot de passe oublié" in str(app.screen.query_one(TitleBar).render())
+        app.screen.sub_title = "étape 1"
+        await pilot.pause()
+        assert "Mot de passe oublié — étape 1" in str(app.screen.query_one(TitleBar).render())
+        assert await pilot.click(TitleBar, offset=(1, 0))  # the icon
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
