@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import actions
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -42,6 +43,9 @@ class HelpScreen(ModalScreen[None]):
         lines = []
         seen: set[str] = set()
         for binding in self._bindings_of(self._for):
+            _namespace, action, parameters = actions.parse(binding.action)
+            if self._for.check_action(action, parameters) is False:
+                continue  # a key the screen turns off now (Escape on login, « Payer » once paid)
             if binding.description and binding.key not in seen:
                 seen.add(binding.key)
                 lines.append(f"[b]{key_label(binding.key):>8}[/b]  {binding.description}")

@@ -84,3 +84,17 @@ async def test_title_bar_shows_the_screen_title_and_opens_the_palette(make_app: 
         assert await pilot.click(TitleBar, offset=(1, 0))  # the icon
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
+
+
+async def test_help_lists_only_the_keys_that_work_now(make_app: Any) -> None:
+    """F1 on login: no « Retour » (Escape leads nowhere there), as in the key bar."""
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "Créer un compte" in text and "Retour" not in text
