@@ -8,7 +8,6 @@ METER-7; five years of 30-minute data) and gas on an ordinary meter (last index 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import subprocess
 import sys
@@ -19,23 +18,14 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Select
-from textual.worker import WorkerCancelled
 
 from geg_tui.screens.home import HomeScreen
 from geg_tui.widgets.fields import Field, FormError
+from tests.tui.pilot_helpers import settle
 from tests.tui.test_login_home import fill
 
 GAS = "9600821651"
 ELEC = "5092891721"
-
-
-async def settle(pilot: Pilot) -> None:
-    """Workers done and messages processed (an exclusive worker replaced by a newer one is
-    cancelled: that is normal, not a failure)."""
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def log_in(pilot: Pilot, email: str, password: str) -> None:

@@ -19,15 +19,13 @@ from geg_tui.screens.home import HomeScreen
 from geg_tui.screens.login import LoginScreen
 from geg_tui.screens.reset import ResetPasswordScreen
 from geg_tui.widgets.fields import Field, FormError
+from tests.tui.pilot_helpers import settle
 
 GENERIC = "Les informations saisies ne permettent pas de retrouver votre compte."
 NEW = "Nouveau-2026"
 
 
 # --- helpers ----------------------------------------------------------------------------------
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def fill(pilot, **values: str) -> None:

@@ -19,19 +19,13 @@ from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.password_rules import PasswordRules
 from geg_tui.widgets.steps import StepIndicator
 from tests.conftest import unregistered_customer
+from tests.tui.pilot_helpers import settle
 
 PASSWORD = "Mon-Mot2Passe"
 SIZE = (80, 24)
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-async def settle(pilot) -> None:
-    """Let the key or click reach its handler, then wait for the worker it started."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_signup(pilot) -> SignupScreen:
@@ -51,7 +45,7 @@ async def fill(pilot, **values: str) -> None:
 
 
 async def next_step(pilot) -> None:
-    await pilot.click("#next")
+    assert await pilot.click("#next")  # a click lost on something else would skip an attempt
     await settle(pilot)
 
 

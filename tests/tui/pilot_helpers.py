@@ -1,0 +1,28 @@
+"""What every Pilot test waits for before it looks or acts: one ``settle`` for all."""
+
+from __future__ import annotations
+
+import contextlib
+
+from textual.pilot import Pilot
+from textual.widgets import LoadingIndicator
+from textual.worker import WorkerCancelled
+
+
+async def settle(pilot: Pilot) -> None:
+    """Workers done, messages processed, and no loading indicator left on the screen.
+
+    A worker replaced by a newer exclusive one is cancelled: normal, not a failure. The loading
+    indicator goes away a few turns of the loop after its call ends; under load those turns
+    take longer, and a click sent meanwhile lands on the indicator and is lost (seen in CI).
+    """
+    for _ in range(3):
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    for _ in range(200):
+        shown = [w for w in pilot.app.screen.query(LoadingIndicator) if w.display and w.visible]
+        if not shown:  # (the command palette keeps a hidden one of its own)
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the loading indicator is still shown after 2 s")
