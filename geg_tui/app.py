@@ -140,6 +140,7 @@ class GegApp(App[None]):
 
     @staticmethod
     def _resume_gc() -> None:
+        gc.collect()  # the start's own garbage first: frozen objects are never collected
         gc.freeze()
         gc.enable()
 

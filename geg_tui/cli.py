@@ -42,15 +42,22 @@ class FrenchParser(argparse.ArgumentParser):
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: « geg-tui --data-dir D fake … » keeps D (a None default here would replace it).
     parser.add_argument(
-        "--data-dir", type=Path, default=None, help="dossier des données du backend fictif"
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="dossier des données du backend fictif",
     )
     parser.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
 
 
 def build_parser(*, commands: bool = True) -> FrenchParser:
-    """The whole command line; with ``commands=False`` only the TUI's own options."""
-    parser = FrenchParser(prog=APP_NAME, description="GEG Mon Compte dans un terminal.")
+    """The whole command line; with ``commands=False`` only the TUI's own options (and no
+    ``--help``: help, even abbreviated, is left over for the whole parser to answer)."""
+    parser = FrenchParser(
+        prog=APP_NAME, description="GEG Mon Compte dans un terminal.", add_help=commands
+    )
     parser.add_argument(
         "--data-dir", type=Path, default=None, help="dossier des données (backend fictif)"
     )
@@ -114,7 +121,10 @@ def build_parser(*, commands: bool = True) -> FrenchParser:
     )
     serve.add_argument("--port", type=int, default=8787)
     serve.add_argument(
-        "--data-dir", type=Path, default=None, help="dossier des données du backend fictif"
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="dossier des données du backend fictif",
     )
     return parser
 
@@ -350,12 +360,11 @@ def run_tui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    if not {"-h", "--help"} & set(words):
-        # Starting the TUI does not build the parsers of the tester commands (a dozen of them,
-        # a hundredth of the time to the login screen): only when something is left over.
-        args, rest = build_parser(commands=False).parse_known_args(words)
-        if not rest:
-            return run_tui(args)
+    # Starting the TUI does not build the parsers of the tester commands (a dozen of them, a
+    # hundredth of the time to the login screen): only when something is left over.
+    args, rest = build_parser(commands=False).parse_known_args(words)
+    if not rest:
+        return run_tui(args)
     args = build_parser().parse_args(words)
     if args.command == "fake":
         return run_fake(args)

@@ -217,8 +217,11 @@ def test_command_line_routes_the_tui_and_the_tester_commands(
     monkeypatch.setattr(command_line, "run_fake", lambda args: faked.append(args) or 0)
     assert command_line.main(["fake", "clock", "--data-dir", str(tmp_path)]) == 0
     assert faked[0].fake_command == "clock" and len(started) == 1
-    for words in (["fak"], ["--backend", "ftp"], ["--help"]):
+    assert command_line.main(["--data-dir", str(tmp_path / "d"), "fake", "clock"]) == 0
+    assert faked[1].data_dir == tmp_path / "d"  # given before the command, kept
+    for words in (["fak"], ["--backend", "ftp"], ["--help"], ["--hel"]):
         with pytest.raises(SystemExit) as stop:
             command_line.main(words)
-        assert stop.value.code == (0 if words == ["--help"] else 2)
-    assert "fake" in capsys.readouterr().out  # --help lists the tester commands
+        assert stop.value.code == (2 if words[0] in ("fak", "--backend") else 0)
+        if words[0].startswith("--hel"):  # abbreviated too, the whole help
+            assert "{fake,serve}" in capsys.readouterr().out

@@ -358,6 +358,26 @@ def test_conso_2_daily_periods_behave_as_the_tuple_of_their_days() -> None:
     assert repr(days) == "DayRange(2024-02-27, 4)"
 
 
+async def test_conso_3_daily_comparison_points_are_single_days(
+    backend: FakeBackend, demo_credentials
+) -> None:
+    """A day compared with the same day a year before: one day too, even on 28 February after a
+    leap year (not 28–29 February 2024)."""
+    token = await login(backend, demo_credentials)
+    hphc = await contract_of(backend, token, Tariff.BLUE_HPHC)
+    series = await backend.consumption(
+        token, hphc.ref, date(2025, 2, 27), date(2025, 3, 1), DAY, compare_previous_year=True
+    )
+    previous = series.previous
+    assert previous is not None
+    assert list(previous.starts) == [
+        date(2024, 2, 27),
+        date(2024, 2, 28),
+        date(2025, 3, 1).replace(year=2024),
+    ]
+    assert list(previous.ends) == list(previous.starts)
+
+
 async def test_conso_2_daily_series_days_are_consecutive(
     backend: FakeBackend, demo_credentials
 ) -> None:

@@ -288,9 +288,10 @@ def series(
             _, prev_columns, prev_costs = _day_series(db, cid, registers, prev_first, prev_last)
             origin = prev_first.toordinal()
             picks = [_year_before(day).toordinal() - origin for day in days]
+            previous_days = tuple(map(_year_before, days))  # one day each: starts are ends
             previous = make(
-                tuple(map(_year_before, days)),
-                tuple(map(_year_before_end, days)),
+                previous_days,
+                previous_days,
                 {r: _picked(prev_columns[r], picks) for r in registers},
                 _picked(prev_costs, picks),
                 None,

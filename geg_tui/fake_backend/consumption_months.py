@@ -18,7 +18,7 @@ dated tables; computing them on every call was half the daily view.
 The only writers of daily consumption keep the months in step: the demo seed (``month_rows``,
 from the columns it generated), the world's day-by-day catch-up (``record_day``), and
 ``rebuild_all`` (from the daily rows) when a data file predates this table or was written with
-other price tables (``PRICES_FINGERPRINT`` in ``meta``). Tests compare the months with the daily
+other price tables, VAT rate or cost formula (``PRICES_FINGERPRINT`` in ``meta``). Tests compare the months with the daily
 rows after seeding, after a clock advance, after an upgrade and after a change of prices. A
 contract's tariff (hence its registers) never changes in this backend; if it ever could, its
 months would have to be rebuilt with it.
@@ -37,7 +37,7 @@ from operator import add, floordiv, mod, sub
 
 from geg_tui.api.models import Register, Tariff
 from geg_tui.fake_backend.consumption_costs import daily_costs
-from geg_tui.fake_backend.prices import PRICE_TABLES
+from geg_tui.fake_backend.prices import PRICE_TABLES, VAT_RATE_PCT
 from geg_tui.fake_backend.read_models import Row, registers_for
 from geg_tui.fake_backend.store import Tx
 
@@ -45,8 +45,15 @@ _TYPE = "q"  # int64: Wh of a day or month, cents of a day
 _WIDTH = array(_TYPE).itemsize
 _SWAP = sys.byteorder != "little"  # stored little-endian whatever the machine
 PRICES_META = "consumption_months_prices"
+COST_FORMULA = 1  # raise when the way a day's cost is computed changes (consumption_costs)
 PRICES_FINGERPRINT = hashlib.sha256(
-    repr(sorted((tariff.value, rows) for tariff, rows in PRICE_TABLES.items())).encode()
+    repr(
+        (
+            COST_FORMULA,
+            VAT_RATE_PCT,
+            sorted((tariff.value, rows) for tariff, rows in PRICE_TABLES.items()),
+        )
+    ).encode()
 ).hexdigest()[:16]
 
 
@@ -206,7 +213,7 @@ def _month_blobs(db: Tx, column: str, cid: int, first: date, last: date, width: 
     zeros (``width`` int64 a day, or a month) for a month without a row."""
     cursor = db.execute(
         f"SELECT month, {column} FROM consumption_months "
-        "WHERE contract_id = ? AND month BETWEEN ? AND ?",
+        "WHERE contract_id = ? AND month BETWEEN ? AND ? ORDER BY month",
         (cid, _key(first.year, first.month), _key(last.year, last.month)),
     )
     cursor.row_factory = None
@@ -249,7 +256,7 @@ def month_totals(
     cut_last = last_key if (last + timedelta(days=1)).day != 1 else ""
     cursor = db.execute(
         "SELECT month, totals, CASE WHEN month IN (?, ?) THEN days END FROM consumption_months "
-        "WHERE contract_id = ? AND month BETWEEN ? AND ?",
+        "WHERE contract_id = ? AND month BETWEEN ? AND ? ORDER BY month",
         (cut_first, cut_last, cid, first_key, last_key),
     )
     cursor.row_factory = None

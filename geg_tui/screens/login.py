@@ -83,6 +83,8 @@ class LoginScreen(BaseScreen):
         if self.message:
             self.query_one(FormError).show(self.message)
         self._prefill(self.geg.settings.remembered_email())
+        if not self.app.app_focus:  # AUTO_FOCUS waits for the terminal's focus: not the form
+            self.query_one("#field-email", Field).input.focus()
         if self.geg.defer_keyring_check:
             self.call_after_refresh(self.check_keyring)  # after the first paint
         else:
