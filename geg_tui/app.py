@@ -135,14 +135,14 @@ class GegApp(App[None]):
 
         self.theme = "textual-dark"
         self.push_screen(LoginScreen())
-        if self.resume_gc:
-            self.call_after_refresh(self._resume_gc)
 
-    @staticmethod
-    def _resume_gc() -> None:
-        gc.collect()  # the start's own garbage first: frozen objects are never collected
-        gc.freeze()
-        gc.enable()
+    def first_screen_painted(self) -> None:
+        """Called by the login screen after its first paint: the start is over."""
+        if self.resume_gc:
+            self.resume_gc = False
+            gc.collect()  # the start's own garbage first: frozen objects are never collected
+            gc.freeze()
+            gc.enable()
 
     def open_screen(self, name: str) -> None:
         """Open a screen by its name (command palette, home menu)."""

@@ -85,6 +85,7 @@ class LoginScreen(BaseScreen):
         self._prefill(self.geg.settings.remembered_email())
         if not self.app.app_focus:  # AUTO_FOCUS waits for the terminal's focus: not the form
             self.query_one("#field-email", Field).input.focus()
+        self.call_after_refresh(self.geg.first_screen_painted)
         if self.geg.defer_keyring_check:
             self.call_after_refresh(self.check_keyring)  # after the first paint
         else:
