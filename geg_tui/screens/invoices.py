@@ -251,16 +251,20 @@ class InvoicesScreen(BaseScreen):
         if self.geg.session is None:
             return
         token = self.geg.session.token
-        newest = await self.backend_call(lambda b: b.list_invoices(token, limit=1))
+        # The indicator over the year filter it fills, not over the screen (the list is already
+        # there and keeps the focus).
+        select = self.query_one("#filter-year", Select)
+        newest = await self.backend_call(lambda b: b.list_invoices(token, limit=1), widget=select)
         if newest is None or not newest.invoices:
             return
         last = newest.total_count - 1
-        oldest = await self.backend_call(lambda b: b.list_invoices(token, offset=last, limit=1))
+        oldest = await self.backend_call(
+            lambda b: b.list_invoices(token, offset=last, limit=1), widget=select
+        )
         if oldest is None or not oldest.invoices:
             return
         first_year = newest.invoices[0].issue_date.year
         last_year = oldest.invoices[0].issue_date.year
-        select = self.query_one("#filter-year", Select)
         current = select.value
         with self.prevent(Select.Changed):
             select.set_options(
