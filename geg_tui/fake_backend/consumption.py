@@ -36,8 +36,9 @@ import re
 import sqlite3
 import sys
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from itertools import repeat
 from operator import add, itemgetter, mul
 
 from geg_tui.api.errors import NotFound, ValidationError
@@ -172,15 +173,18 @@ def _period_points(
     materialised months; a month has one price, a year is priced month by month."""
     starts, ends = consumption_months.month_calendar(first, last)
     totals = consumption_months.month_totals(db, contract_id, registers, first, last)
-    # Prices change on a few month starts: each price period is a run of whole months.
+    columns = tuple(zip(*totals, strict=True))
+    # Prices change on a few month starts: each price period is a run of whole months, priced
+    # a column at a time (``map`` over the run, in C).
     numerators: list[int] = []
     for lo, hi, row in price_periods(tariff, first, last):
-        prices = factors(row, registers)
-        done = len(numerators)
-        run = totals[done : done + consumption_months.month_count(lo, hi)]
-        numerators.extend(sum(map(mul, values, prices)) for values in run)
+        i = len(numerators)
+        j = i + consumption_months.month_count(lo, hi)
+        run: Iterable[int] = repeat(0, j - i)
+        for column, price in zip(columns, factors(row, registers), strict=True):
+            run = map(add, run, map(mul, column[i:j], repeat(price)))
+        numerators.extend(run)
     if granularity is Granularity.MONTH:
-        columns = tuple(zip(*totals, strict=True))
         return (
             tuple(starts),
             tuple(ends),
