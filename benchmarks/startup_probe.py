@@ -81,10 +81,10 @@ def geg(data_dir: str) -> None:
                 print(f"heavy modules at ready: {loaded()}", flush=True)
                 self.app.exit()
 
-            # Queued before the screen's own on_mount runs, so that it is the first thing done
-            # after the first paint — before what the app itself queues for after it (the
-            # keyring check's thread), which is not part of being ready.
-            self.app.call_after_refresh(at_first_paint)
+            # Queued on the screen before its own on_mount runs, so that it is the first thing
+            # done after the first paint — before what the screen queues for after it (the
+            # keyring check's thread, the collector's resumption), not part of being ready.
+            self.call_after_refresh(at_first_paint)
             ready(self)
 
         screen.on_mount = on_mount
