@@ -1,8 +1,9 @@
 """Benchmark: from process start to the login screen ready for input.
 
 Each run is a fresh interpreter (``startup_probe.py``) started the same way for both apps, timed
-from its launch to its first paint (the probe reports it; what runs after, such as the keyring
-check in a background thread, is not in the figure):
+from its launch to its first paint (the probe reports it; what runs after is not in the figure:
+the keyring check in a background thread, and the garbage collector's resumption, a collection
+of what the start left, ≈ 30–45 ms here, see ``GegApp.first_screen_painted``):
 ``geg-tui`` on an already seeded fake-backend data folder (the seeding of a first start is
 measured by ``bench_seed``), and a minimal Textual app with one Label, both headless and exiting
 as soon as they are ready. Best of 15 each, interleaved, in the same run. Target: ≤ 1.3 × minimal.
