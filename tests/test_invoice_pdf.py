@@ -297,9 +297,12 @@ async def test_inv_3_invoice_older_than_5_years_neither_listed_nor_downloadable(
     assert old not in {i.ref for i in listed.invoices}
     limit = five_years_before(backend.clock.today())
     assert all(i.issue_date >= limit for i in listed.invoices)
-    with pytest.raises(NotFound) as err:
-        await backend.invoice_pdf(token, old)
-    assert "5 dernières années" in err.value.message
+    for ask in (backend.invoice_pdf, backend.get_invoice):
+        with pytest.raises(NotFound) as err:
+            await ask(token, old)
+        # Her own invoice: she is told why it is gone, and where a copy can be had.
+        assert err.value.code == "facture_trop_ancienne"
+        assert "plus de 5 ans" in err.value.message and "service client" in err.value.message
     # The oldest listed invoice is still downloadable.
     oldest = min(listed.invoices, key=lambda i: i.issue_date)
     assert oldest.ref in pdf_text(await backend.invoice_pdf(token, oldest.ref))
@@ -317,8 +320,14 @@ async def test_inv_3_auth_6_another_customers_or_unknown_invoice_not_found(
             (demo_credentials["email"], backend.clock.today().isoformat()),
         )
     for ref in (other, "000000000000", "", None, 12, "x" * 10_000, "\x00"):
-        with pytest.raises(NotFound):
-            await backend.invoice_pdf(token, ref)  # type: ignore[arg-type]
+        for ask in (backend.invoice_pdf, backend.get_invoice):
+            with pytest.raises(NotFound) as err:
+                await ask(token, ref)  # type: ignore[arg-type]
+            # Someone else's invoice reads exactly like one that does not exist: « introuvable »,
+            # never the 5-year reason (which would be false, and would tell it exists).
+            assert err.value.code == "introuvable", ref
+            assert err.value.message.startswith("Facture introuvable"), ref
+            assert "5 ans" not in err.value.message and "5 dernières" not in err.value.message
 
 
 async def test_inv_3_invoice_issued_in_the_future_not_downloadable(

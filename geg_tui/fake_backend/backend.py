@@ -57,6 +57,7 @@ from geg_tui.fake_backend import (
     bank,
     debit,
     faults,
+    invoice_access,
     profile,
     read_models,
     referral,
@@ -382,23 +383,7 @@ class FakeBackend:
 
     async def get_invoice(self, token: str, ref: str) -> Invoice:
         def run(db: Tx, account_id: int) -> Invoice:
-            today = self.clock.today()
-            row = None
-            key = validation.lookup_key(ref, 40)
-            if key:
-                row = db.one(
-                    read_models.INVOICE_SELECT
-                    + " JOIN accounts a ON a.customer_id = c.customer_id WHERE a.id = ? AND i.ref = ? "
-                    "AND i.issue_date <= ? AND i.issue_date >= ?",
-                    (
-                        account_id,
-                        key,
-                        today.isoformat(),
-                        five_years_before(today).isoformat(),
-                    ),
-                )
-            if row is None:
-                raise NotFound("Facture introuvable.")
+            row = invoice_access.own_invoice_row(db, account_id, ref, self.clock.today())
             return read_models.invoice_from_row(db, row, details=True)
 
         return await self._run(self._authed, token, run)

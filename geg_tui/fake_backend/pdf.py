@@ -19,10 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from geg_tui.api.errors import NotFound
 from geg_tui.api.models import Invoice, PaymentMode, Tariff
-from geg_tui.fake_backend import read_models, validation
-from geg_tui.fake_backend.dates import five_years_before
+from geg_tui.fake_backend import invoice_access, read_models
 from geg_tui.fake_backend.store import Tx
 from geg_tui.formatting import NBSP, format_date, format_money, group_thousands
 
@@ -36,20 +34,7 @@ FONT_FILES = {"": "DejaVuSans-Latin.ttf", "B": "DejaVuSans-Bold-Latin.ttf"}
 
 def _load(db: Tx, today: date, account_id: int, ref: object) -> dict[str, Any]:
     """INV-3 and AUTH-6: one of this account's invoices issued in the last 5 years, else NotFound."""
-    key = validation.lookup_key(ref, 40)
-    row = None
-    if key:
-        row = db.one(
-            read_models.INVOICE_SELECT
-            + " JOIN accounts a ON a.customer_id = c.customer_id WHERE a.id = ? AND i.ref = ? "
-            "AND i.issue_date <= ? AND i.issue_date >= ?",
-            (account_id, key, today.isoformat(), five_years_before(today).isoformat()),
-        )
-    if row is None:
-        raise NotFound(
-            "Facture introuvable : seules les factures des 5 dernières années sont disponibles "
-            "en PDF."
-        )
+    row = invoice_access.own_invoice_row(db, account_id, ref, today)
     invoice = read_models.invoice_from_row(db, row, details=True)
     contract_row = db.one("SELECT * FROM contracts WHERE id = ?", (row["contract_id"],))
     customer = db.one("SELECT * FROM customers WHERE id = ?", (contract_row["customer_id"],))
