@@ -211,7 +211,7 @@ def _dispatch(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
             print(f"Erreur : « clock {action} » attend une valeur.", file=sys.stderr)
             return 2
         if action == "set":
-            backend.clock.set(parse_instant(args.value))
+            admin.set_clock(backend, parse_instant(args.value))
         elif action == "advance":
             _, days = admin.advance(backend, parse_duration(args.value))
             if not args.json:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +15,18 @@ import pytest
 from geg_tui.api.models import SignupRequest
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.hashing import Hasher
+from geg_tui.formatting import PARIS
 
 
-def cli(*args: str, data_dir: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, data_dir: Path, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "geg_tui", *args, "--data-dir", str(data_dir)],
         capture_output=True,
         text=True,
         timeout=120,
+        env=None if env is None else {**os.environ, **env},
     )
     if check and result.returncode != 0:
         raise AssertionError(f"exit {result.returncode}: {result.stderr}")
@@ -98,6 +104,25 @@ def test_clock_show_set_advance_freeze_thaw(world: Path) -> None:
     assert cli_json("fake", "clock", "freeze", data_dir=world)["frozen"] is True
     text = cli("fake", "clock", data_dir=world).stdout
     assert "24/12/2026" in text and "figée" in text
+
+
+def test_sim_1_clock_json_paris_field_is_paris_time_whatever_the_machine_zone(world: Path) -> None:
+    result = cli("fake", "clock", "--json", data_dir=world, env={"TZ": "America/New_York"})
+    state = json.loads(result.stdout)
+    now = datetime.fromisoformat(state["now"])
+    paris = datetime.fromisoformat(state["paris"])
+    assert paris == now
+    assert paris.utcoffset() == now.astimezone(PARIS).utcoffset()  # +01:00 in winter, not -05:00
+
+
+def test_sim_1_clock_set_before_the_days_the_world_lived_is_refused(world: Path) -> None:
+    before = cli_json("fake", "clock", data_dir=world)
+    result = cli("fake", "clock", "set", "2026-11-01T09:00", data_dir=world, check=False)
+    assert result.returncode == 1  # a refusal, not a usage error
+    assert "déjà vécu jusqu'au" in result.stderr
+    assert "fake reset --start 2026-11-01T09:00" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert cli_json("fake", "clock", data_dir=world)["now"] == before["now"]  # nothing moved
 
 
 @pytest.mark.parametrize(

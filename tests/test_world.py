@@ -142,3 +142,21 @@ async def test_sim_5_faults_latency_and_errors(
         admin.set_fault(backend, "voler", 0, 0.5)
     with pytest.raises(ValueError):
         admin.set_fault(backend, "login", 0, 1.5)
+
+
+def test_sim_1_clock_never_goes_back_to_a_day_the_world_has_lived(backend: FakeBackend) -> None:
+    """A clock put back before the world's last day would show debits of the future with no
+    invoice behind them; a later time, or another hour of the last day, is accepted."""
+    from geg_tui.api.errors import Conflict
+
+    admin.advance(backend, timedelta(days=3))
+    lived = backend.clock.now()
+    with pytest.raises(Conflict) as refused:
+        admin.set_clock(backend, lived - timedelta(days=1))
+    assert refused.value.code == "horloge_deja_passee"
+    assert "fake reset --start" in refused.value.message
+    assert backend.clock.now() == lived
+    same_day = lived.replace(hour=lived.hour - 1)
+    assert admin.set_clock(backend, same_day) == same_day
+    later = lived + timedelta(days=10)
+    assert admin.set_clock(backend, later) == later

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from geg_tui.api.backend import backend_methods
-from geg_tui.api.errors import NotFound, ValidationError
+from geg_tui.api.errors import Conflict, NotFound, ValidationError
 from geg_tui.api.models import RequestCategory, RequestStatus
 from geg_tui.fake_backend import faults, outbox, referral, requests, world
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.outbox import OutboxMessage
 from geg_tui.fake_backend.store import DB_FILENAME
-from geg_tui.formatting import format_date, format_money
+from geg_tui.formatting import PARIS, format_date, format_money
 
 
 def _plain_money(cents: int) -> str:
@@ -80,12 +80,36 @@ def read_outbox(backend: FakeBackend, to: str | None = None) -> list[OutboxMessa
 
 
 def clock_state(backend: FakeBackend) -> dict[str, Any]:
+    """The clock as a tester reads it: UTC instant, the same in Paris time (whatever the machine's
+    own time zone), and whether it is frozen."""
     now = backend.clock.now()
     return {
         "now": now.isoformat(),
         "frozen": backend.clock.frozen,
-        "paris": now.astimezone().isoformat(),
+        "paris": now.astimezone(PARIS).isoformat(),
     }
+
+
+def set_clock(backend: FakeBackend, moment: datetime) -> datetime:
+    """SIM-1: put the clock at ``moment``, never on a day the world has already lived.
+
+    Why: the world's days (consumption, invoices, debits, alerts) happen once and are never undone
+    (SIM-2). A clock put back before them would show a customer debits of the future and invoices
+    not yet issued, and the days in between would never be lived again. A tester who wants an
+    earlier world starts a new one (``fake reset --start``).
+    """
+    with backend.store.transaction() as db:
+        lived = world.last_day_lived(db)
+        day = moment.astimezone(PARIS).date()
+        if lived is not None and day < lived:
+            raise Conflict(
+                f"Le monde simulé a déjà vécu jusqu'au {format_date(lived)} (consommations, "
+                "factures, prélèvements, alertes) : l'horloge ne peut pas revenir avant. Pour "
+                "recommencer plus tôt : geg-tui fake reset --start "
+                f"{day.isoformat()}T09:00.",
+                code="horloge_deja_passee",
+            )
+        return backend.clock.set(moment)
 
 
 def advance(backend: FakeBackend, delta: timedelta) -> tuple[datetime, int]:

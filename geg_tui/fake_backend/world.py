@@ -47,18 +47,21 @@ def event_time(day: date) -> datetime:
     return datetime.combine(day, time(EVENT_HOUR), PARIS)
 
 
+def last_day_lived(db: Tx) -> date | None:
+    """The last day whose events have happened (``None`` before the world is seeded)."""
+    last = db.get_meta("world_day")
+    if last:
+        return date.fromisoformat(last)
+    seeded = db.get_meta("seeded_at")
+    return datetime.fromisoformat(seeded).astimezone(PARIS).date() if seeded else None
+
+
 def catch_up(db: Tx, now: datetime) -> int:
     """Process every day after ``world_day`` up to today; returns how many were processed."""
-    seeded = db.get_meta("seeded_at")
-    if seeded is None:
+    last_day = last_day_lived(db)
+    if last_day is None:
         return 0
     today = now.astimezone(PARIS).date()
-    last = db.get_meta("world_day")
-    last_day = (
-        date.fromisoformat(last)
-        if last
-        else datetime.fromisoformat(seeded).astimezone(PARIS).date()
-    )
     if today <= last_day:
         return 0
     seed = int(db.get_meta("seed") or 0)
