@@ -203,6 +203,36 @@ async def test_signup_5_five_failures_block_the_contract_24h(backend: FakeBacken
     )
 
 
+async def test_signup_5_block_lasts_24h_from_the_fifth_failure_as_announced(
+    backend: FakeBackend,
+) -> None:
+    """SIGNUP-5: one failure, four more 20 hours later: the block runs 24 h from the fifth, as the
+    message says, not until the first failure turns 24 hours old (a sliding count did that)."""
+    customer = unregistered_customer(backend)
+    c = customer["contract"]
+    right = (c["contract_ref"], c["last_invoice_ref"], c["last_invoice_amount"])
+    with pytest.raises(ValidationError):
+        await backend.signup_check_contract(c["contract_ref"], c["last_invoice_ref"], "0,01")
+    backend.clock.advance(timedelta(hours=20))
+    for _ in range(4):
+        with pytest.raises(ValidationError):
+            await backend.signup_check_contract(c["contract_ref"], c["last_invoice_ref"], "0,01")
+    fifth = backend.clock.now()
+    with pytest.raises(RateLimited) as err:
+        await backend.signup_check_contract(*right)
+    assert err.value.until == fifth + timedelta(hours=24)
+    backend.clock.advance(timedelta(hours=4, minutes=1))  # the first failure is now 24 h old
+    with pytest.raises(RateLimited) as again:
+        await backend.signup_check_contract(*right)
+    assert again.value.until == err.value.until  # refusals during the block do not extend it
+    backend.clock.set(fifth + timedelta(hours=24, minutes=1))
+    await backend.signup_check_contract(*right)
+    # The count starts again from zero: one new failure does not block.
+    with pytest.raises(ValidationError):
+        await backend.signup_check_contract(c["contract_ref"], c["last_invoice_ref"], "0,01")
+    await backend.signup_check_contract(*right)
+
+
 async def test_signup_5_birth_date_failures_count_too(backend: FakeBackend) -> None:
     """SIGNUP-5 counts SIGNUP-7 failures for the same contract."""
     customer = unregistered_customer(backend)

@@ -158,13 +158,14 @@ class AccountRules:
         )
 
     def _check_signup_rate(self, db: Tx, ref: str, now: datetime) -> None:
-        """SIGNUP-5: 5 failures in 24 h → refused for 24 h after the last one."""
-        rows = db.all(
-            "SELECT at FROM signup_failures WHERE contract_ref = ? AND at > ? ORDER BY at",
-            (ref, (now - SIGNUP_WINDOW).isoformat()),
-        )
-        if len(rows) >= SIGNUP_MAX_FAILURES:
-            until = datetime.fromisoformat(rows[-1]["at"]) + SIGNUP_WINDOW
+        """SIGNUP-5: the 5th failure within 24 h closes signup for this contract for 24 h.
+
+        The block runs from that 5th failure, whatever happens to the older ones: a sliding count
+        would reopen signup as soon as the first failure turned 24 hours old, before the time the
+        message announces. Attempts during the block are refused before any check, so they are
+        not failures and do not extend it; once it ends, the count starts again from zero.
+        """
+        if (until := signup_blocked_until(db, ref, now)) is not None:
             raise RateLimited(
                 until,
                 "Trop de tentatives pour ce contrat. Réessayez après le "
@@ -544,3 +545,23 @@ class AccountRules:
             "Bonjour,\n\nÀ votre demande, le service client a débloqué votre compte GEG en ligne. "
             "Vous pouvez de nouveau vous connecter.",
         )
+
+
+def signup_blocked_until(db: Tx, ref: str, now: datetime) -> datetime | None:
+    """SIGNUP-5: when the running block of this contract ends, or ``None`` when there is none.
+
+    A block starts at a failure that is the 5th within 24 hours (itself and the 4 before it) and
+    lasts 24 hours. Only the last 48 hours matter: a block that started earlier has ended, and
+    the failures that started it are at most 24 hours older than its start.
+    """
+    rows = db.all(
+        "SELECT at FROM signup_failures WHERE contract_ref = ? AND at > ? ORDER BY at",
+        (ref, (now - 2 * SIGNUP_WINDOW).isoformat()),
+    )
+    times = [datetime.fromisoformat(row["at"]) for row in rows]
+    span = SIGNUP_MAX_FAILURES - 1
+    for i in range(len(times) - 1, span - 1, -1):
+        if times[i] - times[i - span] < SIGNUP_WINDOW:
+            until = times[i] + SIGNUP_WINDOW
+            return until if until > now else None
+    return None
