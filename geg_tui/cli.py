@@ -195,7 +195,8 @@ def _dispatch(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
             for k in c["contracts"]:
                 lines.append(
                     f"    contrat {k['contract_ref']} ({k['energy']}, {k['tariff']}, {k['payment_mode']}) — "
-                    f"dernière facture {k['last_invoice_ref']} : {k['last_invoice_amount']}"
+                    f"dernière facture {k['last_invoice_ref']} : {k['last_invoice_amount']} "
+                    f"({k['last_invoice_amount_label']})"
                 )
         _print(rows, args.json, "\n".join(lines))
     elif cmd == "outbox":

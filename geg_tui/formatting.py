@@ -93,3 +93,27 @@ def format_datetime(moment: datetime) -> str:
 def month_name(month: int) -> str:
     """``1`` → ``janvier``."""
     return _MONTHS[month - 1]
+
+
+# --- a settlement's figures (DEBIT-4): the same words on the screens, in the PDF and the mails --
+
+
+def instalments_paid_label(count: int) -> str:
+    """``11 mensualités prélevées`` (``1 mensualité prélevée``)."""
+    plural = "s" if count > 1 else ""
+    return f"{count} mensualité{plural} prélevée{plural}"
+
+
+def balance_label(balance: int) -> str:
+    """What a settlement's balance is called: what is left to pay, or a credit."""
+    return "Solde en votre faveur" if balance < 0 else "Reste à payer"
+
+
+def refund_sentence(credit: int, day: date, *, done: bool) -> str:
+    """``Solde en votre faveur : 14,48 € — remboursé sur votre compte le 10/12/2026`` (``done``),
+    else ``… — à rembourser sur votre compte le …``. ``credit`` in cents, positive."""
+    when = "remboursé" if done else "à rembourser"
+    return (
+        f"{balance_label(-1)} : {format_money(abs(credit))} — {when} sur votre compte le "
+        f"{format_date(day)}"
+    )

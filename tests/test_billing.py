@@ -8,7 +8,7 @@ import pytest
 
 from geg_tui.api.models import Register, Tariff
 from geg_tui.fake_backend.billing import (
-    INSTALMENTS_LABEL,
+    ESTIMATED_SUFFIX,
     DailySeries,
     compute_bill,
     debit_instalment,
@@ -150,14 +150,47 @@ def test_debit_4_instalment_is_an_eleventh_rounded_up_to_the_euro() -> None:
     assert 11 * debit_instalment(123_456) >= 123_456
 
 
-def test_debit_4_settlement_deducts_the_instalments() -> None:
+def test_debit_4_settlement_deducts_the_instalments_after_tax_not_as_a_line() -> None:
+    """The instalments were paid VAT included: they come after the consumption's total, as the
+    bill's ``already_paid``, never as a line before tax (the lines stay what the energy costs)."""
     start, end = date(2025, 3, 1), date(2026, 2, 28)
     energy = {Register.BASE: _flat(start, end, 11_000)}
     gross = compute_bill(Tariff.BLUE_BASE, 6, start, end, energy)
     paid = 11 * debit_instalment(gross.total)
-    bill = compute_bill(Tariff.BLUE_BASE, 6, start, end, energy, instalments_paid=paid)
-    last = bill.lines[-1]
-    assert last.label == INSTALMENTS_LABEL and last.amount == -paid and last.vat_rate_pct == 0
-    assert bill.vat == gross.vat  # instalments were paid VAT included
-    assert bill.total == gross.total - paid == sum(x.amount for x in bill.lines) + bill.vat
-    assert bill.gross == gross.total
+    bill = compute_bill(Tariff.BLUE_BASE, 6, start, end, energy, already_paid=paid, instalments=11)
+    assert bill.lines == gross.lines and all(line.amount > 0 for line in bill.lines)
+    assert bill.amount_excl_tax == sum(line.amount for line in bill.lines) == gross.amount_excl_tax
+    assert bill.vat == round_half_up(bill.amount_excl_tax * 20, 100) == gross.vat
+    assert bill.total == bill.amount_excl_tax + bill.vat == gross.total
+    assert (bill.already_paid, bill.instalments) == (paid, 11)
+    assert bill.balance == bill.total - paid
+    # Instalments above the cost: a credit in the customer's favour.
+    more = compute_bill(Tariff.BLUE_BASE, 6, start, end, energy, already_paid=gross.total + 1_234)
+    assert more.balance == -1_234 and more.total == gross.total
+
+
+def test_inv_2_meter_5_days_after_the_reading_are_billed_as_estimated() -> None:
+    """Item 2 of « Correctness first »: energy and accise are cut at the first estimated day and
+    the estimated lines say so; the subscription is not cut (it does not depend on readings)."""
+    start, end = date(2026, 11, 1), date(2026, 12, 31)
+    energy = {Register.GAS: _flat(start, end, 50_000)}
+    plain = compute_bill(Tariff.GAS, None, start, end, energy)
+    bill = compute_bill(Tariff.GAS, None, start, end, energy, estimated_from=date(2026, 11, 30))
+    labels = [line.label for line in bill.lines]
+    assert labels == [
+        "Abonnement",
+        "Consommation de gaz naturel du 01/11/2026 au 29/11/2026",
+        "Consommation de gaz naturel du 30/11/2026 au 31/12/2026" + ESTIMATED_SUFFIX,
+        "Accise sur le gaz naturel du 01/11/2026 au 29/11/2026",
+        "Accise sur le gaz naturel du 30/11/2026 au 31/12/2026" + ESTIMATED_SUFFIX,
+    ]
+    assert "estimé" in ESTIMATED_SUFFIX
+    assert [line.quantity for line in bill.lines[1:3]] == [29 * 50.0, 32 * 50.0]
+    assert bill.lines[0] == plain.lines[0]
+    assert bill.amount_excl_tax == sum(line.amount for line in bill.lines)
+    assert bill.vat == round_half_up(bill.amount_excl_tax * 20, 100)
+    # Nothing estimated when the reading is the period's last day.
+    assert (
+        compute_bill(Tariff.GAS, None, start, end, energy, estimated_from=end + timedelta(1))
+        == plain
+    )

@@ -18,8 +18,10 @@ from geg_tui.fake_backend.clock import Clock
 from geg_tui.fake_backend.consumption_costs import daily_costs
 from geg_tui.fake_backend.demo import seed_demo
 from geg_tui.fake_backend.read_models import registers_for
+from geg_tui.fake_backend.schema import SCHEMA_VERSION
 from geg_tui.fake_backend.store import Store, Tx
 from tests.conftest import SEED, START
+from tests.schema_history import downgrade_to_v2
 
 
 def from_daily_rows(db: Tx, contract) -> tuple[date, date, dict[Register, list[int]], list[int]]:
@@ -89,14 +91,15 @@ def test_conso_4_a_version_1_data_file_is_upgraded_with_its_months(tmp_path: Pat
     store = Store.in_dir(tmp_path)
     Clock(store).freeze(START)
     seed_demo(store, seed=SEED, start=START)
-    with store.transaction() as db:  # what version 1 wrote: no months
+    with store.transaction() as db:  # what version 1 wrote: version 2's invoices, no months
+        downgrade_to_v2(db)
         db.execute("DROP TABLE consumption_months")
         db.set_meta("schema_version", "1")
         db.set_meta(consumption_months.PRICES_META, None)
     store.close()
     upgraded = Store.in_dir(tmp_path)
     with upgraded.transaction() as db:
-        assert db.get_meta("schema_version") == "2"
+        assert db.get_meta("schema_version") == str(SCHEMA_VERSION)
         assert db.get_meta(consumption_months.PRICES_META) == consumption_months.PRICES_FINGERPRINT
         assert db.scalar("SELECT COUNT(*) FROM consumption_months") > 7 * 60
     assert_months_match_daily_rows(upgraded)

@@ -11,7 +11,7 @@ from itertools import pairwise
 import pytest
 
 from geg_tui.api.models import Register, Tariff
-from geg_tui.fake_backend.billing import INSTALMENTS_LABEL, compute_bill
+from geg_tui.fake_backend.billing import compute_bill
 from geg_tui.fake_backend.demo import (
     DEMO_ANSWER,
     DEMO_EMAIL,
@@ -171,10 +171,14 @@ def test_inv_1_statuses(db: sqlite3.Connection) -> None:
         due = date.fromisoformat(row["due_date"])
         if row["status"] == "prelevee":
             assert row["debit_date"] and due < TODAY
-        if row["status"] in ("a_payer", "prelevement_prevu"):
+        if row["status"] in ("a_payer", "prelevement_prevu", "a_rembourser"):
             assert due >= TODAY
-        if row["status"] == "payee":
+        if row["status"] in ("payee", "prelevee", "remboursee"):
             assert row["settled_at"] is not None
+        # DEBIT-4: a credit is refunded on its due date, never debited nor to pay.
+        assert (row["balance"] < 0) == (row["status"] in ("a_rembourser", "remboursee"))
+        if row["balance"] < 0:
+            assert row["debit_date"] is None
 
 
 def test_inv_2_every_invoice_total_is_sum_of_lines_plus_vat(db: sqlite3.Connection) -> None:
@@ -183,11 +187,9 @@ def test_inv_2_every_invoice_total_is_sum_of_lines_plus_vat(db: sqlite3.Connecti
     for row in rows:
         assert sums[row["id"]] == row["amount_excl_tax"]
         assert row["total"] == row["amount_excl_tax"] + row["vat"]
-        taxed = db.execute(
-            "SELECT sum(amount) FROM invoice_lines WHERE invoice_id = ? AND vat_rate_pct = 20",
-            (row["id"],),
-        ).fetchone()[0]
-        assert row["vat"] == (2 * taxed * 20 + 100) // 200  # 20 %, half up
+        assert row["vat"] == (2 * row["amount_excl_tax"] * 20 + 100) // 200  # 20 %, half up
+        assert row["balance"] == row["total"] - row["already_paid"]
+    assert not db.execute("SELECT 1 FROM invoice_lines WHERE vat_rate_pct != 20").fetchall()
 
 
 def test_inv_2_invoices_are_recomputed_from_daily_consumption(db: sqlite3.Connection) -> None:
@@ -218,12 +220,9 @@ def test_debit_4_monthly_debit_has_annual_settlements(db: sqlite3.Connection) ->
     invoices = _invoices(db, claire_elec["id"])
     assert len(invoices) == 6 and {row["kind"] for row in invoices} == {"regularisation"}
     for row in invoices:
-        line = db.execute(
-            "SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY position DESC LIMIT 1",
-            (row["id"],),
-        ).fetchone()
-        assert line["label"] == INSTALMENTS_LABEL and line["amount"] < 0
-        assert -line["amount"] % 1100 == 0  # 11 equal instalments in whole euros
+        assert row["instalments_paid"] == 11
+        assert row["already_paid"] > 0 and row["already_paid"] % 1100 == 0  # 11 whole euros
+        assert row["balance"] == row["total"] - row["already_paid"]
 
 
 # --- CONSO-1 --------------------------------------------------------------------------------

@@ -26,6 +26,21 @@ def instalments(backend: FakeBackend, contract_ref: str) -> list[tuple[str, str]
         ]
 
 
+def debited_amounts(
+    backend: FakeBackend, contract_ref: str, days: list[str]
+) -> list[tuple[str, int]]:
+    with backend.store.transaction() as db:
+        return [
+            (r["due_date"], r["amount"])
+            for r in db.all(
+                "SELECT i.due_date, i.amount FROM instalments i JOIN contracts c "
+                "ON c.id = i.contract_id WHERE c.ref = ? AND i.status = 'prelevee'",
+                (contract_ref,),
+            )
+            if r["due_date"] in days
+        ]
+
+
 async def test_sim_2_thirteen_months_of_monthly_debit(
     backend: FakeBackend, demo_credentials: dict[str, str]
 ) -> None:
@@ -53,8 +68,16 @@ async def test_sim_2_thirteen_months_of_monthly_debit(
     new = [i for i in page.invoices if i.ref not in before_invoices]
     assert [i.kind for i in new] == [InvoiceKind.SETTLEMENT]
     settlement = await backend.get_invoice(token, new[0].ref)
-    assert any(line.label == "Mensualités prélevées" for line in settlement.lines)
-    assert settlement.status in (InvoiceStatus.DEBIT_SCHEDULED, InvoiceStatus.DEBITED)
+    # DEBIT-4: the 11 instalments are deducted after tax; the balance is debited or refunded.
+    assert (settlement.instalments_paid, len(debited)) == (11, 11)
+    assert settlement.already_paid == sum(
+        amount for _, amount in debited_amounts(backend, elec.ref, debited)
+    )
+    assert settlement.balance == settlement.total - settlement.already_paid
+    if settlement.balance > 0:
+        assert settlement.status in (InvoiceStatus.DEBIT_SCHEDULED, InvoiceStatus.DEBITED)
+    else:  # the demo's seed makes this one a credit
+        assert settlement.status in (InvoiceStatus.REFUND_DUE, InvoiceStatus.REFUNDED)
 
     mails = admin.read_outbox(backend, email)[outbox_before:]
     subjects = Counter(m.subject for m in mails)
@@ -70,7 +93,12 @@ async def test_sim_2_thirteen_months_of_monthly_debit(
         for m in mails
         if m.subject == "Votre facture GEG est disponible" and settlement.ref in m.body
     ]
-    assert len(einvoice) == 1 and "prélevée le" in einvoice[0].body
+    assert len(einvoice) == 1
+    if settlement.balance > 0:  # EINV-1: the debit date and amount
+        assert "prélevée le" in einvoice[0].body
+    else:
+        assert "Solde en votre faveur" in einvoice[0].body and "prélevée le" not in einvoice[0].body
+        assert "déjà réglé : 11 mensualités prélevées" in einvoice[0].body
     debit_alerts = [m for m in mails if "prélèvement à venir" in m.subject]
     keys = [m.body for m in debit_alerts]
     assert len(keys) == len(set(keys))  # each debit announced once

@@ -102,13 +102,16 @@ class InvoiceKind(StrEnum):
 
 
 class InvoiceStatus(StrEnum):
-    """INV-1."""
+    """INV-1, and the two states of a credit (a settlement whose balance is in the customer's
+    favour): refunded by bank transfer on its due date, never debited nor paid (DEBIT-4)."""
 
     TO_PAY = "a_payer"
     PAID = "payee"
     OVERDUE = "en_retard"
     DEBIT_SCHEDULED = "prelevement_prevu"
     DEBITED = "prelevee"
+    REFUND_DUE = "a_rembourser"
+    REFUNDED = "remboursee"
 
     @property
     def label(self) -> str:
@@ -118,6 +121,8 @@ class InvoiceStatus(StrEnum):
             "en_retard": "En retard",
             "prelevement_prevu": "Prélèvement prévu",
             "prelevee": "Prélevée",
+            "a_rembourser": "À rembourser",
+            "remboursee": "Remboursée",
         }[self.value]
 
 
@@ -420,7 +425,15 @@ class InvoiceReading:
 
 @dataclass(frozen=True, slots=True)
 class Invoice:
-    """INV-1."""
+    """INV-1, INV-2, DEBIT-4.
+
+    The consumption: ``amount_excl_tax`` is the sum of the lines, ``vat`` 20 % of it and
+    ``total`` = ``amount_excl_tax`` + ``vat`` (incl. tax). Then what was already paid for that
+    consumption: ``already_paid`` (the ``instalments_paid`` monthly instalments debited during
+    the period, incl. tax; 0 but on an annual settlement) and ``balance`` = ``total`` −
+    ``already_paid``. The balance is what is paid or debited; a negative balance is a credit,
+    refunded by transfer to the customer's bank account on ``refund_date`` (its due date).
+    """
 
     ref: str
     contract_ref: str
@@ -432,11 +445,20 @@ class Invoice:
     amount_excl_tax: int
     vat: int
     total: int
+    already_paid: int
+    balance: int
     due_date: date
     status: InvoiceStatus
     debit_date: date | None = None
     lines: tuple[InvoiceLine, ...] = ()
     readings: tuple[InvoiceReading, ...] = ()
+    instalments_paid: int = 0
+    refund_date: date | None = None
+
+    @property
+    def is_credit(self) -> bool:
+        """The balance is in the customer's favour: nothing to pay, a refund to come or made."""
+        return self.balance < 0
 
 
 @dataclass(frozen=True, slots=True)

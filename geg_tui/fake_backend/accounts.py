@@ -26,7 +26,6 @@ from geg_tui.api.models import (
     Session,
     SignupIdentity,
     SignupRequest,
-    SupportInfo,
 )
 from geg_tui.fake_backend import outbox, validation
 from geg_tui.fake_backend.clock import Clock
@@ -35,6 +34,7 @@ from geg_tui.fake_backend.questions import BY_ID, SECRET_QUESTIONS
 from geg_tui.fake_backend.read_models import load_account
 from geg_tui.fake_backend.sessions import end_all_sessions, open_session
 from geg_tui.fake_backend.store import Store, Tx
+from geg_tui.fake_backend.support import SUPPORT
 from geg_tui.formatting import format_datetime
 
 LOCK_AFTER = 3  # LOCK-1
@@ -44,11 +44,17 @@ SIGNUP_WINDOW = timedelta(hours=24)  # SIGNUP-5
 CODE_VALIDITY = timedelta(hours=24)  # RESET-4
 WARNING_MAIL_INTERVAL = timedelta(hours=24)  # SIGNUP-1: at most one warning a day per address
 
-SUPPORT = SupportInfo(
-    phone="04 76 84 20 00",
-    hours="du lundi au vendredi de 8h30 à 17h30, le samedi de 9h à 12h",
-    address="GEG – Service client, 8 place Robert Schuman, 38000 Grenoble",
-)
+
+def amounts_typed(balance: int) -> tuple[int, ...]:
+    """SIGNUP-4: the amounts (cents) that prove an invoice — the figure its bill shows in large.
+
+    That is the invoice's amount incl. tax to pay: its total, or for an annual settlement the
+    « Reste à payer » (total − instalments already debited). A settlement in the customer's favour
+    shows « Solde en votre faveur : 14,48 € »: typed as printed, or with a minus sign as the
+    list shows it (« -14,48 € »).
+    """
+    return (balance, -balance) if balance < 0 else (balance,)
+
 
 SIGNUP_MISMATCH = (
     "Ces informations ne correspondent pas à un contrat GEG. Vérifiez la référence contrat, "
@@ -136,11 +142,11 @@ class AccountRules:
         latest = None
         if contract is not None:
             latest = db.one(
-                "SELECT ref, total FROM invoices WHERE contract_id = ? AND issue_date <= ? "
+                "SELECT ref, balance FROM invoices WHERE contract_id = ? AND issue_date <= ? "
                 "ORDER BY issue_date DESC, id DESC LIMIT 1",
                 (contract["id"], self.clock.today().isoformat()),
             )
-        if latest is None or latest["ref"] != inv or latest["total"] != cents:
+        if latest is None or latest["ref"] != inv or cents not in amounts_typed(latest["balance"]):
             return self._signup_failure(db, ref, now, SIGNUP_MISMATCH, "verification_contrat")
         assert contract is not None
         if db.scalar("SELECT 1 FROM accounts WHERE customer_id = ?", (contract["customer_id"],)):

@@ -25,6 +25,13 @@ def _plain_money(cents: int) -> str:
     return format_money(cents).replace("\u00a0", " ")
 
 
+def _amount_label(invoice: Any) -> str:
+    """What the invoice's main figure is called on the bill."""
+    if invoice["balance"] < 0:
+        return "solde en votre faveur"
+    return "reste à payer" if invoice["already_paid"] else "montant TTC"
+
+
 def customers(backend: FakeBackend) -> list[dict[str, Any]]:
     """Per demo customer, what a tester needs to sign up or log in (SIM-3)."""
     today = backend.clock.today().isoformat()
@@ -37,8 +44,8 @@ def customers(backend: FakeBackend) -> list[dict[str, Any]]:
                 "SELECT * FROM contracts WHERE customer_id = ? ORDER BY ref", (cu["id"],)
             ):
                 last = db.one(
-                    "SELECT ref, total, status FROM invoices WHERE contract_id = ? AND issue_date <= ? "
-                    "ORDER BY issue_date DESC, id DESC LIMIT 1",
+                    "SELECT ref, balance, already_paid, status FROM invoices WHERE contract_id = ? "
+                    "AND issue_date <= ? ORDER BY issue_date DESC, id DESC LIMIT 1",
                     (c["id"], today),
                 )
                 contracts.append(
@@ -49,8 +56,11 @@ def customers(backend: FakeBackend) -> list[dict[str, Any]]:
                         "payment_mode": c["payment_mode"],
                         "communicating_meter": bool(c["communicating"]),
                         "last_invoice_ref": last["ref"] if last else None,
-                        "last_invoice_amount_cents": last["total"] if last else None,
-                        "last_invoice_amount": _plain_money(last["total"]) if last else None,
+                        # SIGNUP-4: the figure the bill shows in large, as signup takes it
+                        # (``accounts.amounts_typed``): the amount to pay, or the credit.
+                        "last_invoice_amount_cents": last["balance"] if last else None,
+                        "last_invoice_amount": _plain_money(abs(last["balance"])) if last else None,
+                        "last_invoice_amount_label": _amount_label(last) if last else None,
                         "last_invoice_status": last["status"] if last else None,
                     }
                 )

@@ -298,7 +298,7 @@ class FakeBackend:
             total = _total_to_pay(db, account_id, today)
             next_debit = db.one(
                 "SELECT day, amount FROM ("
-                " SELECT i.debit_date AS day, i.total AS amount FROM invoices i"
+                " SELECT i.debit_date AS day, i.balance AS amount FROM invoices i"
                 " JOIN contracts c ON c.id = i.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
                 " WHERE a.id = ? AND i.status = ? AND i.debit_date >= ?"
                 " UNION ALL"
@@ -664,10 +664,10 @@ def _customer_id(db: Tx, account_id: int) -> int:
 
 
 def _total_to_pay(db: Tx, account_id: int, today: date) -> int:
-    """INV-5: what the account still owes (to pay or overdue, issued by today)."""
+    """INV-5: what the account still owes (the balances to pay or overdue, issued by today)."""
     return int(
         db.scalar(
-            "SELECT COALESCE(SUM(i.total), 0) FROM invoices i JOIN contracts c ON c.id = i.contract_id "
+            "SELECT COALESCE(SUM(i.balance), 0) FROM invoices i JOIN contracts c ON c.id = i.contract_id "
             "JOIN accounts a ON a.customer_id = c.customer_id WHERE a.id = ? "
             "AND i.status IN ('a_payer', 'en_retard') AND i.issue_date <= ?",
             (account_id, today.isoformat()),

@@ -11,10 +11,18 @@ An invoice for a period ``start``..``end`` (inclusive days) is cut at every pric
 3. « Accise sur l'électricité / le gaz naturel »: MWh (all registers) × the accise per MWh;
 4. « Contribution tarifaire d'acheminement (CTA) » (electricity only), pro rata like 1.
 
-Each line is rounded to the cent half-up on its own. VAT (20 %) is computed once on the sum of
-the taxed lines and rounded half-up; ``total = amount_excl_tax + vat``. On an annual settlement
-(monthly direct debit), the instalments already debited come as one negative line « Mensualités
-prélevées » without VAT (they were paid VAT included), so the total may be negative: a refund.
+Each line is rounded to the cent half-up, once, on its own. ``amount_excl_tax`` is the sum of the
+lines; VAT is 20 % of it, rounded half-up; ``total = amount_excl_tax + vat`` (the consumption,
+VAT included).
+
+Energy billed past the last meter reading is estimated: when ``estimated_from`` is given, the
+energy and accise lines are cut there too, and the lines from that day on say « (index estimé) »
+(the next invoice bills from the estimated index, so its reading corrects the estimate).
+
+An annual settlement (monthly direct debit, DEBIT-4) then deducts the instalments already
+debited during the period, VAT included: ``already_paid``, never a line (the lines are what the
+consumption costs before tax). ``balance = total - already_paid`` is what is left to pay, or,
+when negative, a credit in the customer's favour.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from geg_tui.formatting import format_date
 DAYS_PER_YEAR = 365
 INSTALMENTS_PER_YEAR = 11
 VAT_LABEL = "TVA 20 %"
-INSTALMENTS_LABEL = "Mensualités prélevées"
+ESTIMATED_SUFFIX = " (index estimé)"
 
 _ENERGY_LABELS = {
     Register.BASE: "Consommation",
@@ -69,17 +77,20 @@ EnergySource = DailySeries | Mapping[date, int] | Callable[[date], int]
 
 @dataclass(frozen=True, slots=True)
 class Bill:
-    """The computed invoice: ``total == amount_excl_tax + vat == sum(lines) + vat``."""
+    """The computed invoice: ``total == amount_excl_tax + vat == sum(lines) + vat``, and
+    ``balance == total - already_paid`` (``already_paid``: the ``instalments`` debited)."""
 
     lines: tuple[InvoiceLine, ...]
     amount_excl_tax: int
     vat: int
     total: int
+    already_paid: int = 0
+    instalments: int = 0
 
     @property
-    def gross(self) -> int:
-        """What the consumption costs VAT included, before instalments are deducted."""
-        return self.total + sum(-line.amount for line in self.lines if line.amount < 0)
+    def balance(self) -> int:
+        """What is left to pay (negative: a credit in the customer's favour)."""
+        return self.total - self.already_paid
 
 
 def round_half_up(numerator: int, denominator: int) -> int:
@@ -116,6 +127,59 @@ def _prorata_line(label: str, monthly_micro: int, days: int) -> InvoiceLine:
     return _line(label, months, "mois", monthly_micro, amount)
 
 
+def _fixed_lines(
+    tariff: Tariff, kva: int | None, first: date, last: date, row: PriceRow, split: bool
+) -> tuple[list[InvoiceLine], list[InvoiceLine]]:
+    """Subscription and CTA lines of one price period (they do not depend on the readings)."""
+    days = (last - first).days + 1
+    kva_text = f" {kva} kVA" if kva else ""
+    subscription = [
+        _prorata_line(
+            _period_label(f"Abonnement{kva_text}", first, last, split),
+            row.subscription_for(kva),
+            days,
+        )
+    ]
+    cta = []
+    if tariff is not Tariff.GAS:
+        cta_label = "Contribution tarifaire d'acheminement (CTA)"
+        cta.append(_prorata_line(_period_label(cta_label, first, last, split), row.cta_micro, days))
+    return subscription, cta
+
+
+def _energy_lines(
+    tariff: Tariff,
+    first: date,
+    last: date,
+    row: PriceRow,
+    wh: Mapping[Register, int],
+    split: bool,
+    estimated: bool = False,
+) -> tuple[list[InvoiceLine], list[InvoiceLine]]:
+    """Energy lines (one per register) and the accise line of ``first``..``last``."""
+    suffix = ESTIMATED_SUFFIX if estimated else ""
+    energy = []
+    for register, price in row.energy_micro.items():
+        register_wh = wh.get(register, 0)
+        amount = round_half_up(register_wh * price, 10_000_000)  # Wh × µ€/kWh → cents
+        label = _period_label(_ENERGY_LABELS[register], first, last, split) + suffix
+        energy.append(_line(label, register_wh / 1000, "kWh", price, amount))
+    total_wh = sum(wh.get(register, 0) for register in row.energy_micro)
+    accise_label = (
+        "Accise sur le gaz naturel" if tariff is Tariff.GAS else "Accise sur l'électricité"
+    )
+    accise = [
+        _line(
+            _period_label(accise_label, first, last, split) + suffix,
+            total_wh / 1_000_000,
+            "MWh",
+            row.accise_micro_per_mwh,
+            round_half_up(total_wh * row.accise_micro_per_mwh, 10_000_000_000),
+        )
+    ]
+    return energy, accise
+
+
 def _piece_lines(
     tariff: Tariff,
     kva: int | None,
@@ -126,39 +190,14 @@ def _piece_lines(
     split: bool,
 ) -> tuple[list[InvoiceLine], list[InvoiceLine], list[InvoiceLine], list[InvoiceLine]]:
     """Subscription, energy, accise and CTA lines of one price period."""
-    days = (last - first).days + 1
-    kva_text = f" {kva} kVA" if kva else ""
-    subscription = [
-        _prorata_line(
-            _period_label(f"Abonnement{kva_text}", first, last, split),
-            row.subscription_for(kva),
-            days,
-        )
-    ]
-    energy = []
-    for register, price in row.energy_micro.items():
-        register_wh = wh.get(register, 0)
-        amount = round_half_up(register_wh * price, 10_000_000)  # Wh × µ€/kWh → cents
-        label = _period_label(_ENERGY_LABELS[register], first, last, split)
-        energy.append(_line(label, register_wh / 1000, "kWh", price, amount))
-    total_wh = sum(wh.get(register, 0) for register in row.energy_micro)
-    accise_label = (
-        "Accise sur le gaz naturel" if tariff is Tariff.GAS else "Accise sur l'électricité"
-    )
-    accise = [
-        _line(
-            _period_label(accise_label, first, last, split),
-            total_wh / 1_000_000,
-            "MWh",
-            row.accise_micro_per_mwh,
-            round_half_up(total_wh * row.accise_micro_per_mwh, 10_000_000_000),
-        )
-    ]
-    cta = []
-    if tariff is not Tariff.GAS:
-        cta_label = "Contribution tarifaire d'acheminement (CTA)"
-        cta.append(_prorata_line(_period_label(cta_label, first, last, split), row.cta_micro, days))
+    subscription, cta = _fixed_lines(tariff, kva, first, last, row, split)
+    energy, accise = _energy_lines(tariff, first, last, row, wh, split)
     return subscription, energy, accise, cta
+
+
+def vat_of(amount_excl_tax: int) -> int:
+    """INV-2: VAT at 20 % of the amount before tax, rounded half-up to the cent."""
+    return round_half_up(amount_excl_tax * int(VAT_RATE_PCT), 100)
 
 
 def compute_bill(
@@ -168,44 +207,48 @@ def compute_bill(
     end: date,
     energy: Mapping[Register, EnergySource],
     *,
-    instalments_paid: int = 0,
+    already_paid: int = 0,
+    instalments: int = 0,
+    estimated_from: date | None = None,
 ) -> Bill:
     """INV-2: the lines and totals of an invoice for ``start``..``end`` (inclusive).
 
     ``energy`` gives, per register of the tariff, the Wh of each day (a ``DailySeries``, a mapping
     day → Wh, or a callable day → Wh); a register missing from it counts as zero.
-    ``instalments_paid`` (cents, VAT included) adds the negative « Mensualités prélevées » line
-    of an annual settlement (DEBIT-4).
+    ``estimated_from``: the first day billed on an estimated index (the energy and accise lines
+    are cut there and say so). ``already_paid`` (cents, VAT included): the ``instalments``
+    debited during the period, deducted from the total by an annual settlement (DEBIT-4).
     """
     pieces = price_periods(tariff, start, end)
-    split = len(pieces) > 1
-    groups: tuple[list[InvoiceLine], ...] = ([], [], [], [])
+    cut = estimated_from if estimated_from is not None and start < estimated_from <= end else None
+    segments: list[tuple[date, date, PriceRow, bool]] = []
     for first, last, row in pieces:
+        if cut is not None and first < cut <= last:
+            segments.append((first, cut - timedelta(days=1), row, False))
+            segments.append((cut, last, row, True))
+        else:
+            segments.append((first, last, row, cut is not None and first >= cut))
+    subscriptions: list[InvoiceLine] = []
+    ctas: list[InvoiceLine] = []
+    for first, last, row in pieces:
+        subscription, cta = _fixed_lines(tariff, kva, first, last, row, len(pieces) > 1)
+        subscriptions.extend(subscription)
+        ctas.extend(cta)
+    energies: list[InvoiceLine] = []
+    accises: list[InvoiceLine] = []
+    for first, last, row, estimated in segments:
         wh = {
             register: period_wh(energy[register], first, last)
             for register in row.energy_micro
             if register in energy
         }
-        for group, lines in zip(
-            groups, _piece_lines(tariff, kva, first, last, row, wh, split), strict=True
-        ):
-            group.extend(lines)
-    lines = [line for group in groups for line in group]
-    taxed = sum(line.amount for line in lines)
-    vat = round_half_up(taxed * int(VAT_RATE_PCT), 100)
-    if instalments_paid:
-        lines.append(
-            InvoiceLine(
-                INSTALMENTS_LABEL,
-                INSTALMENTS_PER_YEAR,
-                "mensualité",
-                round_half_up(instalments_paid * 10_000, INSTALMENTS_PER_YEAR),
-                -instalments_paid,
-                0.0,
-            )
-        )
+        lines, accise = _energy_lines(tariff, first, last, row, wh, len(segments) > 1, estimated)
+        energies.extend(lines)
+        accises.extend(accise)
+    lines = (*subscriptions, *energies, *accises, *ctas)
     amount_excl_tax = sum(line.amount for line in lines)
-    return Bill(tuple(lines), amount_excl_tax, vat, amount_excl_tax + vat)
+    vat = vat_of(amount_excl_tax)
+    return Bill(lines, amount_excl_tax, vat, amount_excl_tax + vat, already_paid, instalments)
 
 
 def debit_instalment(annual_total_cents: int) -> int:
@@ -232,4 +275,4 @@ def annual_cost_at(
     last = day + timedelta(days=days - 1)
     groups = _piece_lines(tariff, kva, day, last, row, wh, False)
     taxed = sum(line.amount for group in groups for line in group)
-    return taxed + round_half_up(taxed * int(VAT_RATE_PCT), 100)
+    return taxed + vat_of(taxed)

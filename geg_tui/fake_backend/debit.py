@@ -1,10 +1,19 @@
 """E-invoice (EINV), payment mode and the monthly direct-debit schedule (DEBIT-1…5).
 
 Monthly direct debit (« mensualisation ») runs in yearly cycles anchored on the annual
-settlement invoice: the settlement is debited on its due date, then 11 equal instalments follow
-on the chosen day (5, 10 or 15) of the 11 next months, then the next settlement deducts what was
-debited. So each month has exactly one debit. An instalment is one eleventh of the year's cost
-estimated from the last 12 months of consumption at the prices of the day (DEBIT-4).
+settlement invoice: the settlement's balance is debited on its due date, then 11 equal
+instalments follow on the chosen day (5, 10 or 15) of the 11 next months, then the next
+settlement deducts what was debited. So each month has at most one debit.
+
+An instalment is one eleventh of the year's cost estimated from the last 12 months of
+consumption at the prices of the day (DEBIT-4).
+
+A settlement's balance (its total incl. tax − the instalments already debited) can be in the
+customer's favour: that credit is never debited nor paid. It is refunded by bank transfer to the
+account of the SEPA mandate on the settlement's due date (« À rembourser » until then,
+« Remboursée » after), rather than deducted from the next instalments, so that the instalments
+stay the equal elevenths of the schedule and the customer sees the money back on a known day.
+
 A change of mode is recorded at once but bills from the next invoice on (DEBIT-5): the billing
 rhythm switches when that invoice is issued; leaving direct debit cancels the instalments not
 yet debited.
@@ -15,13 +24,21 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from geg_tui.api.errors import Conflict, ValidationError
-from geg_tui.api.models import Contract, DebitSchedule, Instalment, PaymentMode, Register, Tariff
+from geg_tui.api.models import (
+    Contract,
+    DebitSchedule,
+    Instalment,
+    InvoiceStatus,
+    PaymentMode,
+    Register,
+    Tariff,
+)
 from geg_tui.fake_backend import bank, outbox
-from geg_tui.fake_backend.billing import annual_cost_at, debit_instalment
+from geg_tui.fake_backend.billing import Bill, annual_cost_at, debit_instalment
 from geg_tui.fake_backend.dates import add_months
 from geg_tui.fake_backend.read_models import Row, contract_from_row
 from geg_tui.fake_backend.store import Tx
-from geg_tui.formatting import format_date, format_money
+from geg_tui.formatting import format_date, format_money, instalments_paid_label
 
 DEBIT_DAYS = (5, 10, 15)
 BILLING_MONTHS = {
@@ -188,21 +205,68 @@ def set_mode(
     return contract_from_row(db.one("SELECT * FROM contracts WHERE id = ?", (contract["id"],)))
 
 
+def settlement_status(
+    balance: int, mode: PaymentMode, due: date
+) -> tuple[InvoiceStatus, date | None]:
+    """A new invoice's status and debit date, from its balance (INV-1, DEBIT-4, PAY-1).
+
+    A balance to pay is debited on the due date under direct debit, paid on receipt otherwise;
+    a credit is refunded on the due date (never debited); a zero balance is settled at once.
+    """
+    if balance < 0:
+        return InvoiceStatus.REFUND_DUE, None
+    if balance == 0:
+        return InvoiceStatus.PAID, None
+    if mode.is_debit:
+        return InvoiceStatus.DEBIT_SCHEDULED, due
+    return InvoiceStatus.TO_PAY, None
+
+
+def headline(balance: int) -> str:
+    """The invoice's main figure in words: what is left to pay, or the credit."""
+    if balance < 0:
+        return f"solde en votre faveur : {format_money(-balance)}"
+    return format_money(balance)
+
+
 def einvoice_mail(
-    db: Tx, now: datetime, contract: Row, invoice_ref: str, total: int, debit_date: date | None
+    db: Tx,
+    now: datetime,
+    contract: Row,
+    invoice_ref: str,
+    bill: Bill,
+    due: date,
+    debit_date: date | None,
 ) -> None:
-    """EINV-1: the mail of a new invoice for a subscribed contract."""
+    """EINV-1: the mail of a new invoice for a subscribed contract: its amount and, under direct
+    debit, the debit date and amount (the balance); a settlement says what it deducts."""
     email = db.scalar(
         "SELECT a.email FROM accounts a JOIN contracts c ON c.customer_id = a.customer_id WHERE c.id = ?",
         (contract["id"],),
     )
     if not email or not contract["e_invoice"]:
         return
-    text = (
-        f"Bonjour,\n\nVotre facture {invoice_ref} ({contract['energy']}, contrat {contract['ref']}) "
-        f"d'un montant de {format_money(total)} est disponible dans votre espace client, en PDF "
-        "pendant 5 ans."
-    )
+    text = f"Bonjour,\n\nVotre facture {invoice_ref} ({contract['energy']}, contrat {contract['ref']}) "
+    if bill.already_paid:
+        text += (
+            "est disponible dans votre espace client, en PDF pendant 5 ans. Consommation de la "
+            f"période : {format_money(bill.total)} TTC ; déjà réglé : "
+            f"{instalments_paid_label(bill.instalments)}, {format_money(bill.already_paid)}."
+        )
+        if bill.balance < 0:
+            text += (
+                f" Solde en votre faveur : {format_money(-bill.balance)}, remboursé sur votre "
+                f"compte bancaire le {format_date(due)}."
+            )
+        elif bill.balance == 0:
+            text += " Vos mensualités couvrent exactement votre consommation : rien à payer."
+        else:
+            text += f" Reste à payer : {format_money(bill.balance)}."
+    else:
+        text += (
+            f"d'un montant de {format_money(bill.total)} est disponible dans votre espace client, "
+            "en PDF pendant 5 ans."
+        )
     if debit_date is not None:
-        text += f" Elle sera prélevée le {format_date(debit_date)} : {format_money(total)}."
+        text += f" Elle sera prélevée le {format_date(debit_date)} : {format_money(bill.balance)}."
     outbox.send(db, now, email, "Votre facture GEG est disponible", text)

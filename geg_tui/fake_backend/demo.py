@@ -11,11 +11,13 @@ The world, relative to ``start`` (its Paris day is « today »):
 - every contract starts exactly 72 months before its last issued invoice, so the history goes
   back six years and the five-year limit of INV-3 shows;
 - billing periods tile the history: every 2 months on receipt, every 3 months under quarterly
-  debit, one annual settlement (« regularisation », with the « Mensualités prélevées » line) under
-  monthly debit; issue date = day after the period, due date = issue + 14 days (INV-1);
+  debit, one annual settlement (« regularisation ») under monthly debit, which deducts the 11
+  instalments of its year (``already_paid``, ``instalments_paid``); issue date = day after the
+  period, due date = issue + 14 days (INV-1);
 - statuses: older invoices are paid (« payee ») or debited (« prelevee »); the latest is
   « a_payer » on receipt (« prelevement_prevu » under direct debit) while its due date is today or
-  later; Claire Martin's latest gas invoice is overdue (« en_retard »);
+  later; Claire Martin's latest gas invoice is overdue (« en_retard »); a settlement whose
+  balance is a credit is refunded on its due date (« a_rembourser », then « remboursee »);
 - ``daily_consumption`` holds one row per contract, day and register, in Wh; Linky contracts also
   get ``load_curve`` rows: 48 half-hour slots of Wh as ``array('H').tobytes()`` — unsigned 16-bit,
   little-endian, slot 0 = 00:00–00:30 Paris time (a nominal day: DST days also have 48 slots). The
@@ -33,7 +35,7 @@ import random
 import sys
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise, repeat
 
@@ -47,7 +49,13 @@ from geg_tui.api.models import (
     Tariff,
 )
 from geg_tui.fake_backend import consumption_months
-from geg_tui.fake_backend.billing import Bill, DailySeries, compute_bill, debit_instalment
+from geg_tui.fake_backend.billing import (
+    INSTALMENTS_PER_YEAR,
+    Bill,
+    DailySeries,
+    compute_bill,
+    debit_instalment,
+)
 from geg_tui.fake_backend.dates import add_months
 from geg_tui.fake_backend.demo_account import DEMO_ANSWER as DEMO_ANSWER  # re-exported
 from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_QUESTION_ID
@@ -538,7 +546,7 @@ def _bill(
     series: dict[Register, DailySeries],
     previous_gross: int | None,
 ) -> tuple[Bill, int | None]:
-    """The invoice's bill; under monthly debit, deduct the 11 instalments (DEBIT-4).
+    """The invoice's bill; under monthly debit, the 11 instalments already paid (DEBIT-4).
 
     The instalments of a year come from the previous year's cost; the first year's from an
     estimate within ±10 % of the real cost, as an advisor would have made it.
@@ -548,11 +556,8 @@ def _bill(
         return bill, None
     gross = bill.total
     basis = previous_gross if previous_gross is not None else int(gross * rng.uniform(0.9, 1.1))
-    paid = 11 * debit_instalment(basis)
-    settled = compute_bill(
-        spec.tariff, spec.kva, period_start, period_end, series, instalments_paid=paid
-    )
-    return settled, gross
+    paid = INSTALMENTS_PER_YEAR * debit_instalment(basis)
+    return replace(bill, already_paid=paid, instalments=INSTALMENTS_PER_YEAR), gross
 
 
 def _invoice_row(
@@ -572,7 +577,16 @@ def _invoice_row(
     kind = InvoiceKind.SETTLEMENT if spec.billing_months == 12 else InvoiceKind.REGULAR
     debit_date: date | None = None
     settled_at: str | None = None
-    if spec.payment_mode.is_debit:
+    if bill.balance < 0:  # a credit, refunded by transfer on its due date (DEBIT-4)
+        if due >= today:
+            status = InvoiceStatus.REFUND_DUE
+        else:
+            status = InvoiceStatus.REFUNDED
+            settled_at = _instant(due, 6)
+    elif bill.balance == 0:  # the instalments paid it all
+        status = InvoiceStatus.PAID
+        settled_at = _instant(issue, 6)
+    elif spec.payment_mode.is_debit:
         debit_date = due
         if due >= today:
             status = InvoiceStatus.DEBIT_SCHEDULED
@@ -590,7 +604,8 @@ def _invoice_row(
         invoice_id, refs.digits(12), cid, kind.value, issue.isoformat(),
         period_start.isoformat(), period_end.isoformat(), bill.amount_excl_tax, bill.vat,
         bill.total, due.isoformat(), status.value,
-        debit_date.isoformat() if debit_date else None, settled_at,
+        debit_date.isoformat() if debit_date else None, settled_at, bill.already_paid,
+        bill.instalments,
     )  # fmt: skip
 
 

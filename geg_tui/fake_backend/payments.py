@@ -60,7 +60,7 @@ def _invoice_row(db: Tx, account_id: int, ref: object, today: date):
     row = None
     if key:
         row = db.one(
-            "SELECT i.id, i.ref, i.total, i.status, i.debit_date, i.issue_date FROM invoices i "
+            "SELECT i.id, i.ref, i.balance AS total, i.status, i.debit_date, i.issue_date FROM invoices i "
             "JOIN contracts c ON c.id = i.contract_id "
             "JOIN accounts a ON a.customer_id = c.customer_id "
             "WHERE a.id = ? AND i.ref = ? AND i.issue_date <= ? AND i.issue_date >= ?",

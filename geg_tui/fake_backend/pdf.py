@@ -19,10 +19,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from geg_tui.api.models import Invoice, PaymentMode, Tariff
+from geg_tui.api.models import Invoice, InvoiceStatus, PaymentMode, Tariff
 from geg_tui.fake_backend import invoice_access, read_models
 from geg_tui.fake_backend.store import Tx
-from geg_tui.formatting import NBSP, format_date, format_money, group_thousands
+from geg_tui.fake_backend.support import GEG_ADDRESS, GEG_NAME, GEG_WEBSITE, SUPPORT
+from geg_tui.formatting import (
+    NBSP,
+    balance_label,
+    format_date,
+    format_money,
+    group_thousands,
+    instalments_paid_label,
+    refund_sentence,
+)
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "DejaVu"
@@ -101,7 +110,7 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
 
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_title(f"Facture {invoice.ref}")
-    pdf.set_author("GEG – Gaz Électricité de Grenoble")
+    pdf.set_author(GEG_NAME)
     pdf.set_creation_date(_creation_moment(invoice.issue_date))
     family = core_font or FONT_FAMILY
     if core_font:
@@ -124,9 +133,9 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
 
     # Header: supplier and invoice identity.
     pdf.set_font(family, "B", 16)
-    pdf.cell(width, 9, "GEG – Gaz Électricité de Grenoble", **nl)
+    pdf.cell(width, 9, GEG_NAME, **nl)
     pdf.set_font(family, "", 9)
-    line("8 place Robert Schuman, 38000 Grenoble – www.geg.fr")
+    line(f"{GEG_ADDRESS} – {GEG_WEBSITE}")
     pdf.ln(3)
     pdf.set_font(family, "B", 13)
     pdf.cell(width, 8, f"{invoice.kind.label} n° {invoice.ref}", **nl)
@@ -136,7 +145,10 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
         f"Période facturée : du {format_date(invoice.period_start)} "
         f"au {format_date(invoice.period_end)}"
     )
-    line(f"Date d'échéance : {format_date(invoice.due_date)}")
+    if invoice.refund_date is not None:  # a credit has no date to pay by
+        line(f"Date de remboursement : {format_date(invoice.refund_date)}")
+    else:
+        line(f"Date d'échéance : {format_date(invoice.due_date)}")
     line(f"Statut : {invoice.status.label}")
 
     # The customer.
@@ -158,7 +170,7 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
     mode: PaymentMode = contract.payment_mode
     line(f"Mode de règlement : {mode.label}")
     if invoice.debit_date is not None:
-        line(f"Prélèvement le {format_date(invoice.debit_date)} : {format_money(invoice.total)}")
+        line(f"Prélèvement le {format_date(invoice.debit_date)} : {format_money(invoice.balance)}")
 
     # Lines.
     heading("Détail de la facture")
@@ -181,20 +193,28 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
                 )
             )
 
-    # Totals.
+    # Totals: the consumption, then what was already paid and the balance (DEBIT-4).
     pdf.ln(2)
     vat_rate = next((item.vat_rate_pct for item in invoice.lines if item.vat_rate_pct), 20.0)
-    totals = (
+    totals = [
         ("Total HT", format_money(invoice.amount_excl_tax)),
         (f"TVA ({_decimal(vat_rate, 1)}{NBSP}%)", format_money(invoice.vat)),
         ("Total TTC", format_money(invoice.total)),
-    )
-    for label, amount in totals:
-        pdf.set_font(family, "B" if label == "Total TTC" else "", 10)
+    ]
+    if invoice.already_paid:
+        totals.append(
+            (
+                f"Déjà réglé : {instalments_paid_label(invoice.instalments_paid)}",
+                format_money(-invoice.already_paid),
+            )
+        )
+        totals.append((balance_label(invoice.balance), format_money(abs(invoice.balance))))
+    for number, (label, amount) in enumerate(totals, start=1):
+        pdf.set_font(family, "B" if number == len(totals) else "", 10)
         pdf.cell(width - 40, 6, label, align="R")
         pdf.cell(40, 6, amount, align="R", **nl)
     pdf.set_font(family, "", 9.5)
-    line(f"À régler avant le {format_date(invoice.due_date)} – {mode.label}")
+    line(_settlement_sentence(invoice, mode))
 
     # Readings used.
     heading("Relevés utilisés")
@@ -230,10 +250,23 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
     pdf.multi_cell(
         width,
         4,
-        "Service client GEG : 04 76 84 20 00, du lundi au vendredi de 8h à 18h. "
+        f"Service client GEG : {SUPPORT.phone}, {SUPPORT.hours}. "
         "Cette facture reste disponible dans votre espace client pendant 5 ans.",
     )
     return bytes(pdf.output())
+
+
+def _settlement_sentence(invoice: Invoice, mode: PaymentMode) -> str:
+    """How the balance is settled: debited, to pay by a date, refunded, or nothing to do."""
+    if invoice.refund_date is not None:
+        done = invoice.status is InvoiceStatus.REFUNDED
+        return refund_sentence(-invoice.balance, invoice.refund_date, done=done)
+    if invoice.balance == 0:
+        return "Rien à payer : vos mensualités couvrent cette facture."
+    if invoice.debit_date is not None:
+        done = "Prélevé" if invoice.status is InvoiceStatus.DEBITED else "Sera prélevé"
+        return f"{done} sur votre compte le {format_date(invoice.debit_date)} – {mode.label}"
+    return f"À régler avant le {format_date(invoice.due_date)} – {mode.label}"
 
 
 def _bold_style(family: str) -> Any:

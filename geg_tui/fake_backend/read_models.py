@@ -110,8 +110,12 @@ def invoice_from_row(db: Tx, row: sqlite3.Row, *, details: bool = False) -> Invo
                 current_index=r["current_index"],
                 kind=ReadingKind(r["kind"]),
             )
-            for r in db.all("SELECT * FROM invoice_readings WHERE invoice_id = ?", (row["id"],))
+            for r in db.all(
+                'SELECT * FROM invoice_readings WHERE invoice_id = ? ORDER BY register, "current_date"',
+                (row["id"],),
+            )
         )
+    due = date.fromisoformat(row["due_date"])
     return Invoice(
         ref=row["ref"],
         contract_ref=row["contract_ref"],
@@ -123,11 +127,15 @@ def invoice_from_row(db: Tx, row: sqlite3.Row, *, details: bool = False) -> Invo
         amount_excl_tax=row["amount_excl_tax"],
         vat=row["vat"],
         total=row["total"],
-        due_date=date.fromisoformat(row["due_date"]),
+        already_paid=row["already_paid"],
+        balance=row["balance"],
+        due_date=due,
         status=InvoiceStatus(row["status"]),
         debit_date=date.fromisoformat(row["debit_date"]) if row["debit_date"] else None,
         lines=lines,
         readings=readings,
+        instalments_paid=row["instalments_paid"],
+        refund_date=due if row["balance"] < 0 else None,  # a credit is refunded on its due date
     )
 
 

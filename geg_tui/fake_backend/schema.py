@@ -8,7 +8,7 @@ upgrade is upgraded in place (``upgrades``), any other is refused with a clear m
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Version 2: the materialised months of daily consumption (``consumption_months``).
 CONSUMPTION_MONTHS_TABLE = """
@@ -18,6 +18,32 @@ CREATE TABLE consumption_months (
     totals BLOB NOT NULL,
     days BLOB NOT NULL,
     PRIMARY KEY (contract_id, month)
+) WITHOUT ROWID;
+"""
+
+# Version 3 (DEBIT-4, INV-2): an annual settlement deducts the instalments already debited as
+# figures of its own, not as a line: ``already_paid`` (cents incl. tax), how many instalments
+# that is, and ``balance`` = ``total`` - ``already_paid`` (what is debited or paid; negative, a
+# credit refunded). ``balance`` is computed by SQLite, so it can never disagree.
+INVOICE_SETTLEMENT_COLUMNS = (
+    "already_paid INTEGER NOT NULL DEFAULT 0",
+    "instalments_paid INTEGER NOT NULL DEFAULT 0",
+    "balance INTEGER GENERATED ALWAYS AS (total - already_paid) VIRTUAL",
+)
+
+# Version 3 (METER-5, INV-1): an invoice may use two readings of a register — the customer's
+# reading, then an estimated index from it to the end of the period — hence the date in the key
+# (quoted: unquoted, `current_date` is SQL's CURRENT_DATE).
+INVOICE_READINGS_TABLE = """
+CREATE TABLE invoice_readings (
+    invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+    register TEXT NOT NULL,
+    previous_date TEXT NOT NULL,
+    previous_index INTEGER NOT NULL,
+    current_date TEXT NOT NULL,
+    current_index INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (invoice_id, register, "current_date")
 ) WITHOUT ROWID;
 """
 
@@ -117,7 +143,10 @@ CREATE TABLE invoices (
     due_date TEXT NOT NULL,
     status TEXT NOT NULL,
     debit_date TEXT,
-    settled_at TEXT
+    settled_at TEXT,
+    """
+    + ",\n    ".join(INVOICE_SETTLEMENT_COLUMNS)
+    + """
 );
 CREATE INDEX invoices_contract ON invoices(contract_id, issue_date);
 
@@ -133,17 +162,9 @@ CREATE TABLE invoice_lines (
     PRIMARY KEY (invoice_id, position)
 ) WITHOUT ROWID;
 
-CREATE TABLE invoice_readings (
-    invoice_id INTEGER NOT NULL REFERENCES invoices(id),
-    register TEXT NOT NULL,
-    previous_date TEXT NOT NULL,
-    previous_index INTEGER NOT NULL,
-    current_date TEXT NOT NULL,
-    current_index INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    PRIMARY KEY (invoice_id, register)
-) WITHOUT ROWID;
-
+"""
+    + INVOICE_READINGS_TABLE
+    + """
 CREATE TABLE readings (
     contract_id INTEGER NOT NULL REFERENCES contracts(id),
     reading_date TEXT NOT NULL,

@@ -12,6 +12,25 @@ Every event happens once: statuses move forward only, alerts are recorded per ev
 Future consumption repeats the same day of the previous year (52 weeks before, so weekdays
 match) times a factor between 0.85 and 1.15 drawn from the seed, the contract and the day:
 deterministic, seasonal, and HP/HC-consistent with the 30-minute curve.
+
+Which readings an invoice bills (METER-5, INV-1). A Linky meter reads itself: the invoice uses
+its index at the end of the period (« réel »). Any other meter uses the customer's latest
+reading within the period when there is one (« client »), otherwise an index at the period's
+end, read or estimated (« réel » or « estimé », drawn from the seed). A customer's reading may
+be sent at any time, so it often stops before the period ends: the period is then NOT shortened
+(the billing rhythm, the subscription and the due dates stay those of the contract); the days
+after the reading are billed on an estimated index, shown as such — a second reading per
+register, « estimé », from the customer's index to the period's end, and energy and accise lines
+of their own marked « (index estimé) » on the screen and the PDF. The next invoice starts from
+that estimated index, so its own reading corrects the estimate: what was estimated too high or
+too low there is billed less or more then. The estimate is the world's measured consumption of
+those days in whole units of the meter (what an estimate from usage tries to be), and the energy
+lines bill exactly what the indexes say (index difference × 11,2 kWh/m³ for gas).
+
+Settlements (DEBIT-4): the instalments debited during the period are the invoice's
+``already_paid``; its ``balance`` (total − already paid) is debited on the due date under direct
+debit, paid by card on receipt otherwise, and when negative it is a credit refunded by transfer
+on the due date (« À rembourser », then « Remboursée »): see ``debit.settlement_status``.
 """
 
 from __future__ import annotations
@@ -166,26 +185,43 @@ def issue_invoice(db: Tx, seed: int, contract: Row, day: date, at: datetime) -> 
     end = day - timedelta(days=1)
     tariff = Tariff(contract["tariff"])
     registers = registers_for(tariff)
-    previous = {
+    previous = {  # per register, the newest reading of the last invoice (the later row wins)
         Register(r["register"]): r
-        for r in db.all("SELECT * FROM invoice_readings WHERE invoice_id = ?", (last["id"],))
+        for r in db.all(
+            'SELECT * FROM invoice_readings WHERE invoice_id = ? ORDER BY "current_date"',
+            (last["id"],),
+        )
     }
     daily = _daily(db, cid, start, end)
     customer = _customer_reading(db, cid, start, end) if not contract["communicating"] else None
     rng = random.Random(f"{seed}:invoice:{cid}:{day.isoformat()}")
-    readings: list[tuple] = []
+    # (register, previous date, previous index, current date, current index, kind)
+    readings: list[tuple[Register, date, int, date, int, ReadingKind]] = []
     energy: dict[Register, dict[date, int]] = {}
+    estimated_from: date | None = None
     if customer is not None:  # METER-5: the customer's reading instead of an estimate
         reading_day, indexes = customer
+        if reading_day < end:  # the rest of the period is estimated (module docstring)
+            estimated_from = reading_day + timedelta(days=1)
         for register in registers:
-            prev_index = previous[register]["current_index"] if register in previous else 0
-            billed = max(0, indexes[register] - prev_index) * _unit_wh(contract, register)
-            measured = sum(daily.get(register, {}).values())
-            ratio = billed / measured if measured else 0.0
-            energy[register] = {d: int(v * ratio) for d, v in daily.get(register, {}).items()}
+            prev_day, prev_index = _previous(previous, register, start)
+            unit = _unit_wh(contract, register)
+            days = daily.get(register, {})
+            before = {d: v for d, v in days.items() if d <= reading_day}
+            billed = max(0, indexes[register] - prev_index)
+            energy[register] = _scaled(before, billed * unit, reading_day)
             readings.append(
-                (register, prev_index, reading_day, indexes[register], ReadingKind.CUSTOMER)
-            )
+                (register, prev_day, prev_index, reading_day, indexes[register],
+                 ReadingKind.CUSTOMER)
+            )  # fmt: skip
+            if estimated_from is not None:
+                after = {d: v for d, v in days.items() if d > reading_day}
+                estimated = sum(after.values()) // unit
+                energy[register].update(_scaled(after, estimated * unit, end))
+                readings.append(
+                    (register, reading_day, indexes[register], end, indexes[register] + estimated,
+                     ReadingKind.ESTIMATED)
+                )  # fmt: skip
     else:
         kind = (
             ReadingKind.REAL
@@ -193,32 +229,37 @@ def issue_invoice(db: Tx, seed: int, contract: Row, day: date, at: datetime) -> 
             else ReadingKind.ESTIMATED
         )
         for register in registers:
-            prev_index = previous[register]["current_index"] if register in previous else 0
+            prev_day, prev_index = _previous(previous, register, start)
             used = sum(daily.get(register, {}).values()) // _unit_wh(contract, register)
             energy[register] = daily.get(register, {})
-            readings.append((register, prev_index, end, prev_index + used, kind))
+            readings.append((register, prev_day, prev_index, end, prev_index + used, kind))
     # The instalments debited during the period are deducted (DEBIT-4), also when the customer
     # left monthly debit during the year (DEBIT-5): that invoice settles them.
-    paid = int(
-        db.scalar(
-            "SELECT COALESCE(SUM(amount), 0) FROM instalments WHERE contract_id = ? AND status = ? "
-            "AND due_date BETWEEN ? AND ?",
-            (cid, debit.DEBITED, start.isoformat(), end.isoformat()),
-        )
+    debited = db.one(
+        "SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS paid FROM instalments "
+        "WHERE contract_id = ? AND status = ? AND due_date BETWEEN ? AND ?",
+        (cid, debit.DEBITED, start.isoformat(), end.isoformat()),
     )
+    paid, count = int(debited["paid"]), int(debited["n"])
     settlement = contract["billing_months"] == 12 or paid > 0
-    bill = compute_bill(tariff, contract["power_kva"], start, end, energy, instalments_paid=paid)
+    bill = compute_bill(
+        tariff, contract["power_kva"], start, end, energy,
+        already_paid=paid, instalments=count, estimated_from=estimated_from,
+    )  # fmt: skip
     mode = PaymentMode(contract["payment_mode"])
     due = day + timedelta(days=debit.DUE_DAYS)
-    status = InvoiceStatus.DEBIT_SCHEDULED if mode.is_debit else InvoiceStatus.TO_PAY
+    status, debit_date = debit.settlement_status(bill.balance, mode, due)
     ref = _new_ref(db, rng)
     kind = InvoiceKind.SETTLEMENT if settlement else InvoiceKind.REGULAR
     cur = db.execute(
         "INSERT INTO invoices(ref, contract_id, kind, issue_date, period_start, period_end, amount_excl_tax, "
-        "vat, total, due_date, status, debit_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "vat, total, due_date, status, debit_date, settled_at, already_paid, instalments_paid) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             ref, cid, kind.value, day.isoformat(), start.isoformat(), end.isoformat(), bill.amount_excl_tax,
-            bill.vat, bill.total, due.isoformat(), status.value, due.isoformat() if mode.is_debit else None,
+            bill.vat, bill.total, due.isoformat(), status.value,
+            debit_date.isoformat() if debit_date else None,
+            at.isoformat() if status is InvoiceStatus.PAID else None, paid, count,
         ),
     )  # fmt: skip
     invoice_id = cur.lastrowid
@@ -238,14 +279,13 @@ def issue_invoice(db: Tx, seed: int, contract: Row, day: date, at: datetime) -> 
             for n, line in enumerate(bill.lines, start=1)
         ],
     )
-    for register, prev_index, current_day, current_index, reading_kind in readings:
-        prev_day = previous[register]["current_date"] if register in previous else start.isoformat()
+    for register, prev_day, prev_index, current_day, current_index, reading_kind in readings:
         db.execute(
             "INSERT INTO invoice_readings VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 invoice_id,
                 register.value,
-                prev_day,
+                prev_day.isoformat(),
                 prev_index,
                 current_day.isoformat(),
                 current_index,
@@ -266,14 +306,32 @@ def issue_invoice(db: Tx, seed: int, contract: Row, day: date, at: datetime) -> 
         "SELECT 1 FROM instalments WHERE contract_id = ? AND status = ?", (cid, debit.UPCOMING)
     ):
         debit.create_schedule(db, fresh, day, day)
-    debit.einvoice_mail(db, at, fresh, ref, bill.total, due if mode.is_debit else None)
+    debit.einvoice_mail(db, at, fresh, ref, bill, due, debit_date)
     account_id = _account_of(db, cid)
     if account_id is not None:
         alerts.trigger(
             db, at, account_id, AlertKind.NEW_INVOICE, ref,
             "nouvelle facture disponible",
-            f"Votre facture {ref} du contrat {contract['ref']} ({format_money(bill.total)}) est disponible.",
+            f"Votre facture {ref} du contrat {contract['ref']} ({debit.headline(bill.balance)}) est disponible.",
         )  # fmt: skip
+
+
+def _scaled(days: dict[date, int], total: int, last: date) -> dict[date, int]:
+    """``days`` (Wh per day) scaled to sum to exactly ``total`` Wh: what the indexes say was
+    used, the measured days giving only its shape; the Wh lost to rounding go to ``last``."""
+    measured = sum(days.values())
+    scaled = {d: v * total // measured for d, v in days.items()} if measured else {}
+    if total - sum(scaled.values()):
+        scaled[last] = scaled.get(last, 0) + total - sum(scaled.values())
+    return scaled
+
+
+def _previous(previous: dict[Register, Row], register: Register, start: date) -> tuple[date, int]:
+    """Date and index the new invoice starts from: the last invoice's newest reading."""
+    row = previous.get(register)
+    if row is None:
+        return start, 0
+    return date.fromisoformat(row["current_date"]), row["current_index"]
 
 
 def _customer_reading(
@@ -309,7 +367,8 @@ def _account_of(db: Tx, contract_id: int) -> int | None:
 
 
 def take_debits(db: Tx, day: date, at: datetime) -> None:
-    """DEBIT-4: instalments and scheduled invoice debits of the day (or missed ones before it)."""
+    """DEBIT-4: instalments and scheduled invoice debits of the day (or missed ones before it);
+    credits refunded by transfer on their due date."""
     db.execute(
         "UPDATE instalments SET status = ? WHERE status = ? AND due_date <= ?",
         (debit.DEBITED, debit.UPCOMING, day.isoformat()),
@@ -323,12 +382,21 @@ def take_debits(db: Tx, day: date, at: datetime) -> None:
             day.isoformat(),
         ),
     )
+    db.execute(
+        "UPDATE invoices SET status = ?, settled_at = ? WHERE status = ? AND due_date <= ?",
+        (
+            InvoiceStatus.REFUNDED.value,
+            at.isoformat(),
+            InvoiceStatus.REFUND_DUE.value,
+            day.isoformat(),
+        ),
+    )
 
 
 def mark_overdue(db: Tx, day: date, at: datetime) -> None:
     """INV-1: an unpaid invoice past its due date is overdue (and the alert says so once)."""
     rows = db.all(
-        "SELECT i.id, i.ref, i.total, i.contract_id FROM invoices i WHERE i.status = ? AND i.due_date < ?",
+        "SELECT i.id, i.ref, i.balance, i.contract_id FROM invoices i WHERE i.status = ? AND i.due_date < ?",
         (InvoiceStatus.TO_PAY.value, day.isoformat()),
     )
     for row in rows:
@@ -340,7 +408,7 @@ def mark_overdue(db: Tx, day: date, at: datetime) -> None:
             alerts.trigger(
                 db, at, account_id, AlertKind.OVERDUE, row["ref"],
                 "facture en retard",
-                f"Votre facture {row['ref']} ({format_money(row['total'])}) n'est pas réglée. Vous pouvez la "
+                f"Votre facture {row['ref']} ({format_money(row['balance'])}) n'est pas réglée. Vous pouvez la "
                 "payer par carte dans votre espace client.",
             )  # fmt: skip
 
@@ -354,13 +422,13 @@ def reminders(db: Tx, day: date, at: datetime) -> None:
     for alert in _enabled(db, AlertKind.PAYMENT_DUE):
         target = (day + timedelta(days=alert["parameter"])).isoformat()
         for inv in db.all(
-            "SELECT i.ref, i.total FROM invoices i JOIN contracts c ON c.id = i.contract_id JOIN accounts a "
+            "SELECT i.ref, i.balance FROM invoices i JOIN contracts c ON c.id = i.contract_id JOIN accounts a "
             "ON a.customer_id = c.customer_id WHERE a.id = ? AND i.status = ? AND i.due_date = ?",
             (alert["account_id"], InvoiceStatus.TO_PAY.value, target),
         ):
             alerts.trigger(
                 db, at, alert["account_id"], AlertKind.PAYMENT_DUE, inv["ref"], "échéance de paiement",
-                f"Votre facture {inv['ref']} ({format_money(inv['total'])}) est à régler avant le "
+                f"Votre facture {inv['ref']} ({format_money(inv['balance'])}) est à régler avant le "
                 f"{format_date(date.fromisoformat(target))}.",
             )  # fmt: skip
     for alert in _enabled(db, AlertKind.DEBIT_SOON):
@@ -373,9 +441,9 @@ def reminders(db: Tx, day: date, at: datetime) -> None:
                 (alert["account_id"], debit.UPCOMING, target),
             )
         ] + [
-            (f"facture:{r['ref']}", r["total"], r["cref"])
+            (f"facture:{r['ref']}", r["balance"], r["cref"])
             for r in db.all(
-                f"SELECT x.ref, x.total, c.ref AS cref FROM invoices x {owner} AND x.status = ? AND x.debit_date = ?",
+                f"SELECT x.ref, x.balance, c.ref AS cref FROM invoices x {owner} AND x.status = ? AND x.debit_date = ?",
                 (alert["account_id"], InvoiceStatus.DEBIT_SCHEDULED.value, target),
             )
         ]

@@ -16,9 +16,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
-from geg_tui.api.models import Account, Invoice, InvoiceLine
+from geg_tui.api.models import Account, Invoice, InvoiceLine, InvoiceStatus
 from geg_tui.downloads import downloads_folder, save_new
-from geg_tui.formatting import format_date, format_money, group_thousands
+from geg_tui.formatting import (
+    balance_label,
+    format_date,
+    format_money,
+    group_thousands,
+    instalments_paid_label,
+    refund_sentence,
+)
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
@@ -55,11 +62,39 @@ def lines_table(invoice: Invoice) -> Table:
         table.add_row(line_label(line), format_money(line.amount))
     table.add_row("", "")
     table.add_row(_("Total HT"), format_money(invoice.amount_excl_tax))
-    table.add_row(_("TVA"), format_money(invoice.vat))
+    table.add_row(_("TVA 20 %"), format_money(invoice.vat))
+    if not invoice.already_paid:
+        table.add_row(
+            Text(_("Total TTC"), style="bold"), Text(format_money(invoice.total), style="bold")
+        )
+        return table
+    # An annual settlement (DEBIT-4): the consumption, what was already paid, the balance.
+    table.add_row(_("Total TTC"), format_money(invoice.total))
     table.add_row(
-        Text(_("Total TTC"), style="bold"), Text(format_money(invoice.total), style="bold")
+        _("Déjà réglé : ") + instalments_paid_label(invoice.instalments_paid),
+        format_money(-invoice.already_paid),
+    )
+    table.add_row(
+        Text(balance_label(invoice.balance), style="bold"),
+        Text(format_money(abs(invoice.balance)), style="bold"),
     )
     return table
+
+
+def amount_fact(invoice: Invoice) -> str:
+    """The invoice's main figure and how it is settled (the figure signup asks for, SIGNUP-4)."""
+    if invoice.refund_date is not None:
+        done = invoice.status is InvoiceStatus.REFUNDED
+        credit = format_money(-invoice.balance)
+        sentence = refund_sentence(-invoice.balance, invoice.refund_date, done=done)
+        return sentence.replace(credit, f"[b]{credit}[/b]", 1)
+    label = balance_label(invoice.balance) if invoice.already_paid else _("Montant")
+    text = _("{label} : [b]{amount}[/b] · échéance le {due}").format(
+        label=label, amount=format_money(invoice.balance), due=format_date(invoice.due_date)
+    )
+    if invoice.already_paid and invoice.balance == 0:
+        text += _(" — vos mensualités couvrent cette facture")
+    return text
 
 
 def line_label(line: InvoiceLine) -> Text:
@@ -161,7 +196,7 @@ class InvoiceDetailScreen(BaseScreen):
 
     def show(self, invoice: Invoice) -> None:
         self.invoice = invoice
-        self.query_one(StatusBadge).show(invoice.status, invoice.debit_date)
+        self.query_one(StatusBadge).show(invoice.status, invoice.debit_date or invoice.refund_date)
         contract = None
         if self._account is not None:
             contract = next(
@@ -176,9 +211,7 @@ class InvoiceDetailScreen(BaseScreen):
                 start=format_date(invoice.period_start),
                 end=format_date(invoice.period_end),
             ),
-            _("Montant : [b]{total}[/b] · échéance le {due}").format(
-                total=format_money(invoice.total), due=format_date(invoice.due_date)
-            ),
+            amount_fact(invoice),
             _("Mode de paiement : {mode}").format(mode=mode),
         ]
         if invoice.debit_date is not None:

@@ -76,10 +76,14 @@ def energy_short(invoice: Invoice) -> str:
 def invoice_row(invoice: Invoice) -> tuple[Any, ...]:
     from rich.text import Text
 
+    # The balance: what is (or was) to pay; a credit, negative, in green (DEBIT-4).
+    amount = Text(format_money(invoice.balance), justify="right")
+    if invoice.is_credit:
+        amount.stylize("green")
     return (
         format_date(invoice.issue_date),
         invoice.ref,
-        Text(format_money(invoice.total), justify="right"),
+        amount,
         status_text(invoice.status),
         energy_short(invoice),
         short_period(invoice),
@@ -380,4 +384,9 @@ def why_not_payable(invoice: Invoice) -> str:
         )
     if invoice.status is InvoiceStatus.DEBITED:
         return _("Cette facture a déjà été prélevée : rien à payer.")
+    if invoice.is_credit:
+        return _(
+            "Cette facture est un solde en votre faveur : rien à payer, GEG vous le "
+            "rembourse sur votre compte."
+        )
     return _("Cette facture est déjà payée.")

@@ -85,7 +85,9 @@ class PaymentScreen(BaseScreen):
             yield Static(_("Payer une facture par carte"), classes="screen-title")
             yield Static(
                 _("Facture n° {ref} — {energy} — [b]{amount}[/b]").format(
-                    ref=invoice.ref, energy=invoice.energy.label, amount=format_money(invoice.total)
+                    ref=invoice.ref,
+                    energy=invoice.energy.label,
+                    amount=format_money(invoice.balance),
                 ),
                 id="invoice-line",
             )
@@ -113,7 +115,7 @@ class PaymentScreen(BaseScreen):
                 yield FormError(id="form-error")
                 with Horizontal(classes="buttons"):
                     yield Button(
-                        _("Payer {amount}").format(amount=format_money(invoice.total)),
+                        _("Payer {amount}").format(amount=format_money(invoice.balance)),
                         id="pay",
                         variant="primary",
                         compact=True,

@@ -16,23 +16,25 @@ STYLES = {
     InvoiceStatus.PAID: "bold black on green",
     InvoiceStatus.DEBIT_SCHEDULED: "bold white on blue",
     InvoiceStatus.DEBITED: "black on grey70",
+    InvoiceStatus.REFUND_DUE: "bold black on cyan",
+    InvoiceStatus.REFUNDED: "black on grey70",
 }
+DATED = (InvoiceStatus.DEBIT_SCHEDULED, InvoiceStatus.REFUND_DUE)
 
 PAYABLE = (InvoiceStatus.TO_PAY, InvoiceStatus.OVERDUE)
 
 
-def status_text(
-    status: InvoiceStatus, debit_date: date | None = None, *, long: bool = False
-) -> Text:
-    """`` En retard `` in white on red…; ``long`` adds the debit date of a scheduled debit."""
+def status_text(status: InvoiceStatus, day: date | None = None, *, long: bool = False) -> Text:
+    """`` En retard `` in white on red…; ``long`` adds the date of a scheduled debit or refund."""
     label = status.label
-    if long and status is InvoiceStatus.DEBIT_SCHEDULED and debit_date is not None:
-        label += f" le {format_date(debit_date)}"
+    if long and status in DATED and day is not None:
+        label += f" le {format_date(day)}"
     return Text(f" {label} ", style=STYLES.get(status, ""), no_wrap=True)
 
 
 class StatusBadge(Static):
     DEFAULT_CSS = "StatusBadge { width: auto; height: 1; }"
 
-    def show(self, status: InvoiceStatus, debit_date: date | None = None) -> None:
-        self.update(status_text(status, debit_date, long=True))
+    def show(self, status: InvoiceStatus, day: date | None = None) -> None:
+        """``day``: the debit date of a scheduled debit, the refund date of a credit."""
+        self.update(status_text(status, day, long=True))

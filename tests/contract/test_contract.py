@@ -320,6 +320,34 @@ async def test_inv_5_list_filters_and_invoice_detail(api: Api, demo_credentials)
     )
 
 
+async def test_debit_4_settlement_figures_and_credit_statuses_round_trip(
+    api: Api, demo_credentials
+) -> None:
+    """A settlement's own figures (already paid, instalments, balance, refund date) and the
+    statuses of a credit travel over HTTP unchanged, and filter the list alike."""
+    token = await login_demo(api, demo_credentials)
+    page = await api.backend.list_invoices(token)
+    settlements = [i for i in page.invoices if i.already_paid]
+    assert any(i.is_credit for i in settlements) and any(i.balance > 0 for i in settlements)
+    for summary in settlements:
+        invoice = same(
+            await api.backend.get_invoice(token, summary.ref),
+            await api.fake.get_invoice(token, summary.ref),
+        )
+        assert invoice.instalments_paid == 11 and invoice.already_paid == summary.already_paid
+        assert invoice.balance == invoice.total - invoice.already_paid
+        assert (
+            (invoice.refund_date == invoice.due_date)
+            if invoice.is_credit
+            else (invoice.refund_date is None)
+        )
+    refunded = same(
+        await api.backend.list_invoices(token, status=InvoiceStatus.REFUNDED),
+        await api.fake.list_invoices(token, status=InvoiceStatus.REFUNDED),
+    )
+    assert refunded.invoices and all(i.is_credit for i in refunded.invoices)
+
+
 async def test_inv_4_pdf_bytes_identical(api: Api, demo_credentials) -> None:
     token = await login_demo(api, demo_credentials)
     ref = (await api.backend.list_invoices(token, limit=1)).invoices[0].ref

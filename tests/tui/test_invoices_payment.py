@@ -24,6 +24,7 @@ from tests.tui.test_login_home import log_in, settle
 
 OVERDUE_GAS = "968320100013"  # the demo's overdue gas invoice (145,00 €)
 GAS_CONTRACT = "9600821651"
+CREDIT_ELEC = "523216467517"  # the 2025 settlement: -19,54 € in Claire's favour, refunded
 ELEC_CONTRACT = "5092891721"
 VALID_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
@@ -216,6 +217,43 @@ async def test_inv_1_detail_lines_totals_readings_and_mode(
         assert "Total TTC" in text_of(detail.query_one("#lines"))
         assert not detail.query_one("#pay").display  # a scheduled debit is not paid by card
         del screen
+
+
+async def test_debit_4_a_settlement_in_the_customers_favour_reads_as_a_refund(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    """The consumption, then the 11 instalments already paid, then « Solde en votre faveur »
+    refunded on a date: never « Prélevée », never a date to pay by, nothing to pay by card."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_invoices(pilot, demo_credentials)
+        assert row_status(screen, CREDIT_ELEC) == "Remboursée"
+        assert str(screen.query_one(DataTable).get_cell(CREDIT_ELEC, "amount")) == "-19,54\u00a0€"
+        await select_row(pilot, CREDIT_ELEC)
+        await pilot.press("p")  # PAY-1: nothing to pay, and why
+        await settle(pilot)
+        assert any("solde en votre faveur" in str(n.message) for n in app._notifications)
+        assert isinstance(app.screen, InvoicesScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, InvoiceDetailScreen)
+        badge = str(detail.query_one("#status").render())
+        facts = str(detail.query_one("#facts").render())
+        lines = " ".join(text_of(detail.query_one("#lines")).replace("\u00a0", " ").split())
+        assert "Remboursée" in badge and "Prélev" not in badge
+        assert "Solde en votre faveur : 19,54 € — remboursé sur votre compte le 08/12/2025" in (
+            facts.replace("\u00a0", " ")
+        )
+        assert "échéance" not in facts and "Prélèvement le" not in facts
+        for text in (
+            "Total TTC",
+            "Total TTC 1 399,46 € Déjà réglé : 11 mensualités prélevées -1 419,00 €",
+            "Solde en votre faveur 19,54 €",
+        ):
+            assert text in lines
+        assert "Mensualités prélevées" not in lines  # not a line before tax any more
+        assert not detail.query_one("#pay").display
 
 
 async def test_inv_3_inv_4_pdf_twice_gets_a_new_name_and_says_where(
