@@ -86,7 +86,7 @@ class Clock:
         pinned = getattr(self._pinned, "at", None)
         if pinned is not None:
             return pinned
-        with self._store.transaction() as db:
+        with self._store.read() as db:  # a read: asking the time never waits for a writer
             frozen = db.get_meta("clock_frozen_at")
             if frozen:
                 return datetime.fromisoformat(frozen)
@@ -99,7 +99,7 @@ class Clock:
 
     @property
     def frozen(self) -> bool:
-        with self._store.transaction() as db:
+        with self._store.read() as db:
             return bool(db.get_meta("clock_frozen_at"))
 
     def freeze(self, at: datetime | None = None) -> datetime:

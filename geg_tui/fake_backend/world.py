@@ -47,18 +47,32 @@ def event_time(day: date) -> datetime:
     return datetime.combine(day, time(EVENT_HOUR), PARIS)
 
 
-def catch_up(db: Tx, now: datetime) -> int:
-    """Process every day after ``world_day`` up to today; returns how many were processed."""
+def _last_day(db: Tx) -> date | None:
+    """The last day processed (``None`` before the world is seeded)."""
     seeded = db.get_meta("seeded_at")
     if seeded is None:
-        return 0
-    today = now.astimezone(PARIS).date()
+        return None
     last = db.get_meta("world_day")
-    last_day = (
+    return (
         date.fromisoformat(last)
         if last
         else datetime.fromisoformat(seeded).astimezone(PARIS).date()
     )
+
+
+def is_behind(db: Tx, now: datetime) -> bool:
+    """Whether a day passed since the last catch-up: two reads, so that the write lock is taken
+    only when there is something to write (SIM-4)."""
+    last_day = _last_day(db)
+    return last_day is not None and now.astimezone(PARIS).date() > last_day
+
+
+def catch_up(db: Tx, now: datetime) -> int:
+    """Process every day after ``world_day`` up to today; returns how many were processed."""
+    last_day = _last_day(db)
+    if last_day is None:
+        return 0
+    today = now.astimezone(PARIS).date()
     if today <= last_day:
         return 0
     seed = int(db.get_meta("seed") or 0)
