@@ -11,11 +11,17 @@ transaction it would keep every other writer (other servers, the tester's comman
 to the rule through ``prepared``; the rule calls ``verify``/``hash`` as usual and gets them at
 once. A stored hash that changed in between is not in the prepared results: it is verified then,
 inside the transaction, so the outcome is always the one of the hash really stored.
+
+Out of the lock, many hashes could run at once (a dozen clients logging in), each on 4 threads:
+the machine's cores are then shared by dozens of threads and everything else (the tester's
+commands, other requests) crawls. ``ARGON2_SLOTS`` lets as many hashes run at once as fill the
+cores, the others queue in their own worker thread — holding no lock of the store.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import threading
 from collections.abc import Iterator, Mapping
@@ -23,6 +29,9 @@ from contextlib import contextmanager
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+ARGON2_LANES = 4  # argon2-cffi's default parallelism: threads per hash
+ARGON2_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 1) // ARGON2_LANES))
 
 
 class Hasher:
@@ -40,7 +49,8 @@ class Hasher:
         ahead: dict[str, str] | None = getattr(self._ahead, "hashed", None)
         if ahead is not None and secret in ahead:
             return ahead.pop(secret)  # a salted hash is used once
-        return self._ph.hash(secret)
+        with ARGON2_SLOTS:
+            return self._ph.hash(secret)
 
     def verify(self, stored: str, secret: str) -> bool:
         ahead: Mapping[tuple[str, str], bool] | None = getattr(self._ahead, "verified", None)
@@ -50,7 +60,8 @@ class Hasher:
 
     def _argon2_verify(self, stored: str, secret: str) -> bool:
         try:
-            return self._ph.verify(stored, secret)
+            with ARGON2_SLOTS:
+                return self._ph.verify(stored, secret)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
         except UnicodeError:  # a lone surrogate: no stored secret can be one (SEC-4)
@@ -64,7 +75,7 @@ class Hasher:
 
     def hash_ahead(self, *secrets_: str | None) -> dict[str, str]:
         """Hashes of the secrets a rule is about to store, done now (outside any lock)."""
-        return {s: self._ph.hash(s) for s in secrets_ if s is not None}
+        return {s: self.hash(s) for s in secrets_ if s is not None}
 
     @contextmanager
     def prepared(
