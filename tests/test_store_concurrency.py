@@ -32,7 +32,7 @@ from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_PASSWORD
 from geg_tui.fake_backend.hashing import Hasher
 from geg_tui.fake_backend.server import create_app
 from geg_tui.fake_backend.sessions import open_session
-from geg_tui.fake_backend.store import DB_FILENAME, Store
+from geg_tui.fake_backend.store import DB_FILENAME, Store, WriteInRead
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 
@@ -213,8 +213,16 @@ def test_sim_4_busy_write_is_a_typed_503_and_commits_nothing(
 
 def test_sim_4_a_write_inside_a_read_transaction_is_refused(file_backend: FakeBackend) -> None:
     """Read transactions are read-only for real: a write slipped into one fails at once."""
-    with pytest.raises(sqlite3.OperationalError), file_backend.store.read() as db:
-        db.execute("UPDATE meta SET value = value WHERE key = 'seed'")
+    for write in (
+        lambda db: db.execute("UPDATE meta SET value = value WHERE key = 'seed'"),
+        lambda db: db.set_meta("seed", "1"),
+        lambda db: db.executemany("DELETE FROM faults WHERE operation = ?", [("x",)]),
+        lambda db: file_backend.store.transaction().__enter__(),
+    ):
+        with pytest.raises(WriteInRead), file_backend.store.read() as db:
+            write(db)
+    with file_backend.store.read() as db:
+        assert db.get_meta("seed") == "2026"  # nothing was written
 
 
 class Tally:

@@ -121,6 +121,7 @@ class FakeBackend:
         self.accounts = AccountRules(store, self.clock, self.hasher)
         self._unwritten: dict[str, datetime] = {}  # session token hash → last read not written
         self._unwritten_lock = threading.Lock()
+        self._shared_read = threading.local()  # this thread runs a rule inside ``_guarded``'s read
 
     @classmethod
     def open(
@@ -162,17 +163,11 @@ class FakeBackend:
             return None
         return fault
 
-    def _prepare(self, operation: str) -> faults.Fault | None:
-        """Before an operation: read the fault to inject and whether a day passed; only then
-        take the write lock to catch the world up with the clock (SIM-2)."""
-        now = self.clock.now()
+    def _look_before(self, operation: str) -> tuple[datetime, faults.Fault | None, bool]:
+        """In one read: the operation's instant, its injected fault, whether a day passed."""
         with self.store.read() as db:
-            fault = faults.fault_for(db, operation)
-            behind = world.is_behind(db, now)
-        if behind:
-            with self.store.transaction() as db:
-                world.catch_up(db, now)  # checks again: another process may have done it
-        return fault
+            now = self.clock.now()
+            return now, faults.fault_for(db, operation), world.is_behind(db, now)
 
     # --- plumbing --------------------------------------------------------------------------
     async def _run(self, func: Callable[..., T], *args: Any) -> T:
@@ -183,21 +178,44 @@ class FakeBackend:
         )
 
     def _guarded(self, operation: str | None, call: Callable[[], T]) -> T:
-        with self.clock.pinned():
-            if operation is not None:
-                fault = self._prepare(operation)
+        """One operation at one instant: the clock, the fault and « is a day behind? » read
+        first; a ``READ_ONLY`` operation with nothing to catch up and no fault then runs in
+        that same read (one snapshot, no write lock); otherwise the world catches up (write
+        lock only then), the fault applies, and the rule runs."""
+        if operation is None:
+            with self.clock.pinned():
+                return call()
+        try:
+            with self.store.read():
+                now, fault, behind = self._look_before(operation)
+                if operation in READ_ONLY and fault is None and not behind:
+                    self._shared_read.active = True
+                    with self.clock.pinned(now):
+                        return call()
+        except _NeedsWrite:
+            pass  # a session to mark ended: the rule again, outside the read
+        finally:
+            self._shared_read.active = False
+            self._write_unwritten()  # the sessions the read used, now that it is over
+        with self.clock.pinned(now):
+            if behind:
+                with self.store.transaction() as db:
+                    world.catch_up(db, now)  # checks again: another process may have done it
+            if fault is not None:
                 decided = _DECIDED_FAULTS.get()
-                if decided is not None and fault is not None:
+                if decided is not None:
                     decided.append(fault)  # before the work: the server never asks after a commit
-                if fault is not None:
-                    time.sleep(fault.latency_ms / 1000)  # a worker thread: the UI keeps running
-                    if fault.error_rate and random.random() < fault.error_rate:
-                        raise BackendUnavailable(
-                            "Le service est momentanément indisponible (panne simulée). Vos "
-                            "saisies sont conservées : réessayez dans quelques instants.",
-                            code="panne_simulee",
-                        )
-            return call()
+                time.sleep(fault.latency_ms / 1000)  # a worker thread: the UI keeps running
+                if fault.error_rate and random.random() < fault.error_rate:
+                    raise BackendUnavailable(
+                        "Le service est momentanément indisponible (panne simulée). Vos "
+                        "saisies sont conservées : réessayez dans quelques instants.",
+                        code="panne_simulee",
+                    )
+            try:
+                return call()
+            finally:
+                self._write_unwritten()
 
     def _account_id(self, db: Tx, token: object) -> int:
         account_id, _ = check_session(db, token, self.clock.now())
@@ -210,6 +228,8 @@ class FakeBackend:
             done, result = self._read_authed(token, func)
             if done:
                 return result
+            if getattr(self._shared_read, "active", False):
+                raise _NeedsWrite()
         self._write_unwritten()
         with self.store.transaction() as db:
             try:
@@ -236,23 +256,23 @@ class FakeBackend:
             account_id, _, hashed, stale = found
             result = func(db, account_id)
         if stale:
-            self._touch_soon(hashed, now)
+            self._note_activity(hashed, now)
         return True, result
 
-    def _touch_soon(self, hashed: str, now: datetime) -> None:
-        """AUTH-3: push the session's idle limit back — now if the write lock is free, else at
-        this process's next call (the answer never waits for it; the read counts meanwhile)."""
+    def _note_activity(self, hashed: str, now: datetime) -> None:
+        """AUTH-3: the session's idle limit is pushed back to ``now``; written once the read
+        is over, if the write lock is free then, else at this process's next call (the answer
+        never waits for it; ``peek_session`` counts it meanwhile)."""
         with self._unwritten_lock:
             if self._unwritten.get(hashed, now) <= now:
                 self._unwritten[hashed] = now
-        self._write_unwritten()
 
     def _write_unwritten(self) -> None:
         """Write the last activities kept in memory, if the write lock is free right now."""
+        if not self._unwritten:
+            return  # the common case, without taking the lock
         with self._unwritten_lock:
             batch = dict(self._unwritten)
-        if not batch:
-            return
         try:
             with self.store.transaction(wait=False) as db:
                 touch(db, batch)
@@ -773,6 +793,12 @@ class FakeBackend:
 
 
 _OPERATION: ContextVar[str | None] = ContextVar("geg_fake_operation", default=None)
+
+
+class _NeedsWrite(Exception):
+    """A read-only operation met an expired session, which must be marked ended (a write)."""
+
+
 _DECIDED_FAULTS: ContextVar[list[faults.Fault] | None] = ContextVar(
     "geg_fake_decided_faults", default=None
 )

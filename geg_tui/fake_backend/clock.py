@@ -70,13 +70,14 @@ class Clock:
         self._pinned = threading.local()
 
     @contextmanager
-    def pinned(self) -> Iterator[datetime]:
+    def pinned(self, at: datetime | None = None) -> Iterator[datetime]:
         """One instant for a whole operation: every ``now()`` inside it (in this thread) returns
-        the same time, read once — an operation happens at one moment, and reads the clock once."""
+        the same time, read once (or ``at``, already read) — an operation happens at one moment,
+        and reads the clock once."""
         if getattr(self._pinned, "at", None) is not None:
             yield self._pinned.at
             return
-        self._pinned.at = self.now()
+        self._pinned.at = at or self.now()
         try:
             yield self._pinned.at
         finally:

@@ -6,9 +6,11 @@ transaction keep them from stalling each other:
 
 * ``transaction()`` writes: ``BEGIN IMMEDIATE``, so writers queue instead of failing halfway, and
   a crash at any point leaves the last committed state. Writers keep it short: no argon2 inside.
-* ``read()`` only reads: ``BEGIN DEFERRED`` under ``PRAGMA query_only``. In WAL mode a reader
-  never waits for a writer (it reads the last committed state), and a write slipped into a read
-  is refused at once instead of silently taking the write lock.
+* ``read()`` only reads: ``BEGIN DEFERRED``. In WAL mode a reader never waits for a writer (it
+  reads the last committed state), and a write slipped into a read is refused at once
+  (``WriteInRead``) instead of silently taking the write lock. The check is on the statement,
+  in Python: ``PRAGMA query_only`` would expire every prepared statement at each toggle (a
+  re-prepare per query, measured 3 to 10 times slower reads).
 
 When the write lock cannot be had within the busy timeout, the caller gets a typed
 ``BackendUnavailable`` (« réessayez »), never a raw ``sqlite3.OperationalError``; it is only
@@ -45,7 +47,10 @@ class StoreBusy(BackendUnavailable):
 
 
 class WriteInRead(RuntimeError):
-    """A bug: a write transaction was opened inside a read-only one."""
+    """A bug: a write (transaction or statement) inside a read-only transaction."""
+
+
+_READ_VERBS = ("SELECT", "WITH", "VALUES", "EXPLAI")  # statements that cannot write
 
 
 def is_busy(error: BaseException) -> bool:
@@ -202,15 +207,14 @@ class Store:
             if self._depth:
                 self._depth += 1
                 try:
-                    yield Tx(self._conn)
+                    yield Tx(self._conn, read_only=self._reading)
                 finally:
                     self._depth -= 1
                 return
             self._begin("BEGIN DEFERRED")
-            self._conn.execute("PRAGMA query_only = ON")
             self._depth, self._reading = 1, True
             try:
-                yield Tx(self._conn)
+                yield Tx(self._conn, read_only=True)
             except BaseException as exc:
                 self._end_read()
                 if is_busy(exc):
@@ -251,7 +255,6 @@ class Store:
             self._conn.execute("ROLLBACK")
 
     def _end_read(self) -> None:
-        self._conn.execute("PRAGMA query_only = OFF")
         self._rollback()  # nothing to keep: ending a read never fails on a lock
 
     def clone(self) -> Store:
@@ -267,34 +270,43 @@ class Store:
 
 
 class Tx:
-    """A thin view of the connection inside a transaction (no commit/rollback of its own)."""
+    """A thin view of the connection inside a transaction (no commit/rollback of its own).
 
-    __slots__ = ("_conn",)
+    In a ``read()`` it runs only statements that cannot write (``SELECT``, ``WITH``…)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    __slots__ = ("_conn", "_read_only")
+
+    def __init__(self, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
         self._conn = conn
+        self._read_only = read_only
+
+    def _check(self, sql: str) -> None:
+        if self._read_only and not sql.lstrip()[:6].upper().startswith(_READ_VERBS):
+            raise WriteInRead(f"écriture dans une transaction de lecture : {sql[:60]}")
 
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
+        self._check(sql)
         return self._conn.execute(sql, params)
 
     def executemany(self, sql: str, rows) -> sqlite3.Cursor:
+        self._check("executemany")
         return self._conn.executemany(sql, rows)
 
     def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
-        return self._conn.execute(sql, params).fetchone()
+        return self.execute(sql, params).fetchone()
 
     def all(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
-        return self._conn.execute(sql, params).fetchall()
+        return self.execute(sql, params).fetchall()
 
     def scalar(self, sql: str, params: tuple | dict = ()):
-        row = self._conn.execute(sql, params).fetchone()
+        row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
     def executescript_in_tx(self, script: str) -> None:
         """Run several statements without ``executescript``'s implicit COMMIT."""
         for statement in script.split(";"):
             if statement.strip():
-                self._conn.execute(statement)
+                self.execute(statement)
 
     def get_meta(self, key: str) -> str | None:
         return self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
