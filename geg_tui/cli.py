@@ -277,21 +277,24 @@ def _faults(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -
             args.error_rate,
             drop_after_commit=args.drop_after_commit,
         )
-        _print(
-            fault.to_json(),
-            args.json,
-            f"{fault.operation} : latence {fault.latency_ms} ms, taux d'erreur {fault.error_rate:.0%}.",
-        )
+        _print(fault.to_json(), args.json, _fault_line(fault.to_json()))
     elif args.action == "clear":
         admin.clear_faults(backend)
         _print([], args.json, "Aucune panne simulée.")
     else:
         rows = [f.to_json() for f in admin.list_faults(backend)]
-        text = "\n".join(
-            f"{r['operation']:<24} {r['latency_ms']:>6} ms  {r['error_rate']:.0%}" for r in rows
-        )
+        text = "\n".join(_fault_line(r) for r in rows)
         _print(rows, args.json, text or "Aucune panne simulée.")
     return 0
+
+
+def _fault_line(fault: dict[str, Any]) -> str:
+    """One fault as text, with every flag that ``--json`` shows (SIM-5)."""
+    drop = "réponse perdue après l'écriture" if fault["drop_after_commit"] else "réponse envoyée"
+    return (
+        f"{fault['operation']} : latence {fault['latency_ms']} ms, "
+        f"taux d'erreur {fault['error_rate']:.0%}, {drop}."
+    )
 
 
 def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:

@@ -7,13 +7,15 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-# Text that has broken parsers before: empty, NUL, a lone surrogate, bidi override, combining
+# Text that has broken parsers before: empty, NUL, lone surrogates, bidi override, combining
 # marks, emoji, a huge string, an injection attempt.
 ODD_TEXT = (
     "",
     " ",
     "\x00",
     "\ud800",  # lone surrogate (SQLite cannot even encode it)
+    "\udc00",  # a low one: crashed argon2 as a secret answer or current password (SEC-4)
+    "Grenoble\udfff",  # a lone surrogate after valid text
     "\u202e" + "evil",  # right-to-left override
     "e\u0301" * 30,
     "🔥" * 30,
@@ -21,6 +23,19 @@ ODD_TEXT = (
     "99999999999999999999",
     "'; DROP TABLE accounts; --",
 )
+
+
+def nested(depth: int) -> Any:
+    """A list (or object) nested ``depth`` deep: about 1000 crashed the server's JSON parser."""
+    value: Any = "x"
+    for level in range(depth):
+        value = [value] if level % 2 else {"a": value}
+    return value
+
+
+def deep_values() -> st.SearchStrategy[Any]:
+    """Values nested from a little to far too deep (SEC-4)."""
+    return st.integers(min_value=1, max_value=1500).map(nested)
 
 
 def odd(*extra: str) -> st.SearchStrategy[str]:
@@ -41,6 +56,7 @@ def anything(
         st.floats(),
         st.binary(max_size=20),
         st.lists(st.integers(), max_size=3),
+        deep_values(),
         *more,
     )
 

@@ -250,3 +250,29 @@ def test_command_line_routes_the_tui_and_the_tester_commands(
         assert stop.value.code == (2 if words[0] in ("fak", "--backend") else 0)
         if words[0].startswith("--hel"):  # abbreviated too, the whole help
             assert "{fake,serve}" in capsys.readouterr().out
+
+
+def test_sim_5_faults_list_shows_every_flag_of_json(tmp_path: Path) -> None:
+    """Item 9: the text of « faults list » left out « drop after commit », which --json shows."""
+    cli("fake", "reset", "--start", "2026-11-27T09:00", data_dir=tmp_path)
+    cli("fake", "faults", "set", "pay_invoice", "--drop-after-commit", data_dir=tmp_path)
+    cli(
+        "fake",
+        "faults",
+        "set",
+        "login",
+        "--latency",
+        "250",
+        "--error-rate",
+        "0.3",
+        data_dir=tmp_path,
+    )
+    text = cli("fake", "faults", "list", data_dir=tmp_path).stdout
+    rows = cli_json("fake", "faults", "list", data_dir=tmp_path)
+    lines = text.strip().splitlines()
+    assert len(lines) == len(rows) == 2
+    for line, row in zip(lines, rows, strict=True):
+        assert line.startswith(row["operation"])
+        assert f"{row['latency_ms']} ms" in line and f"{row['error_rate']:.0%}" in line
+        drop = "réponse perdue après l'écriture" in line
+        assert drop == row["drop_after_commit"], line

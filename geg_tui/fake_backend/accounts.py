@@ -1,8 +1,10 @@
 """Account access rules: signup (SIGNUP), login (AUTH), blocking (LOCK), recovery (RESET).
 
 Each public method is one backend operation, run in one store transaction so that a refusal or
-a crash leaves nothing behind (SIGNUP-10, SIM-4). Argon2 work happens before the transaction
-opens when it can, so that other callers are not kept waiting on a hash.
+a crash leaves nothing behind (SIGNUP-10, SIM-4). Argon2 work never happens inside a write
+transaction: the stored hash is read first (a read transaction), verified outside any lock, and
+the write transaction then decides with that result (``Hasher.prepared``), re-reading everything
+the rule needs — counters, blocking — so LOCK-1…6 count exactly as if it all happened at once.
 """
 
 from __future__ import annotations
@@ -292,11 +294,11 @@ class AccountRules:
             and not validation.has_control(password)
         ):
             secret = unicodedata.normalize("NFC", password)
-        with self.store.transaction() as db:
+        ahead = self._login_ahead(address, secret)
+        with self.hasher.prepared(ahead), self.store.transaction() as db:
             row = db.one("SELECT * FROM accounts WHERE email = ?", (address,)) if address else None
             if row is None or secret is None:
-                self.hasher.burn(secret or "")  # AUTH-2: same message, about the same time
-                raise AuthError()
+                raise AuthError()  # AUTH-2: the time of a verification was spent ahead
             now = self.clock.now()
             self._raise_if_locked(db, row, now)
             if self.hasher.verify(row["password_hash"], secret):
@@ -308,6 +310,26 @@ class AccountRules:
             # Raised after the commit, so that the failure is counted (LOCK-1).
             failure = self._failed_login(db, row["id"], now, AuthError())
         raise failure
+
+    def _login_ahead(self, address: str | None, secret: str | None) -> dict[tuple[str, str], bool]:
+        """The login's argon2 work, before its write transaction: the verification against the
+        stored hash, or (unknown e-mail, unusable password) a dummy one of the same cost, so
+        that both refusals take about the same time (AUTH-2). None for a blocked account
+        (LOCK-2 refuses it without looking at the password)."""
+        with self.store.read() as db:
+            row = (
+                db.one(
+                    "SELECT password_hash, locked_until FROM accounts WHERE email = ?", (address,)
+                )
+                if address
+                else None
+            )
+        if row is None or secret is None:
+            self.hasher.burn(secret or "")
+            return {}
+        if row["locked_until"] and self.clock.now() < datetime.fromisoformat(row["locked_until"]):
+            return {}
+        return self.hasher.verify_ahead(row["password_hash"], secret)
 
     def _raise_if_locked(self, db: Tx, row, now: datetime) -> None:
         """LOCK-2 while blocked; LOCK-3 once the 3 hours are over (count back to zero)."""
@@ -344,8 +366,13 @@ class AccountRules:
             row = db.one("SELECT email, password_hash FROM accounts WHERE id = ?", (account_id,))
             assert row is not None
             errors = validation.Errors()
-            if not isinstance(current, str) or not self.hasher.verify(
-                row["password_hash"], unicodedata.normalize("NFC", current)
+            if (
+                not isinstance(current, str)
+                or len(current) > 1000
+                or validation.has_control(current)  # a lone surrogate included (SEC-4)
+                or not self.hasher.verify(
+                    row["password_hash"], unicodedata.normalize("NFC", current)
+                )
             ):
                 errors.add("current_password", "Le mot de passe actuel est incorrect.")
             pw = validation.password(
@@ -406,10 +433,19 @@ class AccountRules:
 
     def reset_answer(self, email: object, birth_date: object, answer: object) -> ResetQueued:
         """RESET-3, RESET-4: the right answer queues a mail with a new single-use code."""
-        if not isinstance(answer, str) or len(answer) > validation.MAX_INPUT:
-            raise ValidationError(fields={"secret_answer": "Réponse invalide."})
+        if (
+            not isinstance(answer, str)
+            or len(answer) > validation.MAX_INPUT
+            or validation.has_control(answer)  # a lone surrogate included (SEC-4)
+        ):
+            raise ValidationError(
+                fields={
+                    "secret_answer": "Réponse invalide : saisissez-la sans caractères spéciaux."
+                }
+            )
         normalised = validation.normalise_answer(answer)
-        with self.store.transaction() as db:
+        ahead = self._answer_ahead(email, normalised)
+        with self.hasher.prepared(ahead), self.store.transaction() as db:
             row, failure = self._recovery_account(db, email, birth_date)
             if failure is None and not self.hasher.verify(row["answer_hash"], normalised):
                 failure = self._failed_login(
@@ -421,6 +457,16 @@ class AccountRules:
             if failure is None:
                 return self._send_code(db, row["id"], row["email"], "password")
         raise failure
+
+    def _answer_ahead(self, email: object, normalised: str) -> dict[tuple[str, str], bool]:
+        """RESET-3's argon2 verification, before the write transaction (see the module doc)."""
+        try:
+            address = validation.email(email)
+        except ValidationError:
+            return {}  # refused by ``_recovery_account`` before any hash
+        with self.store.read() as db:
+            stored = db.scalar("SELECT answer_hash FROM accounts WHERE email = ?", (address,))
+        return self.hasher.verify_ahead(stored, normalised)
 
     def _send_code(self, db: Tx, account_id: int, address: str, purpose: str) -> ResetQueued:
         now = self.clock.now()
@@ -488,7 +534,8 @@ class AccountRules:
             code="code_invalide",
             fields={"code": "Code invalide ou expiré."},
         )
-        with self.store.transaction() as db:
+        hashed = self.hasher.hash_ahead(pw, validation.answer_to_hash(answer))  # not in the lock
+        with self.hasher.prepared(hashed=hashed), self.store.transaction() as db:
             now = self.clock.now()
             account = db.one("SELECT id, email FROM accounts WHERE email = ?", (address,))
             row = None

@@ -1,7 +1,9 @@
 """Tester controls over the fake backend's world: customers, outbox, clock, reset, customer service.
 
 These are not part of the ``Backend`` protocol: a customer cannot do them. The CLI
-(``geg-tui fake …``) and the tests call them; each returns plain JSON-ready data.
+(``geg-tui fake …``) and the tests call them; each returns plain JSON-ready data. Those that only
+look (customers, outbox, clock, faults, requests) read without the write lock, so a tester's
+command answers at once even while servers write (SIM-4).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def customers(backend: FakeBackend) -> list[dict[str, Any]]:
     """Per demo customer, what a tester needs to sign up or log in (SIM-3)."""
     today = backend.clock.today().isoformat()
     result = []
-    with backend.store.transaction() as db:
+    with backend.store.read() as db:
         for cu in db.all("SELECT * FROM customers ORDER BY id"):
             account = db.one("SELECT email FROM accounts WHERE customer_id = ?", (cu["id"],))
             contracts = []
@@ -85,7 +87,7 @@ def customers(backend: FakeBackend) -> list[dict[str, Any]]:
 
 def read_outbox(backend: FakeBackend, to: str | None = None) -> list[OutboxMessage]:
     """MAIL-1: what has been delivered by the backend's clock."""
-    with backend.store.transaction() as db:
+    with backend.store.read() as db:
         return outbox.delivered(db, backend.clock.now(), to)
 
 
@@ -152,7 +154,7 @@ def set_fault(
 
 
 def list_faults(backend: FakeBackend) -> list[faults.Fault]:
-    with backend.store.transaction() as db:
+    with backend.store.read() as db:
         return faults.list_faults(db)
 
 
@@ -184,7 +186,7 @@ def reset(data_dir: Path, *, seed: int, start: datetime | None) -> FakeBackend:
 
 
 def list_requests(backend: FakeBackend) -> list[dict[str, Any]]:
-    with backend.store.transaction() as db:
+    with backend.store.read() as db:
         rows = db.all("SELECT id, email, name FROM requests ORDER BY created_at, id")
         out = []
         for row in rows:

@@ -4,6 +4,13 @@ Each async method runs its rule function in a worker thread (argon2 and SQLite b
 store transaction, and returns domain models or raises the typed errors of ``geg_tui.api``.
 Before every operation the world catches up with the clock (SIM-2: invoices issued, debits,
 overdue invoices, alerts…) and the tester's injected faults apply (SIM-5: latency, errors).
+
+Several processes share one data file (servers, the TUI, the tester's commands: SIM-4), so the
+plumbing keeps the write lock short and rare: operations that only read (``READ_ONLY``) run in a
+read transaction that never waits for a writer; the world's catch-up and the injected fault are
+looked up in a read and written only when a day really passed; argon2 runs before the write
+transaction (``Hasher.prepared``). A writer held up too long gets ``StoreBusy`` (503), raised
+only when nothing of the call was committed.
 """
 
 from __future__ import annotations
@@ -11,8 +18,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import random
+import threading
 import time
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
@@ -69,12 +79,33 @@ from geg_tui.fake_backend.accounts import SUPPORT, AccountRules
 from geg_tui.fake_backend.clock import Clock, WallClock, system_now
 from geg_tui.fake_backend.dates import five_years_before
 from geg_tui.fake_backend.hashing import Hasher
-from geg_tui.fake_backend.sessions import check_session, end_session
-from geg_tui.fake_backend.store import Store, Tx
+from geg_tui.fake_backend.sessions import check_session, end_session, peek_session, touch
+from geg_tui.fake_backend.store import Store, StoreBusy, Tx
 
 T = TypeVar("T")
 MAX_OFFSET = 10**6  # far beyond any account's invoices; keeps SQLite integers in range
 MAX_PAGE = 1_000
+# Operations that only read: run in a read transaction (no write lock taken or waited for); the
+# session's last activity is written afterwards, without waiting (see ``_read_authed``).
+READ_ONLY = frozenset(
+    {
+        "account",
+        "home",
+        "list_invoices",
+        "get_invoice",
+        "invoice_pdf",
+        "list_payments",
+        "debit_schedule",
+        "bank_details",
+        "profile",
+        "meter_status",
+        "reading_history",
+        "consumption",
+        "list_requests",
+        "get_request",
+        "list_alerts",
+    }
+)
 
 
 class FakeBackend:
@@ -89,6 +120,9 @@ class FakeBackend:
         self.clock = clock or Clock(store)
         self.hasher = hasher or Hasher()
         self.accounts = AccountRules(store, self.clock, self.hasher)
+        self._unwritten: dict[str, datetime] = {}  # session token hash → last read not written
+        self._unwritten_lock = threading.Lock()
+        self._shared_read = threading.local()  # this thread runs a rule inside ``_guarded``'s read
 
     @classmethod
     def open(
@@ -100,34 +134,41 @@ class FakeBackend:
         wall: WallClock = system_now,
         start: datetime | None = None,
     ) -> FakeBackend:
-        """The backend on ``data_dir`` (``None``: in memory), seeded with the demo world if empty."""
+        """The backend on ``data_dir`` (``None``: in memory), seeded with the demo world if empty.
+
+        Two processes may open the same fresh directory at once (a server and a tester's
+        command): the world is generated outside the lock, then inserted in the write
+        transaction that checks the store is still empty, so one seeds and the other uses it."""
         store = Store(":memory:") if data_dir is None else Store.in_dir(data_dir)
         backend = cls(store, clock=Clock(store, wall), hasher=hasher)
         if store.is_empty:
-            from geg_tui.fake_backend.demo import seed_demo
+            from geg_tui.fake_backend import demo
 
             moment = start or backend.clock.now()
-            if start is not None:
-                backend.clock.freeze(start)
-            seed_demo(store, seed=seed, start=moment)
+            tables = demo.generate(seed, moment)
+            with store.transaction() as db:
+                if db.get_meta("seeded_at") is None:  # SIM-4: nobody else seeded meanwhile
+                    if start is not None:
+                        backend.clock.freeze(start)
+                    demo.insert_demo(db, tables, seed=seed, start=moment)
         return backend
 
     async def close(self) -> None:
         self.store.close()
 
     def injected_fault(self, operation: str, *, drop_only: bool = False) -> faults.Fault | None:
-        """The tester's fault on ``operation`` (the HTTP server asks for « drop after commit »)."""
-        with self.store.transaction() as db:
+        """The tester's fault on ``operation`` (a read: it never waits for a writer)."""
+        with self.store.read() as db:
             fault = faults.fault_for(db, operation)
         if fault is not None and drop_only and not fault.drop_after_commit:
             return None
         return fault
 
-    def _prepare(self, operation: str) -> faults.Fault | None:
-        """Before an operation: catch the world up with the clock, read the fault to inject."""
-        with self.store.transaction() as db:
-            world.catch_up(db, self.clock.now())
-            return faults.fault_for(db, operation)
+    def _look_before(self, operation: str) -> tuple[datetime, faults.Fault | None, bool]:
+        """In one read: the operation's instant, its injected fault, whether a day passed."""
+        with self.store.read() as db:
+            now = self.clock.now()
+            return now, faults.fault_for(db, operation), world.is_behind(db, now)
 
     # --- plumbing --------------------------------------------------------------------------
     async def _run(self, func: Callable[..., T], *args: Any) -> T:
@@ -138,25 +179,59 @@ class FakeBackend:
         )
 
     def _guarded(self, operation: str | None, call: Callable[[], T]) -> T:
-        with self.clock.pinned():
-            if operation is not None:
-                fault = self._prepare(operation)
-                if fault is not None:
-                    time.sleep(fault.latency_ms / 1000)  # a worker thread: the UI keeps running
-                    if fault.error_rate and random.random() < fault.error_rate:
-                        raise BackendUnavailable(
-                            "Le service est momentanément indisponible (panne simulée). Vos "
-                            "saisies sont conservées : réessayez dans quelques instants.",
-                            code="panne_simulee",
-                        )
-            return call()
+        """One operation at one instant: the clock, the fault and « is a day behind? » read
+        first; a ``READ_ONLY`` operation with nothing to catch up and no fault then runs in
+        that same read (one snapshot, no write lock); otherwise the world catches up (write
+        lock only then), the fault applies, and the rule runs."""
+        if operation is None:
+            with self.clock.pinned():
+                return call()
+        try:
+            with self.store.read():
+                now, fault, behind = self._look_before(operation)
+                if operation in READ_ONLY and fault is None and not behind:
+                    self._shared_read.active = True
+                    with self.clock.pinned(now):
+                        return call()
+        except _NeedsWrite:
+            pass  # a session to mark ended: the rule again, outside the read
+        finally:
+            self._shared_read.active = False
+            self._write_unwritten()  # the sessions the read used, now that it is over
+        with self.clock.pinned(now):
+            if behind:
+                with self.store.transaction() as db:
+                    world.catch_up(db, now)  # checks again: another process may have done it
+            if fault is not None:
+                decided = _DECIDED_FAULTS.get()
+                if decided is not None:
+                    decided.append(fault)  # before the work: the server never asks after a commit
+                time.sleep(fault.latency_ms / 1000)  # a worker thread: the UI keeps running
+                if fault.error_rate and random.random() < fault.error_rate:
+                    raise BackendUnavailable(
+                        "Le service est momentanément indisponible (panne simulée). Vos "
+                        "saisies sont conservées : réessayez dans quelques instants.",
+                        code="panne_simulee",
+                    )
+            try:
+                return call()
+            finally:
+                self._write_unwritten()
 
     def _account_id(self, db: Tx, token: object) -> int:
         account_id, _ = check_session(db, token, self.clock.now())
         return account_id
 
     def _authed(self, token: object, func: Callable[[Tx, int], T]) -> T:
-        """AUTH-6: a valid session first, then the rule, in one transaction."""
+        """AUTH-6: a valid session first, then the rule, in one transaction (a read one for the
+        ``READ_ONLY`` operations, whose session is valid and unexpired)."""
+        if _OPERATION.get() in READ_ONLY:
+            done, result = self._read_authed(token, func)
+            if done:
+                return result
+            if getattr(self._shared_read, "active", False):
+                raise _NeedsWrite()
+        self._write_unwritten()
         with self.store.transaction() as db:
             try:
                 account_id = self._account_id(db, token)
@@ -168,6 +243,70 @@ class FakeBackend:
         # The expired session is marked ended (committed above) before the error goes up.
         assert failure is not None
         raise failure
+
+    def _read_authed(self, token: object, func: Callable[[Tx, int], T]) -> tuple[bool, Any]:
+        """The rule in a read transaction when the session is valid: ``(True, result)``; else
+        ``(False, None)`` and the caller's write transaction ends the session (AUTH-3)."""
+        now = self.clock.now()
+        with self._unwritten_lock:
+            unwritten = dict(self._unwritten)
+        with self.store.read() as db:
+            found = peek_session(db, token, now, unwritten)
+            if found is None:
+                return False, None
+            account_id, _, hashed, stale = found
+            result = func(db, account_id)
+        if stale:
+            self._note_activity(hashed, now)
+        return True, result
+
+    def _note_activity(self, hashed: str, now: datetime) -> None:
+        """AUTH-3: the session's idle limit is pushed back to ``now``; written once the read
+        is over, if the write lock is free then, else at this process's next call (the answer
+        never waits for it; ``peek_session`` counts it meanwhile)."""
+        with self._unwritten_lock:
+            if self._unwritten.get(hashed, now) <= now:
+                self._unwritten[hashed] = now
+
+    def _write_unwritten(self) -> None:
+        """Write the last activities kept in memory, if the write lock is free right now."""
+        if not self._unwritten:
+            return  # the common case, without taking the lock
+        with self._unwritten_lock:
+            batch = dict(self._unwritten)
+        try:
+            with self.store.transaction(wait=False) as db:
+                touch(db, batch)
+        except StoreBusy:
+            return  # still kept: the next call of this process tries again
+        with self._unwritten_lock:
+            for hashed, at in batch.items():
+                if self._unwritten.get(hashed) == at:
+                    del self._unwritten[hashed]
+
+    def _authed_with_password(
+        self,
+        token: object,
+        password: object,
+        func: Callable[[Tx, int], T],
+        to_hash: tuple[str | None, ...] = (),
+    ) -> T:
+        """``_authed`` for a rule that verifies the password (BANK-2, PROFILE-2, AUTH-5) and may
+        store new hashes: argon2 runs first, on the stored hash read without the write lock;
+        the rule then finds the results ready (``Hasher.prepared``)."""
+        secret = _typed_secret(password)
+        stored = None
+        if secret is not None:
+            with self.store.read() as db:
+                found = peek_session(db, token, self.clock.now())
+                if found is not None:
+                    stored = db.scalar(
+                        "SELECT password_hash FROM accounts WHERE id = ?", (found[0],)
+                    )
+        verified = self.hasher.verify_ahead(stored, secret)
+        hashed = self.hasher.hash_ahead(*to_hash) if any(verified.values()) else {}
+        with self.hasher.prepared(verified, hashed):
+            return self._authed(token, func)
 
     def _contract_row(self, db: Tx, account_id: int, contract_ref: object):
         """AUTH-6: one of this customer's contracts, or NotFound (never another's)."""
@@ -245,7 +384,8 @@ class FakeBackend:
         def run(db: Tx, account_id: int) -> None:
             self.accounts.change_password(account_id, token, current, new, new_confirm)
 
-        await self._run(self._authed, token, run)
+        to_hash = (validation.password_to_hash(new, new_confirm),)
+        await self._run(self._authed_with_password, token, current, run, to_hash)
 
     # --- recovery --------------------------------------------------------------------------
     async def reset_start(self, email: str, birth_date: str) -> ResetChallenge:
@@ -450,7 +590,7 @@ class FakeBackend:
                 db, self.clock.now(), _customer_id(db, account_id), email, iban, bic, holder
             )
 
-        return await self._run(self._authed, token, run)
+        return await self._run(self._authed_with_password, token, password, run)
 
     # --- profile ---------------------------------------------------------------------------
     async def profile(self, token: str) -> Profile:
@@ -485,7 +625,7 @@ class FakeBackend:
                 db, self.clock.now(), self.hasher, account_id, new_email, password
             )
 
-        await self._run(self._authed, token, run)
+        await self._run(self._authed_with_password, token, password, run)
 
     async def confirm_email_change(self, token: str, code: str) -> Profile:
         def run(db: Tx, account_id: int) -> Profile:
@@ -501,7 +641,8 @@ class FakeBackend:
                 db, self.hasher, account_id, password, question_id, answer
             )
 
-        await self._run(self._authed, token, run)
+        to_hash = (validation.answer_to_hash(answer),)
+        await self._run(self._authed_with_password, token, password, run, to_hash)
 
     # --- meters ----------------------------------------------------------------------------
     async def meter_status(self, token: str, contract_ref: str) -> MeterStatus:
@@ -637,6 +778,35 @@ class FakeBackend:
 
 
 _OPERATION: ContextVar[str | None] = ContextVar("geg_fake_operation", default=None)
+
+
+class _NeedsWrite(Exception):
+    """A read-only operation met an expired session, which must be marked ended (a write)."""
+
+
+_DECIDED_FAULTS: ContextVar[list[faults.Fault] | None] = ContextVar(
+    "geg_fake_decided_faults", default=None
+)
+
+
+@contextmanager
+def decided_faults() -> Iterator[list[faults.Fault]]:
+    """The faults the operations run inside this block decided on, before doing their work
+    (SIM-5): the HTTP server learns there whether to drop the answer, instead of asking the
+    store again after the commit (where a busy store would turn a success into an error)."""
+    decided: list[faults.Fault] = []
+    token = _DECIDED_FAULTS.set(decided)
+    try:
+        yield decided
+    finally:
+        _DECIDED_FAULTS.reset(token)
+
+
+def _typed_secret(password: object) -> str | None:
+    """The password as the rules verify it (NFC), or ``None`` when no rule would even try."""
+    if not isinstance(password, str) or len(password) > 1000 or validation.has_control(password):
+        return None
+    return unicodedata.normalize("NFC", password)
 
 
 def _operation(name: str, method: Callable[..., Any]) -> Callable[..., Any]:

@@ -70,13 +70,14 @@ class Clock:
         self._pinned = threading.local()
 
     @contextmanager
-    def pinned(self) -> Iterator[datetime]:
+    def pinned(self, at: datetime | None = None) -> Iterator[datetime]:
         """One instant for a whole operation: every ``now()`` inside it (in this thread) returns
-        the same time, read once — an operation happens at one moment, and reads the clock once."""
+        the same time, read once (or ``at``, already read) — an operation happens at one moment,
+        and reads the clock once."""
         if getattr(self._pinned, "at", None) is not None:
             yield self._pinned.at
             return
-        self._pinned.at = self.now()
+        self._pinned.at = at or self.now()
         try:
             yield self._pinned.at
         finally:
@@ -86,7 +87,7 @@ class Clock:
         pinned = getattr(self._pinned, "at", None)
         if pinned is not None:
             return pinned
-        with self._store.transaction() as db:
+        with self._store.read() as db:  # a read: asking the time never waits for a writer
             frozen = db.get_meta("clock_frozen_at")
             if frozen:
                 return datetime.fromisoformat(frozen)
@@ -99,7 +100,7 @@ class Clock:
 
     @property
     def frozen(self) -> bool:
-        with self._store.transaction() as db:
+        with self._store.read() as db:
             return bool(db.get_meta("clock_frozen_at"))
 
     def freeze(self, at: datetime | None = None) -> datetime:

@@ -199,9 +199,14 @@ def rebuild_all(db: Tx) -> None:
     db.set_meta(PRICES_META, PRICES_FINGERPRINT)
 
 
+def is_current(db: Tx) -> bool:
+    """The months were priced with this code's tables (nothing to rebuild)."""
+    return db.get_meta(PRICES_META) == PRICES_FINGERPRINT
+
+
 def ensure_current(db: Tx) -> None:
     """Rebuild the months when they were priced with other tables than this code's."""
-    if db.get_meta(PRICES_META) != PRICES_FINGERPRINT:
+    if not is_current(db):
         rebuild_all(db)
 
 

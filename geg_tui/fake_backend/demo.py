@@ -628,27 +628,33 @@ DEMO_ANSWER_HASH = "$argon2id$v=19$m=65536,t=3,p=4$klUVREhn0WlwgHtcJOoiEA$iO8nkz
 
 def seed_demo(store: Store, *, seed: int = 2026, start: datetime) -> None:
     """Generate the demo world and insert it in ONE transaction, with Claire's account."""
+    tables = generate(seed, start)
+    with store.transaction() as tx:
+        insert_demo(tx, tables, seed=seed, start=start)
+
+
+def insert_demo(tx: Tx, tables: dict[str, list[tuple]], *, seed: int, start: datetime) -> None:
+    """Insert a generated world (``generate``) in the caller's write transaction: the caller can
+    check, in that same transaction, that no other process seeded the store meanwhile (SIM-4)."""
     moment = start if start.tzinfo else start.replace(tzinfo=UTC)
     created_at = (moment - timedelta(days=730)).astimezone(UTC).isoformat()
-    tables = generate(seed, start)
     claire_id = next(
         row[0] for row in tables["customers"] if (row[3], row[4]) == ("Claire", "Martin")
     )
-    with store.transaction() as tx:
-        for table in TABLES:
-            table_rows: Sequence[tuple] = tables[table]
-            if table_rows:
-                tx.executemany(insert_sql(table, len(table_rows[0])), table_rows)
-        tx.execute(
-            "INSERT INTO accounts(customer_id, email, password_hash, question_id, "
-            "answer_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (claire_id, DEMO_EMAIL.lower(), DEMO_PASSWORD_HASH, DEMO_QUESTION_ID,
-             DEMO_ANSWER_HASH, created_at),
-        )  # fmt: skip
-        _services(tx, claire_id, moment)
-        tx.set_meta("seeded_at", moment.astimezone(UTC).isoformat())
-        tx.set_meta("world_day", _today(moment).isoformat())
-        tx.set_meta("seed", str(seed))
+    for table in TABLES:
+        table_rows: Sequence[tuple] = tables[table]
+        if table_rows:
+            tx.executemany(insert_sql(table, len(table_rows[0])), table_rows)
+    tx.execute(
+        "INSERT INTO accounts(customer_id, email, password_hash, question_id, "
+        "answer_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (claire_id, DEMO_EMAIL.lower(), DEMO_PASSWORD_HASH, DEMO_QUESTION_ID,
+         DEMO_ANSWER_HASH, created_at),
+    )  # fmt: skip
+    _services(tx, claire_id, moment)
+    tx.set_meta("seeded_at", moment.astimezone(UTC).isoformat())
+    tx.set_meta("world_day", _today(moment).isoformat())
+    tx.set_meta("seed", str(seed))
 
 
 # Valid French IBANs (mod 97 and RIB key) for the customers on direct debit (DEBIT-3, BANK-3).

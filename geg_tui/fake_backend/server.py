@@ -4,16 +4,21 @@ Routes come from ``geg_tui.api.routes``; arguments are decoded with ``geg_tui.ap
 handed to the ``FakeBackend``, which checks them exactly as in-process, so both backends refuse
 the same input with the same typed errors. Errors are JSON ``{kind, code, message, fields}`` with
 the error's status (400, 401, 403, 404, 409, 422, 423 blocked, 429 rate limit, 503 faults).
-Malformed requests (invalid JSON, a body that is not an object, huge bodies, missing fields) get a
-4xx JSON error too; a 5xx other than an injected 503 is a bug. ``/openapi.json`` describes it all.
+Malformed requests (invalid JSON, JSON nested too deep, a body that is not an object, huge bodies,
+missing fields) get a 4xx JSON error too; a 5xx other than a 503 (injected fault, busy store) is
+a bug. ``/openapi.json`` describes it all.
 The injected « connection dropped after the write is committed » fault (SIM-5) sends the status
-line and headers, then aborts: the client sees the connection die without an answer.
+line and headers, then aborts: the client sees the connection die without an answer. Whether to
+drop is decided before the work (``decided_faults``), and the drop is logged as one line — it is
+a tester's choice, not an internal error.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
+import re
 from typing import Any, get_type_hints
 
 from starlette.applications import Starlette
@@ -27,9 +32,12 @@ from geg_tui.api import codec, models
 from geg_tui.api.backend import Backend
 from geg_tui.api.errors import BackendError, ValidationError
 from geg_tui.api.routes import API_PREFIX, ROUTES, Route
-from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.fake_backend.backend import FakeBackend, decided_faults
 
 MAX_BODY = 256 * 1024  # nothing a customer sends is bigger
+MAX_DEPTH = 32  # nothing a customer sends is nested deeper; Python's parser dies near 1000
+_JSON_STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+DROP_LOG = "panne simulée : réponse à %s %s perdue après l'écriture (connexion coupée)"
 log = logging.getLogger("geg_tui.server")
 
 
@@ -41,6 +49,7 @@ class DroppedResponse(Response):
     """Start the answer, then abort the connection (SIM-5)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        log.warning(DROP_LOG, scope.get("method", "?"), scope.get("path", "?"))
         await send(
             {
                 "type": "http.response.start",
@@ -60,6 +69,35 @@ def bad_request(
 ) -> JSONResponse:
     error = ValidationError(message, code="requete_invalide", fields=fields)
     return JSONResponse(error.to_payload(), status_code=status)
+
+
+def too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
+    """More than ``limit`` nested arrays/objects (brackets inside strings do not count): refused
+    before parsing, because the parser's recursion would crash on it (SEC-4)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False  # the common case, counted in C
+    depth = 0
+    for match in _JSON_STRUCTURE.finditer(raw):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+def parse_body(raw: bytes) -> Any:
+    """The JSON body, or a French 400 response for what is not (or too deep) JSON."""
+    if too_deep(raw):
+        return bad_request(
+            f"Requête invalide : le JSON est trop imbriqué ({MAX_DEPTH} niveaux au plus)."
+        )
+    try:
+        return json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return bad_request("Requête invalide : le corps n'est pas du JSON.")
 
 
 def _hints(name: str) -> dict[str, Any]:
@@ -101,10 +139,9 @@ def endpoint(backend: FakeBackend, route: Route) -> Any:
             raw = await request.body()
             if len(raw) > MAX_BODY:
                 return bad_request("Requête trop volumineuse.", status=413)
-            try:
-                body = json.loads(raw or b"{}")
-            except (ValueError, UnicodeDecodeError):
-                return bad_request("Requête invalide : le corps n'est pas du JSON.")
+            body = parse_body(raw)
+            if isinstance(body, Response):
+                return body
             if not isinstance(body, dict):
                 return bad_request("Requête invalide : un objet JSON est attendu.")
             try:
@@ -126,11 +163,12 @@ def endpoint(backend: FakeBackend, route: Route) -> Any:
                     fields={n: "Champ obligatoire." for n in exc.names},
                 )
         try:
-            result = await method(**args)
+            with decided_faults() as decided:
+                result = await method(**args)
         except BackendError as exc:
             return error_response(exc)
-        if route.verb != "GET" and backend.injected_fault(route.name, drop_only=True):
-            return DroppedResponse()
+        if route.verb != "GET" and decided and decided[0].drop_after_commit:
+            return DroppedResponse()  # decided before the work: nothing asked after the commit
         if isinstance(result, bytes):
             return Response(result, media_type="application/pdf")
         return JSONResponse(codec.encode(result))
@@ -208,7 +246,8 @@ def create_app(backend: FakeBackend) -> Starlette:
         return bad_request(message, status=status)
 
     async def crash(request: Request, exc: Exception) -> Response:
-        log.exception("erreur interne sur %s %s", request.method, request.url.path)
+        if not isinstance(exc, ConnectionDropped):  # logged as one line when it happened
+            log.exception("erreur interne sur %s %s", request.method, request.url.path)
         return JSONResponse(
             {
                 "kind": "erreur",
@@ -230,8 +269,35 @@ def create_app(backend: FakeBackend) -> Starlette:
     return Starlette(routes=routes, exception_handlers={HTTPException: not_found, Exception: crash})
 
 
+class QuietDrops(logging.Filter):
+    """Drop uvicorn's traceback of an injected connection drop: it was logged as one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, ConnectionDropped)
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, with the drops quiet and this module's lines in the same stream."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["quiet_drops"] = {"()": QuietDrops}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("quiet_drops")
+    config["loggers"]["geg_tui"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
+def server_config(app: Any, host: str, port: int) -> Any:
+    """The uvicorn configuration ``serve`` runs (tests run the same one)."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", log_config=log_config())
+
+
 def serve(data_dir: str, host: str, port: int) -> None:
     import uvicorn
 
     backend = FakeBackend.open(data_dir)
-    uvicorn.run(create_app(backend), host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(create_app(backend), host, port)).run()

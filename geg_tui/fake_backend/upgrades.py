@@ -120,6 +120,11 @@ def upgrade(db: Tx, found: str) -> bool:
     return True
 
 
+def derived_current(db: Tx) -> bool:
+    """True when ``refresh_derived`` has nothing to do (checked in a read, without the write lock)."""
+    return consumption_months.is_current(db)
+
+
 def refresh_derived(db: Tx) -> None:
     """Derived tables computed with other prices than this code's are computed again."""
     consumption_months.ensure_current(db)

@@ -135,6 +135,11 @@ def password(
     return pw if field not in errors.fields and confirm_field not in errors.fields else None
 
 
+def password_to_hash(value: object, confirm: object) -> str | None:
+    """What ``password`` would return for a new password (to hash it ahead), else ``None``."""
+    return password(value, confirm, None, Errors())
+
+
 def digits(value: object, field: str, label: str, length: int) -> str:
     """A reference of ``length`` digits; spaces are ignored (SIGNUP-3)."""
     text = text_value(value, field, label)
@@ -236,3 +241,11 @@ def secret_answer(value: object, field: str = "secret_answer") -> str:
     if len(text) > ANSWER_MAX:
         raise refuse(field, f"La réponse ne peut pas dépasser {ANSWER_MAX} caractères.")
     return normalised
+
+
+def answer_to_hash(value: object) -> str | None:
+    """What ``secret_answer`` would return (to hash it ahead), or ``None`` when it is refused."""
+    try:
+        return secret_answer(value)
+    except ValidationError:
+        return None

@@ -68,11 +68,22 @@ def event_time(day: date) -> datetime:
 
 def last_day_lived(db: Tx) -> date | None:
     """The last day whose events have happened (``None`` before the world is seeded)."""
-    last = db.get_meta("world_day")
-    if last:
-        return date.fromisoformat(last)
     seeded = db.get_meta("seeded_at")
-    return datetime.fromisoformat(seeded).astimezone(PARIS).date() if seeded else None
+    if seeded is None:
+        return None
+    last = db.get_meta("world_day")
+    return (
+        date.fromisoformat(last)
+        if last
+        else datetime.fromisoformat(seeded).astimezone(PARIS).date()
+    )
+
+
+def is_behind(db: Tx, now: datetime) -> bool:
+    """Whether a day passed since the last catch-up: two reads, so that the write lock is taken
+    only when there is something to write (SIM-4)."""
+    last_day = last_day_lived(db)
+    return last_day is not None and now.astimezone(PARIS).date() > last_day
 
 
 def catch_up(db: Tx, now: datetime) -> int:
