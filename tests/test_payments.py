@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from geg_tui.fake_backend.cards import TEST_CARDS, Outcome, detect_brand, mask
 from geg_tui.fake_backend.dates import five_years_before
 from geg_tui.fake_backend.hashing import Hasher
 from geg_tui.fake_backend.store import DB_FILENAME, Store
-from geg_tui.formatting import format_date, format_money
+from geg_tui.formatting import PARIS, format_date, format_money
 from tests.conftest import START
 from tests.fuzz import anything, fuzz, odd
 
@@ -383,6 +383,85 @@ async def test_pay_4_same_key_for_another_invoice_is_a_conflict(
         await backend.pay_invoice(token, replace(payment, invoice_ref=other))
     assert err.value.code == "cle_idempotence_reutilisee"
     assert payment_rows(backend) == 1
+
+
+async def test_pay_4_replay_after_the_card_expired_returns_the_first_payment(
+    backend: FakeBackend, demo_credentials
+) -> None:
+    """PAY-4: the key is looked up before any check. A card expiring this month pays at 23:59
+    on the month's last day; the answer is lost; the same request sent again after midnight
+    (the card has now expired) returns that payment, and nothing is charged twice."""
+    backend.clock.set(datetime(2026, 11, 30, 23, 59, tzinfo=PARIS))
+    token = await login(backend, demo_credentials)
+    invoice = await invoice_with(backend, token, InvoiceStatus.OVERDUE)
+    payment = card(invoice.ref, expiry_month="11", expiry_year="26")
+    first = await backend.pay_invoice(token, payment)
+    backend.clock.advance(timedelta(minutes=2))  # 1 December, 00:01: the card has expired
+    with pytest.raises(ValidationError) as err:  # a new payment with this card is refused
+        await backend.pay_invoice(token, replace(payment, idempotency_key=str(uuid.uuid4())))
+    assert "expiré" in err.value.fields["expiry_month"]
+    again = await backend.pay_invoice(token, payment)
+    assert again == first
+    assert payment_rows(backend) == 1
+    assert len([m for m in admin.read_outbox(backend) if invoice.ref in m.subject]) == 1
+
+
+async def test_pay_4_replay_after_the_invoice_was_paid_and_its_amount_changed(
+    backend: FakeBackend, demo_credentials
+) -> None:
+    """PAY-4: the replay returns the first outcome, although the invoice is now paid (by that
+    very request) and its amount has changed since: no « already paid », no new amount."""
+    token = await login(backend, demo_credentials)
+    invoice = await invoice_with(backend, token, InvoiceStatus.OVERDUE)
+    payment = card(invoice.ref)
+    first = await backend.pay_invoice(token, payment)
+    with backend.store.transaction() as db:
+        db.execute("UPDATE invoices SET total = total + 1000 WHERE ref = ?", (invoice.ref,))
+    again = await backend.pay_invoice(token, payment)
+    assert again == first and again.amount == invoice.total
+    assert payment_rows(backend) == 1
+
+
+@pytest.mark.parametrize("test_card", TEST_CARDS, ids=lambda c: f"{c.brand}-{c.outcome}")
+@pytest.mark.parametrize(("month", "year"), [("11", "26"), ("3", "2031"), (12, 2028)])
+def test_pay_4_card_identity_is_what_check_card_keeps(
+    test_card: cards.TestCard, month: Any, year: Any
+) -> None:
+    """The replay is recognised by the same values as the first request stored (else a replay
+    would be refused as « another request »): brand, last 4, expiry, holder."""
+    code = "1234" if test_card.brand is CardBrand.AMEX else "123"
+    number = " ".join(test_card.number[i : i + 4] for i in range(0, len(test_card.number), 4))
+    payment = card("X", card_number=number, expiry_month=month, expiry_year=year)
+    payment = replace(payment, security_code=code, holder="  Claire Martin ")
+    checked = cards.check_card(payment, START)
+    identity = (checked.brand.value, checked.last4, checked.expiry, checked.holder)
+    assert cards.card_identity(payment) == identity
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"card_number": "4242"}, {"expiry_month": "13"}, {"expiry_year": "1999"}, {"holder": ""}],
+)
+def test_pay_4_card_identity_of_an_unreadable_card_is_none(overrides: dict[str, Any]) -> None:
+    assert cards.card_identity(card("X", **overrides)) is None
+
+
+async def test_pay_4_replay_of_a_declined_card_after_it_expired_is_the_same_decline(
+    backend: FakeBackend, demo_credentials
+) -> None:
+    """PAY-4: a refusal is an outcome too: after the card's expiry, the replay gives the bank's
+    refusal again, not « expired »."""
+    backend.clock.set(datetime(2026, 11, 30, 23, 59, tzinfo=PARIS))
+    token = await login(backend, demo_credentials)
+    invoice = await invoice_with(backend, token, InvoiceStatus.OVERDUE)
+    payment = card(invoice.ref, card_number=DECLINED, expiry_month="11", expiry_year="2026")
+    with pytest.raises(ValidationError) as first:
+        await backend.pay_invoice(token, payment)
+    backend.clock.advance(timedelta(minutes=2))
+    with pytest.raises(ValidationError) as again:
+        await backend.pay_invoice(token, payment)
+    assert again.value.code == first.value.code == "carte_refusee"
+    assert payment_rows(backend) == 0
 
 
 @pytest.mark.parametrize("key", [None, "", "court", "x" * 101, 12345678, "clé\x00nulle-123"])

@@ -149,6 +149,27 @@ class BackendUnavailable(BackendError):
     )
 
 
+class OutcomeUnknown(BackendUnavailable):
+    """A write was sent but its answer never came back (timeout, connection cut after the server
+    may have committed it, retries exhausted): nobody can say whether it took effect (PAY-4).
+
+    Mostly a client-side condition: ``HttpBackend`` raises it for a write that carries an
+    idempotency key (card payment, meter reading) when it may have reached the server. It is
+    still mapped over HTTP (503, kind ``issue_inconnue``) so that a server which itself lost the
+    answer of a third party (a payment provider) can say so. The message never claims that
+    nothing happened: sending the same request again is safe (same key, never done twice), and
+    the outcome must be checked once the service answers.
+    """
+
+    code = "issue_inconnue"
+    http_status = 503
+    default_message = (
+        "La réponse du serveur GEG ne nous est pas parvenue : nous ne savons pas encore si votre "
+        "demande a été enregistrée. Vos saisies sont conservées : vous pouvez la renvoyer sans "
+        "risque, elle ne sera jamais prise en compte deux fois."
+    )
+
+
 ERROR_TYPES: dict[str, type[BackendError]] = {
     cls.code: cls
     for cls in (
@@ -162,6 +183,7 @@ ERROR_TYPES: dict[str, type[BackendError]] = {
         Conflict,
         RateLimited,
         BackendUnavailable,
+        OutcomeUnknown,  # after BackendUnavailable: a bare 503 stays BackendUnavailable
     )
 }
 

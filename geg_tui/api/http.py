@@ -5,7 +5,9 @@ retried with exponential backoff on connection errors and 503; writes are not, e
 that carry an idempotency key (card payment, meter reading), which are resent with the same key
 — the server returns the first result, so a retry never charges or records twice. When the
 server cannot be reached the error is ``BackendUnavailable`` with a French sentence, and the
-screen keeps what was typed.
+screen keeps what was typed. When such a write may have reached the server but no answer came
+back (timeout, connection cut, a cut body; retries exhausted), the error is ``OutcomeUnknown``
+(PAY-4): nobody knows whether it was done, sending it again with the same key is safe.
 
 The methods are generated from the route table (``geg_tui.api.routes``) with the protocol's own
 signatures, so the client cannot drift from the protocol; a test compares them.
@@ -23,7 +25,7 @@ import httpx
 
 from geg_tui.api import codec
 from geg_tui.api.backend import Backend
-from geg_tui.api.errors import BackendError, BackendUnavailable, from_payload
+from geg_tui.api.errors import BackendError, BackendUnavailable, OutcomeUnknown, from_payload
 from geg_tui.api.routes import API_PREFIX, ROUTES, Route
 
 DEFAULT_URL = "http://127.0.0.1:8787"
@@ -80,25 +82,58 @@ class HttpBackend:
             request["json"] = data[route.body_model] if route.body_model else data
         retryable = route.verb == "GET" or route.idempotent_write
         attempts = self.retries + 1 if retryable else 1
+        maybe_done = False  # PAY-4: a write may have reached the server, its answer lost
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
                 response = await self._client.request(route.verb, path, **request)
-            except httpx.TimeoutException as exc:
-                if last:
-                    raise BackendUnavailable(TOO_SLOW, code="delai_depasse") from exc
             except httpx.TransportError as exc:
+                maybe_done = maybe_done or not isinstance(exc, NOT_SENT)
                 if last:
-                    raise BackendUnavailable(UNREACHABLE, code="serveur_injoignable") from exc
+                    raise _given_up(route, exc, maybe_done) from exc
             else:
-                if response.status_code == 503 and not last and _transient(response):
-                    pass  # retried below
-                elif response.is_success:
-                    return _result(route, response)
-                else:
-                    raise _error(response)
+                if response.is_success:
+                    try:
+                        return _result(route, response)
+                    except Unreadable as exc:  # a 2xx whose body was cut: the answer is lost
+                        maybe_done = True
+                        if last or not route.idempotent_write:
+                            raise _given_up(route, exc, maybe_done) from None
+                elif response.status_code != 503 or not _transient(response):
+                    raise _error(response)  # the server's own answer: the outcome is known
+                elif last:
+                    raise _given_up(route, response, maybe_done)
             await asyncio.sleep(self.backoff * 2**attempt)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+class Unreadable(ValueError):
+    """A successful status whose body is not the API's JSON (a proxy's page, a cut answer)."""
+
+
+# Transport errors raised before the request could reach the server: nothing was done.
+NOT_SENT: tuple[type[httpx.TransportError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+)
+
+
+def _given_up(route: Route, cause: Exception | httpx.Response, maybe_done: bool) -> BackendError:
+    """The error once retries are over. PAY-4: a write with an idempotency key that may have
+    reached the server is « outcome unknown » — never « nothing happened »: the person must be
+    told that sending it again is safe and that its result will be checked."""
+    if maybe_done and route.idempotent_write:
+        return OutcomeUnknown()
+    if isinstance(cause, httpx.Response):  # a 503 « unavailable for a moment », kept as sent
+        return _error(cause)
+    if isinstance(cause, httpx.TimeoutException):
+        return BackendUnavailable(TOO_SLOW, code="delai_depasse")
+    if isinstance(cause, Unreadable):
+        return BackendUnavailable(UNREACHABLE, code="reponse_illisible")
+    return BackendUnavailable(UNREACHABLE, code="serveur_injoignable")
 
 
 def _query(value: Any) -> Any:
@@ -124,7 +159,7 @@ def _result(route: Route, response: httpx.Response) -> Any:
     try:
         payload = response.json()
     except ValueError:  # a proxy's page, a cut answer: not the API speaking
-        raise BackendUnavailable(UNREACHABLE, code="reponse_illisible") from None
+        raise Unreadable(response.status_code) from None
     return codec.decode(hint, payload)
 
 

@@ -28,6 +28,7 @@ from enum import StrEnum
 
 from stdnum import luhn
 
+from geg_tui.api.errors import ValidationError
 from geg_tui.api.models import CardBrand, CardPayment
 from geg_tui.fake_backend import validation
 from geg_tui.fake_backend.validation import Errors
@@ -189,12 +190,15 @@ def _month(value: object) -> int:
 
 
 def _year(value: object, current_year: int) -> int:
-    year = _whole_number(value, "expiry_year", "Année d'expiration", 4)
-    if 0 <= year < 100:  # 2-digit year as printed on the card
-        year += 2000
+    year = _full_year(_whole_number(value, "expiry_year", "Année d'expiration", 4))
     if not 2000 <= year <= current_year + MAX_YEARS_AHEAD:
         raise validation.refuse("expiry_year", "Année d'expiration invalide.")
     return year
+
+
+def _full_year(year: int) -> int:
+    """A 2-digit year as printed on the card is in this century."""
+    return year + 2000 if 0 <= year < 100 else year
 
 
 def _security_code(value: object, brand: CardBrand | None) -> str:
@@ -228,6 +232,28 @@ def _holder(value: object) -> str:
             "holder", "Indiquez le nom du titulaire tel qu'il figure sur la carte."
         )
     return text
+
+
+def card_identity(payment: CardPayment) -> tuple[str, str, str, str] | None:
+    """What identifies the card of a request — brand, last 4 digits, expiry ``MM/YY``, holder —
+    read without any check that depends on the time or on the account (PAY-4).
+
+    A replayed payment is recognised by these before anything is checked, so that a card that
+    has expired since the first request (or any other change) cannot hide the first outcome.
+    They are the very values ``check_card`` keeps for a valid card. ``None`` when the request
+    cannot even be read as a card: no payment was ever made with it, ``check_card`` refuses it.
+    Nothing secret is returned (PAY-3).
+    """
+    try:
+        number, brand = _card_number(payment.card_number)
+        month = _month(payment.expiry_month)
+        year = _full_year(_whole_number(payment.expiry_year, "expiry_year", "Année", 4))
+        holder = _holder(payment.holder)
+    except ValidationError:
+        return None
+    if not 2000 <= year < 2100:  # ``MM/YY`` names one year only in this century
+        return None
+    return brand.value, number[-4:], f"{month:02d}/{year % 100:02d}", holder
 
 
 def check_card(payment: CardPayment, now: datetime) -> CheckedCard:

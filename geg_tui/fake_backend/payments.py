@@ -2,8 +2,12 @@
 
 Order of work in ``pay`` (SEC-4: every check before any write):
 
-1. the card is checked (PAY-2, ``cards.check_card``) and the idempotency key (PAY-4);
-2. a key already used returns the first payment (same request) or is refused (another request);
+1. the idempotency key is read and looked up (PAY-4) before any check: a key already used
+   returns the first outcome (same request) — whatever changed since: the card expired at the
+   end of its month, the invoice was paid by that very request, its amount changed — or is
+   refused (another request). The request is recognised by the invoice and the card's brand,
+   last 4 digits, expiry and holder (``cards.card_identity``), read without checking them;
+2. the card is checked (PAY-2, ``cards.check_card``);
 3. the invoice must be this account's (AUTH-6), listed (INV-3) and to pay or overdue (PAY-1);
 4. the fake payment server answers according to the test cards (PAY-5);
 5. only then the payment row (brand, last 4, expiry, amount, time, transaction ref — PAY-3), the
@@ -26,7 +30,7 @@ from datetime import UTC, date, datetime
 from geg_tui.api.errors import BackendUnavailable, Conflict, NotFound, ValidationError
 from geg_tui.api.models import CardBrand, CardPayment, InvoiceStatus, Payment
 from geg_tui.fake_backend import idempotency, outbox, validation
-from geg_tui.fake_backend.cards import CheckedCard, Outcome, check_card
+from geg_tui.fake_backend.cards import CheckedCard, Outcome, card_identity, check_card
 from geg_tui.fake_backend.dates import five_years_before
 from geg_tui.fake_backend.store import CommitThenRaise, Tx
 from geg_tui.formatting import format_date, format_datetime, format_money, to_paris
@@ -161,23 +165,33 @@ def _receipt(db: Tx, now: datetime, account_id: int, payment: Payment) -> None:
     outbox.send(db, now, email, f"Reçu de paiement – facture {payment.invoice_ref}", body)
 
 
+def _replayed(db: Tx, account_id: int, key: str, print_: str) -> Payment | None:
+    """PAY-4: the first outcome of this key — its payment, or its refusal raised again;
+    ``None`` for a new key (a key used by another request is refused by ``replay``)."""
+    stored = idempotency.replay(db, account_id, key, OPERATION, print_)
+    if stored is None:
+        return None
+    if "refused" in stored:
+        message = stored["message"]
+        raise ValidationError(message, code=stored["refused"], fields={"card_number": message})
+    return _load(db, account_id, str(stored["transaction_ref"]))
+
+
 def pay(db: Tx, now: datetime, account_id: int, payment: CardPayment) -> Payment:
     """Pay one invoice by card (PAY-1…PAY-5). See the module docstring for the order of work."""
     if not isinstance(payment, CardPayment):
         raise ValidationError("Requête de paiement invalide.")
-    card = check_card(payment, now)
     key = idempotency.check_key(payment.idempotency_key)
-    today = to_paris(now).date()
+    identity = card_identity(payment)
     invoice_key = validation.lookup_key(payment.invoice_ref, 40) or ""
-    print_ = idempotency.fingerprint(
-        invoice_key, card.brand.value, card.last4, card.expiry, card.holder
-    )
-    stored = idempotency.replay(db, account_id, key, OPERATION, print_)
-    if stored is not None and "refused" in stored:
-        message = stored["message"]
-        raise ValidationError(message, code=stored["refused"], fields={"card_number": message})
-    if stored is not None:
-        return _load(db, account_id, str(stored["transaction_ref"]))
+    print_ = idempotency.fingerprint(invoice_key, *identity) if identity else None
+    if print_ is not None:  # PAY-4: the first outcome, before any check
+        replayed = _replayed(db, account_id, key, print_)
+        if replayed is not None:
+            return replayed
+    card = check_card(payment, now)  # refuses every card that ``card_identity`` cannot read
+    assert print_ is not None
+    today = to_paris(now).date()
     invoice = _invoice_row(db, account_id, payment.invoice_ref, today)
     _check_payable(invoice)
     _charge(db, now, account_id, key, print_, card)

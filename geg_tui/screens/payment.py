@@ -7,6 +7,14 @@ is checked here first (PAY-2); nothing is sent while one is wrong.
 PAY-4: one idempotency key (uuid4) per payment attempt. The key is kept while the form holds the
 same card and invoice, so sending again after a timeout or an unavailable service replays the same
 request and the backend never charges twice; changing the card starts a new attempt (new key).
+A request already sent is sent again as it was, even if the card has expired since (the backend
+returns its first outcome).
+
+PAY-4: never say something that may be false. When the answer of a payment is lost
+(``OutcomeUnknown``: a timeout, the connection cut after the server may have charged), the screen
+says that the outcome is unknown and that sending again is safe, then asks for the invoice's
+status until the service answers: paid, it shows the receipt; not paid, it lets the person send
+the payment again. Only a refusal of the server says that nothing was charged.
 
 SEC-3: the card number and the code live only in the inputs and in the request; they are never
 logged, written, or put in a message. The attempt is recognised by a hash kept in memory.
@@ -14,9 +22,12 @@ logged, written, or put in a message. The attempt is recognised by a hash kept i
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import itertools
 import uuid
 from datetime import date
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,8 +35,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from geg_tui.api.errors import BackendError, BackendUnavailable
-from geg_tui.api.models import CardPayment, Invoice, Payment
+from geg_tui.api.errors import BackendError, BackendUnavailable, OutcomeUnknown, SessionExpired
+from geg_tui.api.models import CardPayment, Invoice, InvoiceStatus, Payment
 from geg_tui.formatting import format_datetime, format_money
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
@@ -35,8 +46,22 @@ from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
 UNAVAILABLE = _(
-    "Le paiement n'a pas abouti : aucun montant n'a été débité. Vos saisies sont conservées : "
-    "réessayez (Entrée ou « Payer »)."
+    "Le service de paiement ne répond pas pour le moment. Vos saisies sont conservées : "
+    "réessayez (Entrée ou « Payer ») ; un même paiement n'est jamais débité deux fois."
+)
+UNKNOWN = _(
+    "Nous ne savons pas encore si le paiement a abouti : la réponse du service GEG ne nous est "
+    "pas parvenue. Vous pouvez le renvoyer sans risque (Entrée ou « Payer ») : le même paiement "
+    "n'est jamais débité deux fois. Nous vérifions l'état de la facture dès que le service "
+    "répond."
+)
+NOT_PAID = _(
+    "Le service GEG répond à nouveau : la facture n'est pas payée à ce jour. Renvoyez le "
+    "paiement (Entrée ou « Payer ») : le même paiement n'est jamais débité deux fois."
+)
+SETTLED = _(
+    "Le service GEG répond à nouveau : cette facture est déjà réglée, aucun paiement n'est "
+    "nécessaire."
 )
 
 
@@ -52,9 +77,12 @@ class PaymentScreen(BaseScreen):
     HELP = _(
         "Payez la facture par carte bancaire (Visa, Mastercard, American Express, CB). Le numéro "
         "est masqué à la saisie, sauf ses 4 derniers chiffres ; le cryptogramme est caché. "
-        "Si le service ne répond pas, rien n'est débité : renvoyez le paiement, il ne sera "
-        "jamais encaissé deux fois."
+        "Si le service ne répond pas, vos saisies sont conservées : renvoyez le paiement, il ne "
+        "sera jamais encaissé deux fois. Si sa réponse se perd, l'écran le dit, vérifie la "
+        "facture dès que le service répond et affiche le reçu si elle a été payée."
     )
+    # PAY-4: seconds between two checks of the invoice after a lost answer (the last repeats).
+    CHECK_AFTER: ClassVar[tuple[float, ...]] = (1.0, 2.0, 5.0, 10.0)
     BINDINGS = [
         Binding("f9", "pay", _("Payer"), tooltip=_("Envoyer le paiement (ou Entrée)")),
     ]
@@ -76,6 +104,7 @@ class PaymentScreen(BaseScreen):
         self.invoice = invoice
         self.payment: Payment | None = None
         self._attempt: tuple[str, str] | None = None  # (hash of the request, idempotency key)
+        self.unknown = False  # PAY-4: the current attempt may have been charged, answer lost
         self.sent = 0  # requests sent to the backend (tests)
 
     def compose(self) -> ComposeResult:
@@ -179,22 +208,33 @@ class PaymentScreen(BaseScreen):
             holder=self.query_one("#field-holder", Field).value,
         )
 
-    def idempotency_key(self, form: CardForm) -> str:
-        """PAY-4: the same key for as long as the same request is being sent again."""
-        digest = hashlib.sha256(
+    def _digest(self, form: CardForm) -> str:
+        """The request, recognised in memory only (SEC-3: a hash, never the card itself)."""
+        return hashlib.sha256(
             "\x00".join(
                 (self.invoice.ref, form.digits, form.expiry, form.code, form.holder.strip())
             ).encode()
         ).hexdigest()
+
+    def idempotency_key(self, form: CardForm) -> str:
+        """PAY-4: the same key for as long as the same request is being sent again."""
+        digest = self._digest(form)
         if self._attempt is None or self._attempt[0] != digest:
             self._attempt = (digest, str(uuid.uuid4()))
+            self.unknown = False  # a new attempt: what the last one did is the backend's to say
         return self._attempt[1]
+
+    def already_sent(self, form: CardForm) -> bool:
+        """This very request was sent before (its key is kept)."""
+        return self._attempt is not None and self._attempt[0] == self._digest(form)
 
     def action_pay(self) -> None:
         if self.payment is not None:
             return
         form = self.form()
-        errors = check(form, today())
+        # PAY-4: a request sent again is the same request: its first outcome stands, even if
+        # the card's expiry month has ended since (the backend answers it, not this check).
+        errors = check(form, today(), resend=self.already_sent(form))
         self.clear_errors()
         if errors:
             self.show_field_errors(errors)
@@ -240,11 +280,19 @@ class PaymentScreen(BaseScreen):
                 widget=self.query_one("#form"),
                 propagate=(BackendUnavailable,),
             )
+        except OutcomeUnknown:
+            self.unknown = True
+            self.outcome_unknown()
+            return
         except BackendUnavailable:
-            self.query_one(FormError).show(UNAVAILABLE)
-            self.call_after_refresh(self.query_one("#pay", Button).focus)
+            if self.unknown:  # an earlier send of this request may still have been charged
+                self.outcome_unknown()
+            else:
+                self.query_one(FormError).show(UNAVAILABLE)
+                self.call_after_refresh(self.query_one("#pay", Button).focus)
             return
         if payment is not None:
+            self.workers.cancel_group(self, "outcome")  # no need to check the invoice any more
             self.show_receipt(payment)
             return
         # The loading indicator took the focus away: give it to the first field to correct.
@@ -252,8 +300,59 @@ class PaymentScreen(BaseScreen):
         target = invalid[0].input if invalid else self.query_one("#pay", Button)
         self.call_after_refresh(target.focus)
 
+    # --- PAY-4: a lost answer ----------------------------------------------------------------
+    def outcome_unknown(self) -> None:
+        """Say so, never « nothing was charged », and check the invoice until the service answers."""
+        self.query_one(FormError).show(UNKNOWN)
+        self.call_after_refresh(self.query_one("#pay", Button).focus)
+        self.check_outcome()
+
+    @work(exclusive=True, exit_on_error=False, group="outcome")
+    async def check_outcome(self) -> None:
+        """Ask for the invoice's status (a read: safe to repeat) until the service answers."""
+        for attempt in itertools.count():
+            await asyncio.sleep(self.CHECK_AFTER[min(attempt, len(self.CHECK_AFTER) - 1)])
+            if self.payment is not None:
+                return
+            try:
+                invoice, payment = await self.invoice_and_payment()
+            except BackendUnavailable:
+                continue  # still not answering: ask again later
+            except SessionExpired as exc:
+                self.geg.session_expired(exc.message)
+                return
+            except BackendError as exc:
+                self.show_error(exc)
+                return
+            self.outcome_known(invoice, payment)
+            return
+
+    async def invoice_and_payment(self) -> tuple[Invoice, Payment | None]:
+        """The invoice as the backend has it now, and its card payment if it is paid."""
+        backend = await self.geg.get_backend()
+        token = self.geg.token
+        invoice = await backend.get_invoice(token, self.invoice.ref)
+        if invoice.status is not InvoiceStatus.PAID:
+            return invoice, None
+        payments = await backend.list_payments(token)  # newest first
+        return invoice, next((p for p in payments if p.invoice_ref == invoice.ref), None)
+
+    def outcome_known(self, invoice: Invoice, payment: Payment | None) -> None:
+        """The service answers again: the receipt if the invoice got paid, else send again."""
+        if self.payment is not None:
+            return
+        if payment is not None:
+            self.show_receipt(payment)
+        elif invoice.status in (InvoiceStatus.PAID, InvoiceStatus.DEBITED):
+            self.query_one(FormError).show(SETTLED, info=True)
+        else:
+            self.query_one(FormError).show(NOT_PAID)
+            self.call_after_refresh(self.query_one("#pay", Button).focus)
+
     def show_receipt(self, payment: Payment) -> None:
         self.payment = payment
+        self.unknown = False
+        self.query_one(FormError).show(None)
         for name in ("card_number", "security_code"):  # nothing of the card stays on screen
             self.query_one(f"#field-{name}", Field).value = ""
         self.add_class("-paid")

@@ -2,8 +2,10 @@
 
 Login, invoices and a payment go through the loopback; a payment whose answer is lost after the
 server committed it (SIM-5 « drop after commit ») is retried by the client with the same
-idempotency key and charged once (PAY-4); a server that is down or too slow gives the person a
-French sentence (``BackendUnavailable``). Every wait is bounded.
+idempotency key and charged once (PAY-4); when every answer is lost, or the payment times out,
+the error is « outcome unknown » (``OutcomeUnknown``), never « nothing was charged »; a server
+that is down or too slow gives the person a French sentence (``BackendUnavailable``). Every wait
+is bounded.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pytest
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from geg_tui.api.errors import BackendUnavailable
+from geg_tui.api.errors import BackendUnavailable, OutcomeUnknown
 from geg_tui.api.http import HttpBackend
 from geg_tui.api.models import CardPayment, InvoiceStatus
 from geg_tui.fake_backend.backend import FakeBackend
@@ -133,8 +135,8 @@ async def test_pay_4_socket_retry_after_dropped_answer_charges_once(
 async def test_pay_4_socket_every_answer_lost_then_same_key_later(
     served: tuple[ServerThread, DropOnce], backend: FakeBackend, demo_credentials
 ) -> None:
-    """The answer is lost on every attempt: a clear French refusal, one charge; sent again later
-    with the same key, the payment made the first time comes back."""
+    """PAY-4: the answer is lost on every attempt: « outcome unknown » (not « nothing was
+    charged »), one charge; sent again later with the same key, the first payment comes back."""
     server, app = served
     app.once = False
     client = HttpBackend(server.url, retries=2, backoff=0.02, timeout=httpx.Timeout(10.0))
@@ -143,9 +145,11 @@ async def test_pay_4_socket_every_answer_lost_then_same_key_later(
         overdue = (await client.list_invoices(token, status=InvoiceStatus.OVERDUE)).invoices[0]
         inject_fault(backend, "pay_invoice", drop_after_commit=True)
         payment = card(overdue.ref)
-        with pytest.raises(BackendUnavailable) as err:
+        with pytest.raises(OutcomeUnknown) as err:
             await client.pay_invoice(token, payment)
-        assert "serveur GEG" in err.value.message and "réessayez" in err.value.message
+        assert err.value.code == "issue_inconnue"
+        assert "serveur GEG" in err.value.message and "sans risque" in err.value.message
+        assert "débité" not in err.value.message
         assert app.dropped == 3 and payments_of(backend, overdue.ref) == 1
         clear_faults(backend)
         again = await client.pay_invoice(token, payment)
@@ -153,6 +157,29 @@ async def test_pay_4_socket_every_answer_lost_then_same_key_later(
         assert [p.transaction_ref for p in await client.list_payments(token)] == [
             again.transaction_ref
         ]
+        await client.close()
+
+
+async def test_pay_4_socket_payment_timeout_is_outcome_unknown(
+    served: tuple[ServerThread, DropOnce], backend: FakeBackend, demo_credentials
+) -> None:
+    """PAY-4: the server takes longer than the client waits; the payment may well be charged
+    (it is, once the server is done): the client cannot say « nothing was debited »."""
+    server, _ = served
+    client = HttpBackend(server.url, backoff=0.01, timeout=httpx.Timeout(10.0))
+    impatient = HttpBackend(server.url, retries=1, backoff=0.01, timeout=httpx.Timeout(0.3))
+    async with asyncio.timeout(LIMIT):
+        token = (await client.login(demo_credentials["email"], demo_credentials["password"])).token
+        overdue = (await client.list_invoices(token, status=InvoiceStatus.OVERDUE)).invoices[0]
+        inject_fault(backend, "pay_invoice", latency_ms=800)
+        payment = card(overdue.ref)
+        with pytest.raises(OutcomeUnknown) as err:
+            await impatient.pay_invoice(token, payment)
+        assert err.value.code == "issue_inconnue" and "débité" not in err.value.message
+        clear_faults(backend)
+        again = await client.pay_invoice(token, payment)  # same key: the first result
+        assert again.invoice_ref == overdue.ref and payments_of(backend, overdue.ref) == 1
+        await impatient.close()
         await client.close()
 
 

@@ -11,6 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Select
 
+from geg_tui.api.errors import BackendUnavailable, OutcomeUnknown
 from geg_tui.api.models import InvoiceStatus
 from geg_tui.fake_backend import admin
 from geg_tui.screens import invoice_detail
@@ -94,6 +95,11 @@ def text_of(widget: Any) -> str:
 
 def banner_text(screen: Any) -> str:
     return str(screen.query_one(FormError).render())
+
+
+def banner_flat(screen: Any) -> str:
+    """The banner's text on one line (a phrase is found whatever the wrapping)."""
+    return " ".join(banner_text(screen).split())
 
 
 def field_error(screen: Any, name: str) -> str:
@@ -404,7 +410,9 @@ async def test_pay_4_retry_after_a_failure_charges_once_with_the_same_key(
         await pilot.press("enter")
         await settle(pilot)
         assert pay.payment is None
-        assert "aucun montant n'a été débité" in banner_text(pay)
+        # PAY-4: a service that does not answer is no refusal: it never says nothing was charged
+        assert "ne répond pas" in banner_flat(pay) and "réessayez" in banner_flat(pay)
+        assert "aucun montant" not in banner_flat(pay).lower()
         assert pay.query_one("#card_number").value == VALID_CARD  # everything kept
         key = pay._attempt[1] if pay._attempt else None
         admin.clear_faults(backend)
@@ -412,6 +420,163 @@ async def test_pay_4_retry_after_a_failure_charges_once_with_the_same_key(
         await settle(pilot)
         assert pay.payment is not None
         assert pay._attempt is not None and pay._attempt[1] == key  # the same attempt
+        assert pay.sent == 2
+    assert payments_count(backend, OVERDUE_GAS) == 1
+
+
+class LosingBackend:
+    """The fake backend behind a link that loses answers (PAY-4), as ``HttpBackend`` reports it.
+
+    ``losing``: a payment reaches the backend (``reaches``: else it is lost on the way), then its
+    answer is lost: ``OutcomeUnknown``. ``down``: reads fail as a server that does not answer.
+    Everything else is the fake backend itself.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.losing = False
+        self.reaches = True
+        self.down = False
+        self.checks = 0  # get_invoice calls while down
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def pay_invoice(self, token: str, payment: Any) -> Any:
+        if not self.losing:
+            return await self.inner.pay_invoice(token, payment)
+        if self.reaches:
+            await self.inner.pay_invoice(token, payment)
+        self.down = True  # the link is gone for a while
+        raise OutcomeUnknown()
+
+    async def get_invoice(self, token: str, ref: str) -> Any:
+        if self.down:
+            self.checks += 1
+            raise BackendUnavailable(code="serveur_injoignable")
+        return await self.inner.get_invoice(token, ref)
+
+
+def app_on(backend: Any, tmp_path: Path) -> Any:
+    """A GegApp on ``backend`` (as ``make_app`` builds it on the plain fake backend)."""
+    from geg_tui.app import GegApp
+    from geg_tui.config import Settings
+
+    return GegApp(
+        lambda: backend,
+        settings=Settings(tmp_path / "settings"),
+        cursor_blink=False,
+        owns_backend=False,
+        defer_keyring_check=False,
+    )
+
+
+async def wait_for(pilot: Pilot, condition: Any) -> None:
+    """Let the app run until ``condition()`` holds (at most 2 s), without waiting for workers:
+    the invoice check goes on while the service is down."""
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the condition never held within 2 s")
+
+
+async def pay_with_lost_answer(
+    pilot: Pilot, lossy: LosingBackend, credentials: dict[str, str], *, expiry: str = "1230"
+) -> PaymentScreen:
+    """Open the payment of the overdue gas invoice, type a card, send it: the answer is lost."""
+    await open_invoices(pilot, credentials)
+    await select_row(pilot, OVERDUE_GAS)
+    await pilot.press("p")
+    await settle(pilot)
+    pay = pilot.app.screen
+    assert isinstance(pay, PaymentScreen)
+    await type_card(pilot, VALID_CARD, expiry=expiry)
+    lossy.losing = True
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: "ne savons pas" in banner_flat(pay))
+    text = banner_flat(pay)
+    assert "sans risque" in text and "jamais débité deux fois" in text
+    assert "aucun montant" not in text.lower() and "n'a été débité" not in text
+    assert pay.payment is None and pay.query_one("#card_number").value == VALID_CARD
+    return pay
+
+
+async def test_pay_4_answer_lost_says_unknown_then_shows_the_receipt_once_the_service_answers(
+    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """PAY-4: the payment was charged but its answer lost: « outcome unknown », safe to send
+    again; the invoice is checked until the service answers, then the receipt is shown."""
+    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
+    lossy = LosingBackend(backend)
+    app = app_on(lossy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
+        assert payments_count(backend, OVERDUE_GAS) == 1  # it was charged, nobody knows yet
+        await wait_for(pilot, lambda: lossy.checks >= 2)  # checked again and again while down
+        assert pay.payment is None and "ne savons pas" in banner_flat(pay)
+        lossy.down = False
+        await wait_for(pilot, lambda: pay.payment is not None)
+        await settle(pilot)
+        assert pay.has_class("-paid")
+        receipt = str(pay.query_one("#receipt-text").render())
+        assert pay.payment.transaction_ref in receipt and "145,00" in receipt
+        assert pay.sent == 1  # nothing sent again: the receipt came from the invoice's status
+    assert payments_count(backend, OVERDUE_GAS) == 1
+
+
+async def test_pay_4_answer_lost_and_not_charged_lets_the_person_send_again_once(
+    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """PAY-4: the request never reached the backend: once the service answers, the screen says
+    the invoice is not paid and the same payment (same key) can be sent again, charged once."""
+    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
+    lossy = LosingBackend(backend)
+    lossy.reaches = False
+    app = app_on(lossy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
+        key = pay._attempt[1] if pay._attempt else None
+        lossy.down = lossy.losing = False
+        await settle(pilot)
+        assert pay.payment is None
+        assert "n'est pas payée" in banner_flat(pay) and "Renvoyez" in banner_flat(pay)
+        assert "aucun montant" not in banner_flat(pay).lower()
+        assert payments_count(backend, OVERDUE_GAS) == 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pay.payment is not None
+        assert pay._attempt is not None and pay._attempt[1] == key and pay.sent == 2
+    assert payments_count(backend, OVERDUE_GAS) == 1
+
+
+async def test_pay_4_send_again_after_the_card_expired_gets_the_first_payment(
+    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """PAY-4: paid at 23:50 on the last day of the card's month, the answer lost; sent again
+    after midnight, the request is the same one: neither the form nor the backend refuse the
+    now expired card, and the first payment comes back."""
+    from datetime import date, datetime
+
+    from geg_tui.formatting import PARIS
+    from geg_tui.screens import payment as payment_screen
+
+    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
+    monkeypatch.setattr(payment_screen, "today", lambda: date(2026, 11, 30))
+    backend.clock.set(datetime(2026, 11, 30, 23, 50, tzinfo=PARIS))
+    lossy = LosingBackend(backend)
+    app = app_on(lossy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pay = await pay_with_lost_answer(pilot, lossy, demo_credentials, expiry="1126")
+        assert payments_count(backend, OVERDUE_GAS) == 1
+        monkeypatch.setattr(payment_screen, "today", lambda: date(2026, 12, 1))
+        backend.clock.set(datetime(2026, 12, 1, 0, 5, tzinfo=PARIS))
+        lossy.losing = False  # the link is back for payments; reads still fail
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pay.payment is not None)
+        await settle(pilot)
+        assert pay.payment is not None and pay.payment.expiry == "11/26"
         assert pay.sent == 2
     assert payments_count(backend, OVERDUE_GAS) == 1
 

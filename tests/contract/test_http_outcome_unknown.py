@@ -1,0 +1,151 @@
+"""PAY-4 over HTTP, in process: a write whose answer is lost is « outcome unknown », never
+« nothing happened ».
+
+``HttpBackend`` talks to ``create_app(fake)`` through httpx's ASGI transport. The SIM-5 fault
+« drop after commit » makes the app start its answer and then abort; over a socket the client sees
+the connection die (``RemoteProtocolError``), so ``Dropping`` turns the app's abort into that same
+transport error. With ``raise_app_exceptions=False`` the ASGI transport gives instead a 200 whose
+body was cut: an answer that cannot be read, which is just as lost.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from geg_tui.api.errors import BackendUnavailable, OutcomeUnknown, ValidationError, from_payload
+from geg_tui.api.http import HttpBackend
+from geg_tui.api.models import CardPayment, InvoiceStatus
+from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.fake_backend.server import ConnectionDropped, create_app
+
+from .conftest import clear_faults, inject_fault
+
+DECLINED = "4000 0000 0000 0002"
+
+
+class Dropping(httpx.AsyncBaseTransport):
+    """The ASGI transport, with the app's aborted answer seen as a socket shows it."""
+
+    def __init__(self, fake: FakeBackend) -> None:
+        self.inner = httpx.ASGITransport(app=create_app(fake))
+        self.sent = 0  # requests that reached the app
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        try:
+            return await self.inner.handle_async_request(request)
+        except ConnectionDropped as exc:
+            raise httpx.RemoteProtocolError(
+                "peer closed connection without sending complete message body", request=request
+            ) from exc
+
+
+class Refusing(httpx.AsyncBaseTransport):
+    """A server that cannot be reached at all: nothing is ever sent."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connexion refusée", request=request)
+
+
+def card(invoice_ref: str, number: str = "4242 4242 4242 4242") -> CardPayment:
+    return CardPayment(
+        invoice_ref=invoice_ref,
+        card_number=number,
+        expiry_month="12",
+        expiry_year="2028",
+        security_code="987",
+        holder="Claire Martin",
+        idempotency_key=str(uuid.uuid4()),
+    )
+
+
+def payments_of(fake: FakeBackend, invoice_ref: str) -> int:
+    with fake.store.transaction() as db:
+        return int(
+            db.scalar(
+                "SELECT COUNT(*) FROM payments p JOIN invoices i ON i.id = p.invoice_id "
+                "WHERE i.ref = ?",
+                (invoice_ref,),
+            )
+        )
+
+
+async def overdue_invoice(fake: FakeBackend, credentials: dict[str, str]) -> tuple[str, str]:
+    token = (await fake.login(credentials["email"], credentials["password"])).token
+    page = await fake.list_invoices(token, status=InvoiceStatus.OVERDUE)
+    return token, page.invoices[0].ref
+
+
+async def test_pay_4_answer_lost_after_commit_raises_outcome_unknown(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    """Every answer lost (the first attempt committed): the error says the outcome is unknown
+    and that sending again is safe — never that nothing was charged."""
+    token, ref = await overdue_invoice(backend, demo_credentials)
+    transport = Dropping(backend)
+    client = HttpBackend("http://test", transport=transport, retries=2, backoff=0.0)
+    inject_fault(backend, "pay_invoice", drop_after_commit=True)
+    payment = card(ref)
+    with pytest.raises(OutcomeUnknown) as err:
+        await client.pay_invoice(token, payment)
+    assert isinstance(err.value, BackendUnavailable)  # screens that know only that still work
+    assert err.value.code == "issue_inconnue"
+    message = err.value.message.lower()
+    assert "débité" not in message and "aucun" not in message
+    assert "sans risque" in message and "renvoyer" in message
+    assert transport.sent == 3 and payments_of(backend, ref) == 1
+    clear_faults(backend)
+    again = await client.pay_invoice(token, payment)  # the same key: the first payment
+    assert again.invoice_ref == ref and payments_of(backend, ref) == 1
+    await client.close()
+
+
+async def test_pay_4_cut_answer_to_a_payment_is_retried_then_outcome_unknown(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    """A 200 whose body was cut is a lost answer too: retried with the same key, then unknown."""
+    token, ref = await overdue_invoice(backend, demo_credentials)
+    transport = httpx.ASGITransport(app=create_app(backend), raise_app_exceptions=False)
+    client = HttpBackend("http://test", transport=transport, retries=1, backoff=0.0)
+    inject_fault(backend, "pay_invoice", drop_after_commit=True)
+    with pytest.raises(OutcomeUnknown):
+        await client.pay_invoice(token, card(ref))
+    assert payments_of(backend, ref) == 1
+    await client.close()
+
+
+async def test_pay_4_write_never_sent_is_plain_unavailable(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    """No connection at all: nothing reached the server, the outcome is known (not done)."""
+    token, ref = await overdue_invoice(backend, demo_credentials)
+    client = HttpBackend("http://test", transport=Refusing(), retries=1, backoff=0.0)
+    with pytest.raises(BackendUnavailable) as err:
+        await client.pay_invoice(token, card(ref))
+    assert not isinstance(err.value, OutcomeUnknown)
+    assert err.value.code == "serveur_injoignable"
+    await client.close()
+
+
+async def test_pay_4_server_refusal_after_a_lost_answer_is_the_refusal(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    """A declined card: the server's answer is known, whatever happened to earlier attempts."""
+    token, ref = await overdue_invoice(backend, demo_credentials)
+    client = HttpBackend("http://test", transport=Dropping(backend), retries=2, backoff=0.0)
+    with pytest.raises(ValidationError) as err:
+        await client.pay_invoice(token, card(ref, DECLINED))
+    assert err.value.code == "carte_refusee" and "Aucun montant" in err.value.message
+    await client.close()
+
+
+def test_pay_4_outcome_unknown_crosses_http_as_its_own_kind() -> None:
+    """A server may say it lost a third party's answer: the client rebuilds the same type, and a
+    bare 503 stays « service unavailable »."""
+    original = OutcomeUnknown()
+    again = from_payload(original.to_payload(), 503)
+    assert type(again) is OutcomeUnknown and again.to_payload() == original.to_payload()
+    assert type(from_payload({"message": "?"}, 503)) is BackendUnavailable
