@@ -70,6 +70,13 @@ def build_parser(*, commands: bool = True) -> FrenchParser:
     sub = parser.add_subparsers(dest="command", parser_class=FrenchParser)
 
     fake = sub.add_parser("fake", help="contrôles du backend fictif (testeurs)")
+    # « geg-tui fake --data-dir D clock » too: a tester puts it where it comes to mind.
+    fake.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="dossier des données du backend fictif",
+    )
     fsub = fake.add_subparsers(dest="fake_command", required=True, parser_class=FrenchParser)
 
     p = fsub.add_parser("customers", help="clients de démonstration")
@@ -371,7 +378,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_tui(args)
     args = build_parser().parse_args(words)
     if args.command == "fake":
-        return run_fake(args)
+        try:
+            return run_fake(args)
+        except BrokenPipeError:
+            # « geg-tui fake outbox | head »: the reader left, which is no error of ours. Python
+            # would print a traceback when flushing stdout at exit: point it at /dev/null first.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     if args.command == "serve":
         from geg_tui.fake_backend.server import serve
 

@@ -276,3 +276,31 @@ def test_sim_5_faults_list_shows_every_flag_of_json(tmp_path: Path) -> None:
         assert f"{row['latency_ms']} ms" in line and f"{row['error_rate']:.0%}" in line
         drop = "réponse perdue après l'écriture" in line
         assert drop == row["drop_after_commit"], line
+
+
+def test_data_dir_is_taken_before_or_after_the_fake_command(world: Path) -> None:
+    """A tester types ``--data-dir`` wherever it comes to mind; all three places name one world."""
+    expected = cli_json("fake", "clock", data_dir=world)["now"]
+    for words in (
+        ("fake", "--data-dir", str(world), "clock", "--json"),
+        ("--data-dir", str(world), "fake", "clock", "--json"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "geg_tui", *words], capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["now"] == expected
+
+
+def test_sec_4_output_cut_by_the_reader_is_no_traceback(world: Path) -> None:
+    """``geg-tui fake cards | head -1``: the reader leaves early; nothing but silence follows."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "geg_tui", "fake", "cards", "--data-dir", str(world)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the command has printed anything
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
