@@ -10,16 +10,15 @@ body was cut: an answer that cannot be read, which is just as lost.
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 import pytest
 
 from geg_tui.api.errors import BackendUnavailable, OutcomeUnknown, ValidationError, from_payload
 from geg_tui.api.http import HttpBackend
-from geg_tui.api.models import CardPayment, InvoiceStatus
+from geg_tui.api.models import InvoiceStatus
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.server import ConnectionDropped, create_app
+from tests.payment_helpers import card, payments_count
 
 from .conftest import clear_faults, inject_fault
 
@@ -50,29 +49,6 @@ class Refusing(httpx.AsyncBaseTransport):
         raise httpx.ConnectError("connexion refusée", request=request)
 
 
-def card(invoice_ref: str, number: str = "4242 4242 4242 4242") -> CardPayment:
-    return CardPayment(
-        invoice_ref=invoice_ref,
-        card_number=number,
-        expiry_month="12",
-        expiry_year="2028",
-        security_code="987",
-        holder="Claire Martin",
-        idempotency_key=str(uuid.uuid4()),
-    )
-
-
-def payments_of(fake: FakeBackend, invoice_ref: str) -> int:
-    with fake.store.transaction() as db:
-        return int(
-            db.scalar(
-                "SELECT COUNT(*) FROM payments p JOIN invoices i ON i.id = p.invoice_id "
-                "WHERE i.ref = ?",
-                (invoice_ref,),
-            )
-        )
-
-
 async def overdue_invoice(fake: FakeBackend, credentials: dict[str, str]) -> tuple[str, str]:
     token = (await fake.login(credentials["email"], credentials["password"])).token
     page = await fake.list_invoices(token, status=InvoiceStatus.OVERDUE)
@@ -96,10 +72,10 @@ async def test_pay_4_answer_lost_after_commit_raises_outcome_unknown(
     message = err.value.message.lower()
     assert "débité" not in message and "aucun" not in message
     assert "sans risque" in message and "renvoyer" in message
-    assert transport.sent == 3 and payments_of(backend, ref) == 1
+    assert transport.sent == 3 and payments_count(backend, ref) == 1
     clear_faults(backend)
     again = await client.pay_invoice(token, payment)  # the same key: the first payment
-    assert again.invoice_ref == ref and payments_of(backend, ref) == 1
+    assert again.invoice_ref == ref and payments_count(backend, ref) == 1
     await client.close()
 
 
@@ -113,7 +89,7 @@ async def test_pay_4_cut_answer_to_a_payment_is_retried_then_outcome_unknown(
     inject_fault(backend, "pay_invoice", drop_after_commit=True)
     with pytest.raises(OutcomeUnknown):
         await client.pay_invoice(token, card(ref))
-    assert payments_of(backend, ref) == 1
+    assert payments_count(backend, ref) == 1
     await client.close()
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -23,9 +22,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from geg_tui.api.errors import BackendUnavailable, OutcomeUnknown
 from geg_tui.api.http import HttpBackend
-from geg_tui.api.models import CardPayment, InvoiceStatus
+from geg_tui.api.models import InvoiceStatus
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.server import ConnectionDropped, create_app
+from tests.payment_helpers import card, payments_count
 
 from .conftest import clear_faults, inject_fault
 
@@ -88,29 +88,6 @@ def served(backend: FakeBackend) -> Iterator[tuple[ServerThread, DropOnce]]:
             server.stop()
 
 
-def card(invoice_ref: str) -> CardPayment:
-    return CardPayment(
-        invoice_ref=invoice_ref,
-        card_number="4242 4242 4242 4242",
-        expiry_month="12",
-        expiry_year="2028",
-        security_code="987",
-        holder="Claire Martin",
-        idempotency_key=str(uuid.uuid4()),
-    )
-
-
-def payments_of(fake: FakeBackend, invoice_ref: str) -> int:
-    with fake.store.transaction() as db:
-        return int(
-            db.scalar(
-                "SELECT COUNT(*) FROM payments p JOIN invoices i ON i.id = p.invoice_id "
-                "WHERE i.ref = ?",
-                (invoice_ref,),
-            )
-        )
-
-
 async def test_pay_4_socket_retry_after_dropped_answer_charges_once(
     served: tuple[ServerThread, DropOnce], backend: FakeBackend, demo_credentials
 ) -> None:
@@ -124,7 +101,7 @@ async def test_pay_4_socket_retry_after_dropped_answer_charges_once(
         inject_fault(backend, "pay_invoice", drop_after_commit=True)
         payment = await client.pay_invoice(token, card(overdue.ref))
         assert app.dropped == 1  # the first answer was lost; the retry got the first result
-        assert payments_of(backend, overdue.ref) == 1
+        assert payments_count(backend, overdue.ref) == 1
         listed = await client.list_payments(token)
         assert [p.transaction_ref for p in listed] == [payment.transaction_ref]
         assert (await client.get_invoice(token, overdue.ref)).status is InvoiceStatus.PAID
@@ -150,10 +127,10 @@ async def test_pay_4_socket_every_answer_lost_then_same_key_later(
         assert err.value.code == "issue_inconnue"
         assert "serveur GEG" in err.value.message and "sans risque" in err.value.message
         assert "débité" not in err.value.message
-        assert app.dropped == 3 and payments_of(backend, overdue.ref) == 1
+        assert app.dropped == 3 and payments_count(backend, overdue.ref) == 1
         clear_faults(backend)
         again = await client.pay_invoice(token, payment)
-        assert again.invoice_ref == overdue.ref and payments_of(backend, overdue.ref) == 1
+        assert again.invoice_ref == overdue.ref and payments_count(backend, overdue.ref) == 1
         assert [p.transaction_ref for p in await client.list_payments(token)] == [
             again.transaction_ref
         ]
@@ -178,7 +155,7 @@ async def test_pay_4_socket_payment_timeout_is_outcome_unknown(
         assert err.value.code == "issue_inconnue" and "débité" not in err.value.message
         clear_faults(backend)
         again = await client.pay_invoice(token, payment)  # same key: the first result
-        assert again.invoice_ref == overdue.ref and payments_of(backend, overdue.ref) == 1
+        assert again.invoice_ref == overdue.ref and payments_count(backend, overdue.ref) == 1
         await impatient.close()
         await client.close()
 

@@ -21,6 +21,7 @@ from geg_tui.screens.invoices import InvoicesScreen
 from geg_tui.screens.payment import PaymentScreen
 from geg_tui.widgets.card import CardForm, check, detect_brand, masked
 from geg_tui.widgets.fields import Field, FormError
+from tests.payment_helpers import payments_count
 from tests.tui.test_login_home import log_in, settle
 
 OVERDUE_GAS = "968320100013"  # the demo's overdue gas invoice (145,00 €)
@@ -104,17 +105,6 @@ def banner_flat(screen: Any) -> str:
 
 def field_error(screen: Any, name: str) -> str:
     return str(screen.query_one(f"#field-{name} .field-error").render())
-
-
-def payments_count(backend: Any, ref: str) -> int:
-    with backend.store.transaction() as db:
-        return int(
-            db.scalar(
-                "SELECT COUNT(*) FROM payments p JOIN invoices i ON i.id = p.invoice_id "
-                "WHERE i.ref = ?",
-                (ref,),
-            )
-        )
 
 
 def add_invoices(backend: Any, contract_ref: str, count: int) -> None:
