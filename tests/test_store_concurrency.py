@@ -352,3 +352,32 @@ def test_sim_4_fake_clock_command_does_not_wait_for_a_writer(
         elapsed = time.monotonic() - began
     assert result.returncode == 0, result.stderr
     assert elapsed < 10, elapsed  # interpreter start included; it waited 30 s before
+
+
+def test_auth_3_activity_kept_in_memory_is_not_lost_by_the_next_write(
+    file_backend: FakeBackend, tmp_path: Path
+) -> None:
+    """A read while another process wrote kept the session's activity in memory; the next write,
+    once it got the lock, checked the stale ``last_seen`` of the file and ended a session used
+    25 minutes before (AUTH-3 says 30 minutes without activity)."""
+    from datetime import timedelta
+
+    token = _session(file_backend)
+    elec = next(c for c in asyncio.run(file_backend.account(token)).contracts if c.e_invoice)
+    file_backend.clock.advance(timedelta(minutes=20))
+    with WriteLockHolder(tmp_path):  # the read's activity cannot be written now
+        _within(3, lambda: asyncio.run(file_backend.list_invoices(token)))
+    file_backend.clock.advance(timedelta(minutes=25))  # 45 min after login, 25 after the read
+    held = threading.Event()
+
+    def hold_half_a_second() -> None:  # another process writing for a moment
+        with WriteLockHolder(tmp_path):
+            held.set()
+            time.sleep(0.5)
+
+    threading.Thread(target=hold_half_a_second, daemon=True).start()
+    assert held.wait(5)
+    contract = _within(
+        10, lambda: asyncio.run(file_backend.set_e_invoice(token, elec.ref, enabled=False))
+    )
+    assert contract.e_invoice is False

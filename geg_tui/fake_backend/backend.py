@@ -219,8 +219,20 @@ class FakeBackend:
                 self._write_unwritten()
 
     def _account_id(self, db: Tx, token: object) -> int:
-        account_id, _ = check_session(db, token, self.clock.now())
+        account_id, _ = self._check_session(db, token)
         return account_id
+
+    def _check_session(self, db: Tx, token: object) -> tuple[int, Session]:
+        """AUTH-3 in a write transaction: the activities that reads kept in memory (the write lock
+        was busy then) are written first, so that a session kept alive by reads is not ended
+        here on the stale ``last_seen`` of the file.
+        Memory is cleared by ``_write_unwritten`` once the call is over: this transaction may
+        still roll back."""
+        with self._unwritten_lock:
+            batch = dict(self._unwritten)
+        if batch:
+            touch(db, batch)
+        return check_session(db, token, self.clock.now())
 
     def _authed(self, token: object, func: Callable[[Tx, int], T]) -> T:
         """AUTH-6: a valid session first, then the rule, in one transaction (a read one for the
@@ -372,7 +384,7 @@ class FakeBackend:
     async def touch_session(self, token: str) -> Session:
         def run() -> Session:
             with self.store.transaction() as db:
-                return check_session(db, token, self.clock.now())[1]
+                return self._check_session(db, token)[1]
 
         try:
             return await self._run(run)
