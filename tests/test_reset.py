@@ -205,3 +205,33 @@ async def test_reset_7_forgotten_question_resolved_sends_code_for_new_question(
     assert challenge.question.id == 4
     await backend.reset_answer(email, birth, "ecole jean jaures")
     assert (await backend.login(email, NEW)).token
+
+
+async def test_reset_4_a_wrong_code_costs_no_hash_and_a_password_code_hashes_no_answer(
+    backend: FakeBackend, demo_credentials: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anyone may try codes: each wrong one cost two argon2 hashes (password and answer), which
+    queue behind every login of the process. Now none; a password-only code hashes only the
+    password (the answer belongs to RESET-7's codes)."""
+    email = demo_credentials["email"]
+    hashed: list[str] = []
+    real = backend.hasher._ph  # the real argon2, under the cache of hashes done ahead
+
+    class Counting:
+        def hash(self, secret: str) -> str:
+            hashed.append(secret)
+            return real.hash(secret)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+    monkeypatch.setattr(backend.hasher, "_ph", Counting())
+    for _ in range(5):
+        with pytest.raises(ValidationError):
+            await backend.reset_complete(email, "AAAA-BBBB-CCCC", NEW, NEW, None, "Grenoble")
+    assert hashed == []
+    await backend.reset_answer(email, birth_of(backend, email), "Grenoble")
+    code = code_in(reset_mails(backend, email)[-1])
+    await backend.reset_complete(email, code, NEW, NEW, None, "Grenoble")
+    assert hashed == [NEW]
+    assert (await backend.login(email, NEW)).token

@@ -33,7 +33,7 @@ from geg_tui.fake_backend import outbox, validation
 from geg_tui.fake_backend.clock import Clock
 from geg_tui.fake_backend.hashing import Hasher, new_code, normalise_code, token_hash
 from geg_tui.fake_backend.questions import BY_ID, SECRET_QUESTIONS
-from geg_tui.fake_backend.read_models import load_account
+from geg_tui.fake_backend.read_models import Row, load_account
 from geg_tui.fake_backend.sessions import end_all_sessions, open_session
 from geg_tui.fake_backend.store import Store, Tx
 from geg_tui.fake_backend.support import SUPPORT
@@ -534,23 +534,17 @@ class AccountRules:
             code="code_invalide",
             fields={"code": "Code invalide ou expiré."},
         )
-        hashed = self.hasher.hash_ahead(pw, validation.answer_to_hash(answer))  # not in the lock
+        # A wrong code is refused before any hash (argon2 costs, and hashes queue behind each
+        # other); then argon2 runs outside the write lock, the answer only for a RESET-7 code.
+        with self.store.read() as db:
+            _, ahead = _reset_code(db, address, code, self.clock.now())
+        if ahead is None:
+            raise invalid
+        to_hash = validation.answer_to_hash(answer) if ahead["purpose"] == "question" else None
+        hashed = self.hasher.hash_ahead(pw, to_hash)
         with self.hasher.prepared(hashed=hashed), self.store.transaction() as db:
             now = self.clock.now()
-            account = db.one("SELECT id, email FROM accounts WHERE email = ?", (address,))
-            row = None
-            if account is not None:
-                row = db.one(
-                    "SELECT id, purpose FROM codes WHERE account_id = ? AND code_hash = ? AND "
-                    "purpose IN ('password', 'question') AND used_at IS NULL AND revoked = 0 "
-                    "AND created_at <= ? AND expires_at > ?",
-                    (
-                        account["id"],
-                        token_hash(normalise_code(code)),
-                        now.isoformat(),
-                        now.isoformat(),
-                    ),
-                )
+            account, row = _reset_code(db, address, code, now)
             if row is None:
                 raise invalid
             assert account is not None
@@ -618,3 +612,17 @@ def signup_blocked_until(db: Tx, ref: str, now: datetime) -> datetime | None:
             until = times[i] + SIGNUP_WINDOW
             return until if until > now else None
     return None
+
+
+def _reset_code(db: Tx, address: str, code: str, now: datetime) -> tuple[Row | None, Row | None]:
+    """RESET-4: the account and its valid, unused reset code (``password`` or ``question``)."""
+    account = db.one("SELECT id, email FROM accounts WHERE email = ?", (address,))
+    if account is None:
+        return None, None
+    row = db.one(
+        "SELECT id, purpose FROM codes WHERE account_id = ? AND code_hash = ? AND "
+        "purpose IN ('password', 'question') AND used_at IS NULL AND revoked = 0 "
+        "AND created_at <= ? AND expires_at > ?",
+        (account["id"], token_hash(normalise_code(code)), now.isoformat(), now.isoformat()),
+    )
+    return account, row
