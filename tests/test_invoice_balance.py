@@ -174,6 +174,15 @@ async def test_signup_4_a_credit_is_typed_as_the_bill_shows_it(backend: FakeBack
             credit["contract_ref"], credit["last_invoice_ref"], typed
         )
         assert identity.identity.first_name == "Lucas"
+    # The « Total TTC » printed on the same bill (the figure SIGNUP-4 names) proves it too.
+    with backend.store.transaction() as db:
+        total = db.scalar("SELECT total FROM invoices WHERE ref = ?", (credit["last_invoice_ref"],))
+    assert total > 0
+    typed = format_money(total).replace("\u00a0", " ")
+    identity = await backend.signup_check_contract(
+        credit["contract_ref"], credit["last_invoice_ref"], typed
+    )
+    assert identity.identity.first_name == "Lucas"
 
 
 # --- 2. readings up to the end of the period ------------------------------------------------------

@@ -47,15 +47,16 @@ CODE_VALIDITY = timedelta(hours=24)  # RESET-4
 WARNING_MAIL_INTERVAL = timedelta(hours=24)  # SIGNUP-1: at most one warning a day per address
 
 
-def amounts_typed(balance: int) -> tuple[int, ...]:
-    """SIGNUP-4: the amounts (cents) that prove an invoice — the figure its bill shows in large.
+def amounts_typed(total: int, balance: int) -> tuple[int, ...]:
+    """SIGNUP-4: the amounts (cents) that prove an invoice — the figures its bill shows.
 
-    That is the invoice's amount incl. tax to pay: its total, or for an annual settlement the
-    « Reste à payer » (total − instalments already debited). A settlement in the customer's favour
-    shows « Solde en votre faveur : 14,48 € »: typed as printed, or with a minus sign as the
-    list shows it (« -14,48 € »).
+    The rule names the invoice's total incl. tax, which every bill prints (« Total TTC »). An
+    annual settlement also prints its balance in large: the « Reste à payer » (total − the
+    instalments already debited), or « Solde en votre faveur : 14,48 € », typed as printed or with
+    a minus sign as the list shows it (« -14,48 € »). Any of these proves the person holds the
+    bill; ``geg-tui fake customers`` prints the balance.
     """
-    return (balance, -balance) if balance < 0 else (balance,)
+    return (total, balance, -balance) if balance < 0 else (total, balance)
 
 
 SIGNUP_MISMATCH = (
@@ -144,11 +145,15 @@ class AccountRules:
         latest = None
         if contract is not None:
             latest = db.one(
-                "SELECT ref, balance FROM invoices WHERE contract_id = ? AND issue_date <= ? "
+                "SELECT ref, total, balance FROM invoices WHERE contract_id = ? AND issue_date <= ? "
                 "ORDER BY issue_date DESC, id DESC LIMIT 1",
                 (contract["id"], self.clock.today().isoformat()),
             )
-        if latest is None or latest["ref"] != inv or cents not in amounts_typed(latest["balance"]):
+        if (
+            latest is None
+            or latest["ref"] != inv
+            or cents not in amounts_typed(latest["total"], latest["balance"])
+        ):
             return self._signup_failure(db, ref, now, SIGNUP_MISMATCH, "verification_contrat")
         assert contract is not None
         if db.scalar("SELECT 1 FROM accounts WHERE customer_id = ?", (contract["customer_id"],)):
