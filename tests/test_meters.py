@@ -161,6 +161,10 @@ async def test_meter_2_lower_than_last_index_refused(
     message = caught.value.fields["gaz"]
     assert f"{last:,}".replace(",", "\u00a0") in message
     assert status.last_reading.reading_date.strftime("%d/%m/%Y") in message
+    # The demo's last gas index is an estimate: the message says so and who corrects it, rather
+    # than let the customer think it was read on the meter.
+    assert status.last_reading.kind is ReadingKind.ESTIMATED
+    assert "(index estimé)" in message and "service client" in message
     assert reading_rows(backend) == before
     # Equal to the last index is fine (no consumption).
     result = await backend.submit_reading(token, gas.ref, {Register.GAS: last})

@@ -264,6 +264,14 @@ def _fmt_index(value: int, unit: str) -> str:
     return f"{group_thousands(value)} {unit}"
 
 
+# An estimate is the backend's guess, not the meter: say so, and who can correct it, rather than
+# let the customer believe the figure was read on the meter.
+ESTIMATED_NOTE = (
+    " (index estimé). Si votre compteur affiche moins, contactez le service client pour faire "
+    "corriger l'estimation."
+)
+
+
 def _check_not_lower(
     contract_row: sqlite3.Row, clean: dict[Register, int], previous: MeterReading | None
 ) -> None:
@@ -277,7 +285,8 @@ def _check_not_lower(
         if last is not None and value < last:
             fields[register.value] = (
                 f"L'index ne peut pas être inférieur au dernier index connu : "
-                f"{_fmt_index(last, unit)} le {format_date(previous.reading_date)}."
+                f"{_fmt_index(last, unit)} le {format_date(previous.reading_date)}"
+                + (ESTIMATED_NOTE if previous.kind is ReadingKind.ESTIMATED else ".")
             )
     if fields:
         raise ValidationError(
