@@ -28,11 +28,12 @@ from geg_tui.fake_backend import admin
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.billing import round_half_up
 from geg_tui.fake_backend.clock import Clock
-from geg_tui.fake_backend.demo import seed_demo
+from geg_tui.fake_backend.demo import WH_PER_M3, seed_demo
 from geg_tui.fake_backend.hashing import Hasher
 from geg_tui.fake_backend.schema import SCHEMA_VERSION
 from geg_tui.fake_backend.store import DB_FILENAME, Store
 from geg_tui.formatting import PARIS, format_date, format_money
+from tests.conftest import START
 from tests.test_invoice_pdf import flat, pdf_text
 
 PAYABLE = (InvoiceStatus.TO_PAY, InvoiceStatus.OVERDUE)
@@ -157,6 +158,34 @@ def test_debit_4_inv_2_every_invoice_of_the_demo_world_adds_up(
         assert row["balance"] == row["total"] - row["already_paid"], row["ref"]
         if row["balance"] < 0:
             assert row["status"] in CREDIT and row["debit_date"] is None, row["ref"]
+
+
+def test_inv_2_meter_5_the_world_bills_exactly_what_its_indexes_say(
+    thirteen_months_later: Store,
+) -> None:
+    """Every invoice the world issued in 13 months bills the kWh of its index differences, to the
+    Wh: billing the measured days while the index moved by whole units billed the fraction left
+    over twice (once now, again at the next real or customer reading)."""
+    start = START.date().isoformat()
+    with thirteen_months_later.transaction() as db:
+        invoices = db.all(
+            "SELECT i.id, i.ref, c.energy FROM invoices i JOIN contracts c ON c.id = i.contract_id "
+            "WHERE i.issue_date > ?",
+            (start,),
+        )
+        for invoice in invoices:
+            unit_wh = WH_PER_M3 if invoice["energy"] == "gaz" else 1000
+            moved = db.scalar(
+                "SELECT SUM(current_index - previous_index) FROM invoice_readings "
+                "WHERE invoice_id = ?",
+                (invoice["id"],),
+            )
+            billed_kwh = db.scalar(
+                "SELECT SUM(quantity) FROM invoice_lines WHERE invoice_id = ? AND unit = 'kWh'",
+                (invoice["id"],),
+            )
+            assert round(billed_kwh * 1000) == moved * unit_wh, invoice["ref"]
+    assert len(invoices) >= 30  # every contract, 13 months
 
 
 async def test_signup_4_a_credit_is_typed_as_the_bill_shows_it(backend: FakeBackend) -> None:

@@ -241,8 +241,12 @@ def issue_invoice(db: Tx, seed: int, contract: Row, day: date, at: datetime) -> 
         )
         for register in registers:
             prev_day, prev_index = _previous(previous, register, start)
-            used = sum(daily.get(register, {}).values()) // _unit_wh(contract, register)
-            energy[register] = daily.get(register, {})
+            unit = _unit_wh(contract, register)
+            days = daily.get(register, {})
+            used = sum(days.values()) // unit  # the index moves by whole units
+            # Bill what the index says, as for a customer reading: the fraction of a unit left
+            # over is billed once, when the index gets to it, never twice.
+            energy[register] = _scaled(days, used * unit, end)
             readings.append((register, prev_day, prev_index, end, prev_index + used, kind))
     # The instalments debited during the period are deducted (DEBIT-4), also when the customer
     # left monthly debit during the year (DEBIT-5): that invoice settles them.
