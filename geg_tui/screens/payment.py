@@ -23,7 +23,8 @@ says that the outcome is unknown and that sending again is safe, then checks, wi
   outcome is still unknown — the request may still be on its way — and checks again.
 
 An unpaid invoice never makes the screen say « not paid »: a request in flight would prove it
-wrong a moment later.
+wrong a moment later. If the session ends during the check, the login screen says the outcome
+is not known and where to look; logged in again, the check goes on.
 
 SEC-3: the card number and the code live only in the inputs and in the request (the check holds
 the request it replays while it runs); they are never logged, written, or put in a message. The
@@ -73,6 +74,10 @@ STILL_UNKNOWN = _(
 SETTLED = _(
     "Le service GEG répond à nouveau : cette facture est déjà réglée, mais pas par ce "
     "paiement-ci. Aucun paiement n'est nécessaire."
+)
+SESSION_ENDED = _(
+    "Votre session a expiré : nous ne savons pas encore si le paiement de la facture n° {ref} "
+    "a abouti. Après vous être reconnecté·e, consultez « Mes factures » avant de le renvoyer."
 )
 # PAY-4: statuses that need no payment any more (settled, or a credit in the customer's favour).
 NOTHING_TO_PAY = (
@@ -126,6 +131,7 @@ class PaymentScreen(BaseScreen):
         self.payment: Payment | None = None
         self._attempt: tuple[str, str] | None = None  # (hash of the request, idempotency key)
         self.unknown = False  # PAY-4: the current attempt may have been charged, answer lost
+        self.check_halted = False  # PAY-4: the check stopped when the session expired
         self.sent = 0  # requests sent by the person (tests; the check's replays not counted)
 
     def compose(self) -> ComposeResult:
@@ -335,9 +341,18 @@ class PaymentScreen(BaseScreen):
     # --- PAY-4: a lost answer ----------------------------------------------------------------
     def outcome_unknown(self, request: CardPayment, identity: CardIdentity) -> None:
         """Say so, never « nothing was charged », and check until the server answers."""
+        self.check_halted = False
         self.query_one(FormError).show(UNKNOWN)
         self.call_after_refresh(self.query_one("#pay", Button).focus)
         self.check_outcome(request, identity)
+
+    def on_screen_resume(self) -> None:
+        """Logged in again after the session expired during the check: it goes on."""
+        if not self.check_halted or self.payment is not None or self.geg.session is None:
+            return
+        form = self.form()
+        if self.already_sent(form):  # the form still holds the request whose answer was lost
+            self.outcome_unknown(self.request_of(form), self.identity_of(form))
 
     @work(exclusive=True, exit_on_error=False, group="outcome")
     async def check_outcome(self, request: CardPayment, identity: CardIdentity) -> None:
@@ -352,8 +367,11 @@ class PaymentScreen(BaseScreen):
                     return
             except BackendUnavailable:
                 continue  # neither the payment nor the invoice answered: ask again later
-            except SessionExpired as exc:
-                self.geg.session_expired(exc.message)
+            except SessionExpired:
+                self.check_halted = True
+                message = SESSION_ENDED.format(ref=self.invoice.ref)
+                self.query_one(FormError).show(message)  # no check promised any more
+                self.geg.session_expired(message)
                 return
             except BackendError as exc:  # a read refused (a refused replay is handled there)
                 self.show_error(exc)

@@ -622,6 +622,33 @@ async def test_pay_4_invoice_now_under_direct_debit_shows_the_servers_refusal(
     assert payments_count(backend, OVERDUE_GAS) == 0
 
 
+async def test_pay_4_session_expired_during_the_check_says_the_outcome_is_not_known(
+    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """PAY-4: the session ends while the outcome is being checked: the login screen says that
+    the outcome of this invoice's payment is not known yet and where to look after logging in
+    (not just « session expirée », the payment screen promising a check that no longer runs);
+    logged in again, the check goes on and shows the receipt."""
+    from geg_tui.screens.login import LoginScreen
+
+    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
+    lossy = LosingBackend(backend)
+    app = app_on(lossy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
+        await backend.logout(app.session.token)
+        lossy.down = lossy.losing = False
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await pilot.pause()
+        text = banner_flat(app.screen)
+        assert OVERDUE_GAS in text and "Mes factures" in text and "ne savons pas" in text
+        assert "vérifions" not in banner_flat(pay)
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+        assert app.screen is pay
+        await wait_for(pilot, lambda: pay.payment is not None)
+    assert payments_count(backend, OVERDUE_GAS) == 1
+
+
 async def test_pay_4_over_http_every_answer_lost_shows_the_receipt_of_this_card(
     backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
 ) -> None:
