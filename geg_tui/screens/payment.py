@@ -68,8 +68,8 @@ UNKNOWN = _(
 )
 STILL_UNKNOWN = _(
     "Nous ne savons toujours pas si le paiement a abouti : la facture n'apparaît pas encore "
-    "payée, mais il peut être en cours de traitement. Nous continuons de vérifier ; vous "
-    "pouvez aussi le renvoyer sans risque (Entrée ou « Payer »)."
+    "payée, mais il peut être en cours de traitement. Vous pouvez le renvoyer sans risque "
+    "(Entrée ou « Payer ») ; nous continuons de vérifier."
 )
 SETTLED = _(
     "Le service GEG répond à nouveau : cette facture est déjà réglée, mais pas par ce "
