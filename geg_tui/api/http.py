@@ -7,7 +7,10 @@ that carry an idempotency key (card payment, meter reading), which are resent wi
 server cannot be reached the error is ``BackendUnavailable`` with a French sentence, and the
 screen keeps what was typed. When such a write may have reached the server but no answer came
 back (timeout, connection cut, a cut body; retries exhausted), the error is ``OutcomeUnknown``
-(PAY-4): nobody knows whether it was done, sending it again with the same key is safe.
+(PAY-4): nobody knows whether it was done, sending it again with the same key is safe. A write
+without a key whose answer may have been lost (a password change, a request to the service) is
+``OutcomeUnknown`` too, with its own message: it may have been recorded, so the person checks
+before sending it again — never « without risk », which only a key can promise.
 
 The methods are generated from the route table (``geg_tui.api.routes``) with the protocol's own
 signatures, so the client cannot drift from the protocol; a test compares them.
@@ -33,6 +36,23 @@ UNREACHABLE = (
     "Le serveur GEG ne répond pas. Vérifiez votre connexion : vos saisies sont conservées, "
     "réessayez dans quelques instants."
 )
+# PAY-4 for writes without an idempotency key: what to check before sending again, per route.
+MAYBE_DONE = (
+    "La réponse du serveur GEG ne nous est pas parvenue : votre demande a peut-être été "
+    "enregistrée. Vérifiez-le avant de la renvoyer, pour ne pas la faire deux fois."
+)
+MAYBE_DONE_BY_ROUTE = {
+    "change_password": (
+        "La réponse du serveur GEG ne nous est pas parvenue : votre mot de passe a peut-être "
+        "été changé. Avant de recommencer, essayez de vous reconnecter avec le nouveau mot de "
+        "passe."
+    ),
+    "create_request": (
+        "La réponse du serveur GEG ne nous est pas parvenue : votre demande a peut-être été "
+        "enregistrée. Consultez la liste de vos demandes avant de l'envoyer à nouveau, pour ne "
+        "pas la faire deux fois."
+    ),
+}
 TOO_SLOW = (
     "Le serveur GEG met trop de temps à répondre. Vos saisies sont conservées : réessayez dans "
     "quelques instants."
@@ -124,9 +144,14 @@ NOT_SENT: tuple[type[httpx.TransportError], ...] = (
 def _given_up(route: Route, cause: Exception | httpx.Response, maybe_done: bool) -> BackendError:
     """The error once retries are over. PAY-4: a write with an idempotency key that may have
     reached the server is « outcome unknown » — never « nothing happened »: the person must be
-    told that sending it again is safe and that its result will be checked."""
+    told that sending it again is safe and that its result will be checked. A write without a
+    key that may have reached the server is « outcome unknown » too, but sending it again is not
+    safe: the message says what to check first."""
     if maybe_done and route.idempotent_write:
         return OutcomeUnknown()
+    if maybe_done and route.verb != "GET" and not route.records_nothing:
+        message = MAYBE_DONE_BY_ROUTE.get(route.name, MAYBE_DONE)
+        return OutcomeUnknown(message, code="issue_inconnue_sans_cle")
     if isinstance(cause, httpx.Response):  # a 503 « unavailable for a moment », kept as sent
         return _error(cause)
     if isinstance(cause, httpx.TimeoutException):

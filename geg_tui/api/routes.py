@@ -47,6 +47,20 @@ class Route:
         """Writes that carry an idempotency key may be retried (PAY-4, meter readings)."""
         return self.name in ("pay_invoice", "submit_reading")
 
+    @property
+    def records_nothing(self) -> bool:
+        """Writes (not GET) whose lost answer leaves nothing for the person to check: checks of
+        the sign-up wizard, which store nothing, and the session's own life (a login done twice
+        is two sessions, a logout or a touch done twice is the same state)."""
+        return self.name in (
+            "signup_check_credentials",
+            "signup_check_contract",
+            "signup_check_personal",
+            "login",
+            "logout",
+            "touch_session",
+        )
+
 
 ROUTES: tuple[Route, ...] = (
     Route("secret_questions", "GET", "/signup/questions"),

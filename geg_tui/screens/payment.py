@@ -12,12 +12,23 @@ returns its first outcome).
 
 PAY-4: never say something that may be false. When the answer of a payment is lost
 (``OutcomeUnknown``: a timeout, the connection cut after the server may have charged), the screen
-says that the outcome is unknown and that sending again is safe, then asks for the invoice's
-status until the service answers: paid, it shows the receipt; not paid, it lets the person send
-the payment again. Only a refusal of the server says that nothing was charged.
+says that the outcome is unknown and that sending again is safe, then checks, with a backoff:
 
-SEC-3: the card number and the code live only in the inputs and in the request; they are never
-logged, written, or put in a message. The attempt is recognised by a hash kept in memory.
+- it sends the same request again, with the same key (the backend returns the first outcome and
+  never charges twice). The server's answer to it is final: a payment is the receipt; a refusal
+  is shown in the server's own words (only a refusal may say that nothing was charged);
+- if that answer is lost too, it reads the invoice: paid by a payment of this card (brand, last 4
+  digits, expiry: known here without keeping the number), that payment's receipt; settled
+  otherwise, it says so (another payment is never shown as this one); not paid yet, it says the
+  outcome is still unknown — the request may still be on its way — and checks again.
+
+An unpaid invoice never makes the screen say « not paid »: a request in flight would prove it
+wrong a moment later. If the session ends during the check, the login screen says the outcome
+is not known and where to look; logged in again, the check goes on.
+
+SEC-3: the card number and the code live only in the inputs and in the request (the check holds
+the request it replays while it runs); they are never logged, written, or put in a message. The
+attempt is recognised by a hash kept in memory.
 """
 
 from __future__ import annotations
@@ -36,7 +47,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from geg_tui.api.errors import BackendError, BackendUnavailable, OutcomeUnknown, SessionExpired
-from geg_tui.api.models import CardPayment, Invoice, InvoiceStatus, Payment
+from geg_tui.api.models import CardBrand, CardPayment, Invoice, InvoiceStatus, Payment
 from geg_tui.formatting import format_datetime, format_money
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
@@ -55,14 +66,28 @@ UNKNOWN = _(
     "n'est jamais débité deux fois. Nous vérifions l'état de la facture dès que le service "
     "répond."
 )
-NOT_PAID = _(
-    "Le service GEG répond à nouveau : la facture n'est pas payée à ce jour. Renvoyez le "
-    "paiement (Entrée ou « Payer ») : le même paiement n'est jamais débité deux fois."
+STILL_UNKNOWN = _(
+    "Nous ne savons toujours pas si le paiement a abouti : la facture n'apparaît pas encore "
+    "payée, mais il peut être en cours de traitement. Vous pouvez le renvoyer sans risque "
+    "(Entrée ou « Payer ») ; nous continuons de vérifier."
 )
 SETTLED = _(
-    "Le service GEG répond à nouveau : cette facture est déjà réglée, aucun paiement n'est "
-    "nécessaire."
+    "Le service GEG répond à nouveau : cette facture est déjà réglée, mais pas par ce "
+    "paiement-ci. Aucun paiement n'est nécessaire."
 )
+SESSION_ENDED = _(
+    "Votre session a expiré : nous ne savons pas encore si le paiement de la facture n° {ref} "
+    "a abouti. Après vous être reconnecté·e, consultez « Mes factures » avant de le renvoyer."
+)
+# PAY-4: statuses that need no payment any more (settled, or a credit in the customer's favour).
+NOTHING_TO_PAY = (
+    InvoiceStatus.PAID,
+    InvoiceStatus.DEBITED,
+    InvoiceStatus.REFUND_DUE,
+    InvoiceStatus.REFUNDED,
+)
+# What identifies this attempt's card in a payment (PAY-3): brand, last 4 digits, expiry MM/YY.
+CardIdentity = tuple[CardBrand | None, str, str]
 
 
 def today() -> date:
@@ -78,8 +103,9 @@ class PaymentScreen(BaseScreen):
         "Payez la facture par carte bancaire (Visa, Mastercard, American Express, CB). Le numéro "
         "est masqué à la saisie, sauf ses 4 derniers chiffres ; le cryptogramme est caché. "
         "Si le service ne répond pas, vos saisies sont conservées : renvoyez le paiement, il ne "
-        "sera jamais encaissé deux fois. Si sa réponse se perd, l'écran le dit, vérifie la "
-        "facture dès que le service répond et affiche le reçu si elle a été payée."
+        "sera jamais encaissé deux fois. Si sa réponse se perd, l'écran le dit et vérifie "
+        "l'issue (en renvoyant le même paiement, jamais encaissé deux fois) jusqu'à la "
+        "connaître : le reçu, ou la réponse du service."
     )
     # PAY-4: seconds between two checks of the invoice after a lost answer (the last repeats).
     CHECK_AFTER: ClassVar[tuple[float, ...]] = (1.0, 2.0, 5.0, 10.0)
@@ -105,7 +131,8 @@ class PaymentScreen(BaseScreen):
         self.payment: Payment | None = None
         self._attempt: tuple[str, str] | None = None  # (hash of the request, idempotency key)
         self.unknown = False  # PAY-4: the current attempt may have been charged, answer lost
-        self.sent = 0  # requests sent to the backend (tests)
+        self.check_halted = False  # PAY-4: the check stopped when the session expired
+        self.sent = 0  # requests sent by the person (tests; the check's replays not counted)
 
     def compose(self) -> ComposeResult:
         invoice = self.invoice
@@ -260,10 +287,10 @@ class PaymentScreen(BaseScreen):
         error.fields = fields
         super().show_error(error)
 
-    @work(exclusive=True, exit_on_error=False, group="pay")
-    async def pay(self, form: CardForm) -> None:
+    def request_of(self, form: CardForm) -> CardPayment:
+        """The request of this attempt (PAY-4: its key kept as long as the form is the same)."""
         month, year = form.expiry_parts()
-        request = CardPayment(
+        return CardPayment(
             invoice_ref=self.invoice.ref,
             card_number=form.digits,
             expiry_month=month,
@@ -272,6 +299,17 @@ class PaymentScreen(BaseScreen):
             holder=form.holder.strip(),
             idempotency_key=self.idempotency_key(form),
         )
+
+    @staticmethod
+    def identity_of(form: CardForm) -> CardIdentity:
+        """What a payment keeps of this card (PAY-3), to recognise it without the number."""
+        month, year = form.expiry_parts()
+        return form.brand, form.digits[-4:], f"{month}/{year}"
+
+    @work(exclusive=True, exit_on_error=False, group="pay")
+    async def pay(self, form: CardForm) -> None:
+        request = self.request_of(form)
+        identity = self.identity_of(form)
         token = self.geg.token if self.geg.session is not None else ""
         self.sent += 1
         try:
@@ -282,11 +320,11 @@ class PaymentScreen(BaseScreen):
             )
         except OutcomeUnknown:
             self.unknown = True
-            self.outcome_unknown()
+            self.outcome_unknown(request, identity)
             return
         except BackendUnavailable:
             if self.unknown:  # an earlier send of this request may still have been charged
-                self.outcome_unknown()
+                self.outcome_unknown(request, identity)
             else:
                 self.query_one(FormError).show(UNAVAILABLE)
                 self.call_after_refresh(self.query_one("#pay", Button).focus)
@@ -301,53 +339,90 @@ class PaymentScreen(BaseScreen):
         self.call_after_refresh(target.focus)
 
     # --- PAY-4: a lost answer ----------------------------------------------------------------
-    def outcome_unknown(self) -> None:
-        """Say so, never « nothing was charged », and check the invoice until the service answers."""
+    def outcome_unknown(self, request: CardPayment, identity: CardIdentity) -> None:
+        """Say so, never « nothing was charged », and check until the server answers."""
+        self.check_halted = False
         self.query_one(FormError).show(UNKNOWN)
         self.call_after_refresh(self.query_one("#pay", Button).focus)
-        self.check_outcome()
+        self.check_outcome(request, identity)
+
+    def on_screen_resume(self) -> None:
+        """Logged in again after the session expired during the check: it goes on."""
+        if not self.check_halted or self.payment is not None or self.geg.session is None:
+            return
+        form = self.form()
+        if self.already_sent(form):  # the form still holds the request whose answer was lost
+            self.outcome_unknown(self.request_of(form), self.identity_of(form))
 
     @work(exclusive=True, exit_on_error=False, group="outcome")
-    async def check_outcome(self) -> None:
-        """Ask for the invoice's status (a read: safe to repeat) until the service answers."""
+    async def check_outcome(self, request: CardPayment, identity: CardIdentity) -> None:
+        """Send the same request again (same key: never charged twice) until the server answers
+        it; while its answers are lost, read the invoice (a read: safe to repeat)."""
         for attempt in itertools.count():
             await asyncio.sleep(self.CHECK_AFTER[min(attempt, len(self.CHECK_AFTER) - 1)])
             if self.payment is not None:
                 return
             try:
-                invoice, payment = await self.invoice_and_payment()
+                if await self.replay(request) or await self.read_outcome(identity):
+                    return
             except BackendUnavailable:
-                continue  # still not answering: ask again later
-            except SessionExpired as exc:
-                self.geg.session_expired(exc.message)
+                continue  # neither the payment nor the invoice answered: ask again later
+            except SessionExpired:
+                self.check_halted = True
+                message = SESSION_ENDED.format(ref=self.invoice.ref)
+                self.query_one(FormError).show(message)  # no check promised any more
+                self.geg.session_expired(message)
                 return
-            except BackendError as exc:
+            except BackendError as exc:  # a read refused (a refused replay is handled there)
                 self.show_error(exc)
                 return
-            self.outcome_known(invoice, payment)
-            return
 
-    async def invoice_and_payment(self) -> tuple[Invoice, Payment | None]:
-        """The invoice as the backend has it now, and its card payment if it is paid."""
+    async def replay(self, request: CardPayment) -> bool:
+        """The same request again. True when the server answered it: its answer is final."""
+        backend = await self.geg.get_backend()
+        try:
+            payment = await backend.pay_invoice(self.geg.token, request)
+        except (OutcomeUnknown, BackendUnavailable):
+            return False  # no answer again: what the invoice says will tell
+        except SessionExpired:
+            raise
+        except BackendError as exc:  # the server refused it: its own words
+            if self.payment is None:
+                self.unknown = False
+                self.show_error(exc)  # a card refused: under its field, which gets the focus
+                if not exc.fields:
+                    self.call_after_refresh(self.query_one("#pay", Button).focus)
+            return True
+        if self.payment is None:
+            self.show_receipt(payment)
+        return True
+
+    async def read_outcome(self, identity: CardIdentity) -> bool:
+        """The invoice as the backend has it now. True when that settles the question: paid by
+        this card (its receipt) or needing no payment; False while it is unpaid (the request may
+        still be on its way)."""
         backend = await self.geg.get_backend()
         token = self.geg.token
         invoice = await backend.get_invoice(token, self.invoice.ref)
-        if invoice.status is not InvoiceStatus.PAID:
-            return invoice, None
-        payments = await backend.list_payments(token)  # newest first
-        return invoice, next((p for p in payments if p.invoice_ref == invoice.ref), None)
-
-    def outcome_known(self, invoice: Invoice, payment: Payment | None) -> None:
-        """The service answers again: the receipt if the invoice got paid, else send again."""
+        if invoice.status not in NOTHING_TO_PAY:
+            if self.payment is None:
+                self.query_one(FormError).show(STILL_UNKNOWN)
+            return False
+        mine = None
+        if invoice.status is InvoiceStatus.PAID:
+            payments = await backend.list_payments(token)  # newest first
+            mine = next(
+                (p for p in payments if p.invoice_ref == invoice.ref and _same_card(p, identity)),
+                None,
+            )
         if self.payment is not None:
-            return
-        if payment is not None:
-            self.show_receipt(payment)
-        elif invoice.status in (InvoiceStatus.PAID, InvoiceStatus.DEBITED):
-            self.query_one(FormError).show(SETTLED, info=True)
+            return True
+        if mine is not None:
+            self.show_receipt(mine)
         else:
-            self.query_one(FormError).show(NOT_PAID)
-            self.call_after_refresh(self.query_one("#pay", Button).focus)
+            self.unknown = False
+            self.query_one(FormError).show(SETTLED, info=True)
+        return True
 
     def show_receipt(self, payment: Payment) -> None:
         self.payment = payment
@@ -378,3 +453,9 @@ class PaymentScreen(BaseScreen):
         )
         self.query_one("#done", Button).focus()
         self.notify(_("Paiement accepté."), timeout=4)
+
+
+def _same_card(payment: Payment, identity: CardIdentity) -> bool:
+    """PAY-4: a payment made with this attempt's card (brand, last 4 digits, expiry)."""
+    brand, last4, expiry = identity
+    return (payment.brand, payment.last4, payment.expiry) == (brand, last4, expiry)

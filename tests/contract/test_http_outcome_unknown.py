@@ -15,7 +15,7 @@ import pytest
 
 from geg_tui.api.errors import BackendUnavailable, OutcomeUnknown, ValidationError, from_payload
 from geg_tui.api.http import HttpBackend
-from geg_tui.api.models import InvoiceStatus
+from geg_tui.api.models import ContactForm, InvoiceStatus, RequestCategory
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.server import ConnectionDropped, create_app
 from tests.payment_helpers import card, payments_count
@@ -125,3 +125,49 @@ def test_pay_4_outcome_unknown_crosses_http_as_its_own_kind() -> None:
     again = from_payload(original.to_payload(), 503)
     assert type(again) is OutcomeUnknown and again.to_payload() == original.to_payload()
     assert type(from_payload({"message": "?"}, 503)) is BackendUnavailable
+
+
+async def test_pay_4_unkeyed_write_answer_lost_is_outcome_unknown_never_safe_to_resend(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    """PAY-4's rule for writes without an idempotency key (a password change, a request to the
+    service): the answer lost after the commit is « outcome unknown » — never the plain « the
+    server does not answer, try again »: it was done, and sending it again may fail (the current
+    password is no longer the one typed) or be done twice (a second request). The message says
+    to check first, and never that sending again is safe."""
+    token, _ref = await overdue_invoice(backend, demo_credentials)
+    transport = Dropping(backend)
+    client = HttpBackend("http://test", transport=transport, retries=2, backoff=0.0)
+    new = "Chamrousse-2027"
+    inject_fault(backend, "change_password", drop_after_commit=True)
+    with pytest.raises(OutcomeUnknown) as err:
+        await client.change_password(token, demo_credentials["password"], new, new)
+    assert isinstance(err.value, BackendUnavailable)
+    message = err.value.message
+    assert "sans risque" not in message and "jamais" not in message
+    assert "peut-être" in message and "nouveau mot de passe" in message
+    assert transport.sent == 1  # not retried: no key
+    assert (await backend.login(demo_credentials["email"], new)).token  # it was done
+    clear_faults(backend)
+
+    form = ContactForm(RequestCategory.BILL, "Ma facture", "Pourquoi ce montant ?")
+    inject_fault(backend, "create_request", drop_after_commit=True)
+    with pytest.raises(OutcomeUnknown) as err:
+        await client.create_request(token, form)
+    message = err.value.message
+    assert "sans risque" not in message and "peut-être" in message and "demandes" in message
+    assert len(await backend.list_requests(token)) == 1  # recorded once, whatever was said
+    await client.close()
+
+
+async def test_pay_4_lost_answer_of_a_login_stays_plain_unavailable(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    """A login records nothing the person must check: logging in again is harmless."""
+    client = HttpBackend("http://test", transport=Dropping(backend), retries=2, backoff=0.0)
+    inject_fault(backend, "login", drop_after_commit=True)
+    with pytest.raises(BackendUnavailable) as err:
+        await client.login(demo_credentials["email"], demo_credentials["password"])
+    assert not isinstance(err.value, OutcomeUnknown)
+    assert "ne répond pas" in err.value.message
+    await client.close()

@@ -21,7 +21,7 @@ from geg_tui.screens.invoices import InvoicesScreen
 from geg_tui.screens.payment import PaymentScreen
 from geg_tui.widgets.card import CardForm, check, detect_brand, masked
 from geg_tui.widgets.fields import Field, FormError
-from tests.payment_helpers import payments_count
+from tests.payment_helpers import card, payments_count
 from tests.tui.test_login_home import log_in, settle
 
 OVERDUE_GAS = "968320100013"  # the demo's overdue gas invoice (145,00 €)
@@ -417,9 +417,10 @@ async def test_pay_4_retry_after_a_failure_charges_once_with_the_same_key(
 class LosingBackend:
     """The fake backend behind a link that loses answers (PAY-4), as ``HttpBackend`` reports it.
 
-    ``losing``: a payment reaches the backend (``reaches``: else it is lost on the way), then its
-    answer is lost: ``OutcomeUnknown``. ``down``: reads fail as a server that does not answer.
-    Everything else is the fake backend itself.
+    ``losing``: a payment reaches the backend (``reaches``: else it is still on its way, kept in
+    ``in_flight`` to arrive later), then its answer is lost: ``OutcomeUnknown``; the link then
+    goes down (``down``) unless ``down_after_loss`` is off. ``down``: reads fail as a server
+    that does not answer. Everything else is the fake backend itself.
     """
 
     def __init__(self, inner: Any) -> None:
@@ -427,18 +428,25 @@ class LosingBackend:
         self.name = inner.name
         self.losing = False
         self.reaches = True
+        self.down_after_loss = True
         self.down = False
         self.checks = 0  # get_invoice calls while down
+        self.payments = 0  # pay_invoice calls (the person's sends and the check's replays)
+        self.in_flight: tuple[str, Any] | None = None  # a payment lost on its way
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
     async def pay_invoice(self, token: str, payment: Any) -> Any:
+        self.payments += 1
         if not self.losing:
             return await self.inner.pay_invoice(token, payment)
         if self.reaches:
             await self.inner.pay_invoice(token, payment)
-        self.down = True  # the link is gone for a while
+        else:
+            self.in_flight = (token, payment)
+        if self.down_after_loss:
+            self.down = True  # the link is gone for a while
         raise OutcomeUnknown()
 
     async def get_invoice(self, token: str, ref: str) -> Any:
@@ -506,21 +514,23 @@ async def test_pay_4_answer_lost_says_unknown_then_shows_the_receipt_once_the_se
         assert payments_count(backend, OVERDUE_GAS) == 1  # it was charged, nobody knows yet
         await wait_for(pilot, lambda: lossy.checks >= 2)  # checked again and again while down
         assert pay.payment is None and "ne savons pas" in banner_flat(pay)
-        lossy.down = False
+        lossy.down = lossy.losing = False
         await wait_for(pilot, lambda: pay.payment is not None)
         await settle(pilot)
         assert pay.has_class("-paid")
         receipt = str(pay.query_one("#receipt-text").render())
         assert pay.payment.transaction_ref in receipt and "145,00" in receipt
-        assert pay.sent == 1  # nothing sent again: the receipt came from the invoice's status
+        assert pay.sent == 1  # the person sent it once: the check replayed it (same key)
     assert payments_count(backend, OVERDUE_GAS) == 1
 
 
-async def test_pay_4_answer_lost_and_not_charged_lets_the_person_send_again_once(
+async def test_pay_4_payment_still_in_flight_is_never_said_unpaid_the_check_replays_it(
     backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
 ) -> None:
-    """PAY-4: the request never reached the backend: once the service answers, the screen says
-    the invoice is not paid and the same payment (same key) can be sent again, charged once."""
+    """PAY-4: the answer is lost while the request is still on its way (latency, a lock): when
+    the service answers again the invoice is still unpaid, which says nothing of this payment.
+    The check sends the same payment again (same key): charged once, its receipt shown; the
+    late request then gets that same payment. « pas payée » is never said."""
     monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
     lossy = LosingBackend(backend)
     lossy.reaches = False
@@ -528,16 +538,146 @@ async def test_pay_4_answer_lost_and_not_charged_lets_the_person_send_again_once
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         key = pay._attempt[1] if pay._attempt else None
+        assert payments_count(backend, OVERDUE_GAS) == 0 and lossy.in_flight is not None
         lossy.down = lossy.losing = False
+        await wait_for(pilot, lambda: pay.payment is not None or "payée" in banner_flat(pay))
+        assert "pas payée" not in banner_flat(pay) and "Renvoyez" not in banner_flat(pay)
+        assert pay.payment is not None and pay.has_class("-paid")
+        assert pay._attempt is not None and pay._attempt[1] == key and pay.sent == 1
+        late = await backend.pay_invoice(*lossy.in_flight)  # the lost request arrives at last
+        assert late.transaction_ref == pay.payment.transaction_ref
+    assert payments_count(backend, OVERDUE_GAS) == 1
+
+
+async def test_pay_4_replays_lost_and_invoice_unpaid_says_still_unknown_and_keeps_checking(
+    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """PAY-4: every answer to the payment is lost (the replays' too) and the invoice reads
+    unpaid: the payment may still be in flight, so the screen says the outcome is still not
+    known and goes on checking — never « pas payée ». Once an answer comes, the receipt."""
+    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
+    lossy = LosingBackend(backend)
+    lossy.reaches = False
+    app = app_on(lossy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
+        lossy.down_after_loss = lossy.down = False  # reads answer; payments' answers are lost
+        before = lossy.payments
+        await wait_for(pilot, lambda: lossy.payments >= before + 3)  # replayed again and again
+        text = banner_flat(pay)
+        assert "ne savons toujours pas" in text and "vérifier" in text
+        assert "pas payée" not in text and "Renvoyez" not in text and "aucun" not in text.lower()
+        assert pay.payment is None and payments_count(backend, OVERDUE_GAS) == 0
+        lossy.losing = False
+        await wait_for(pilot, lambda: pay.payment is not None)
+        assert pay.sent == 1
+    assert payments_count(backend, OVERDUE_GAS) == 1
+
+
+async def test_pay_4_invoice_paid_by_another_card_is_settled_not_our_receipt(
+    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """PAY-4: while this payment's outcome is unknown (its answers lost), the invoice gets paid
+    from another device with another card: the screen says the invoice is settled, and never
+    shows that other payment as this one's receipt."""
+    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
+    lossy = LosingBackend(backend)
+    lossy.reaches = False
+    app = app_on(lossy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
+        other = await backend.login(demo_credentials["email"], demo_credentials["password"])
+        await backend.pay_invoice(other.token, card(OVERDUE_GAS, "5555 5555 5555 4444"))
+        lossy.down_after_loss = lossy.down = False  # reads answer; payments' answers are lost
+        await wait_for(pilot, lambda: "réglée" in banner_flat(pay) or pay.payment is not None)
+        assert pay.payment is None and not pay.has_class("-paid")
+        assert "déjà réglée" in banner_flat(pay) and "4444" not in banner_flat(pay)
+    assert payments_count(backend, OVERDUE_GAS) == 1
+
+
+async def test_pay_4_invoice_now_under_direct_debit_shows_the_servers_refusal(
+    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """PAY-4: the answer was lost before the request was done, and meanwhile the invoice went
+    under direct debit: the check's replay is refused by the server, whose own words are shown
+    (not « Renvoyez le paiement », which the server would refuse), and the check stops."""
+    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
+    lossy = LosingBackend(backend)
+    lossy.reaches = False
+    app = app_on(lossy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
+        with backend.store.transaction() as db:
+            db.execute(
+                "UPDATE invoices SET status = ?, debit_date = ? WHERE ref = ?",
+                (InvoiceStatus.DEBIT_SCHEDULED.value, "2026-12-05", OVERDUE_GAS),
+            )
+        lossy.down = lossy.losing = False
+        await wait_for(pilot, lambda: "ne savons pas" not in banner_flat(pay))
+        text = banner_flat(pay)
+        assert "prélevée automatiquement le 05/12/2026" in text and "Renvoyez" not in text
+        sent = lossy.payments
+        await pilot.pause(0.2)
+        assert lossy.payments == sent and pay.payment is None  # the answer is final
+    assert payments_count(backend, OVERDUE_GAS) == 0
+
+
+async def test_pay_4_session_expired_during_the_check_says_the_outcome_is_not_known(
+    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """PAY-4: the session ends while the outcome is being checked: the login screen says that
+    the outcome of this invoice's payment is not known yet and where to look after logging in
+    (not just « session expirée », the payment screen promising a check that no longer runs);
+    logged in again, the check goes on and shows the receipt."""
+    from geg_tui.screens.login import LoginScreen
+
+    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
+    lossy = LosingBackend(backend)
+    app = app_on(lossy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
+        await backend.logout(app.session.token)
+        lossy.down = lossy.losing = False
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await pilot.pause()
+        text = banner_flat(app.screen)
+        assert OVERDUE_GAS in text and "Mes factures" in text and "ne savons pas" in text
+        assert "vérifions" not in banner_flat(pay)
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+        assert app.screen is pay
+        await wait_for(pilot, lambda: pay.payment is not None)
+    assert payments_count(backend, OVERDUE_GAS) == 1
+
+
+async def test_pay_4_over_http_every_answer_lost_shows_the_receipt_of_this_card(
+    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """PAY-4 over HTTP with « drop after commit » left on: the payment is charged and every
+    answer to it is lost, the check's replays' too; the invoice reads paid by this very card
+    (brand, last 4 digits, expiry): its receipt, charged once."""
+    from geg_tui.api.http import HttpBackend
+    from tests.contract.conftest import inject_fault
+    from tests.contract.test_http_outcome_unknown import Dropping
+
+    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
+    transport = Dropping(backend)
+    client = HttpBackend("http://test", transport=transport, retries=0, backoff=0.0)
+    app = app_on(client, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
+        await pilot.press("p")
         await settle(pilot)
-        assert pay.payment is None
-        assert "n'est pas payée" in banner_flat(pay) and "Renvoyez" in banner_flat(pay)
-        assert "aucun montant" not in banner_flat(pay).lower()
-        assert payments_count(backend, OVERDUE_GAS) == 0
+        pay = app.screen
+        assert isinstance(pay, PaymentScreen)
+        await type_card(pilot, VALID_CARD)
+        inject_fault(backend, "pay_invoice", drop_after_commit=True)
         await pilot.press("enter")
-        await settle(pilot)
-        assert pay.payment is not None
-        assert pay._attempt is not None and pay._attempt[1] == key and pay.sent == 2
+        await wait_for(pilot, lambda: pay.payment is not None)
+        receipt = str(pay.query_one("#receipt-text").render())
+        assert "Visa se terminant par 4242" in receipt and "145,00" in receipt
+        assert pay.sent == 1
+    await client.close()
     assert payments_count(backend, OVERDUE_GAS) == 1
 
 
@@ -552,7 +692,8 @@ async def test_pay_4_send_again_after_the_card_expired_gets_the_first_payment(
     from geg_tui.formatting import PARIS
     from geg_tui.screens import payment as payment_screen
 
-    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
+    # the person sends it again, not the check
+    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (60.0,), raising=False)
     monkeypatch.setattr(payment_screen, "today", lambda: date(2026, 11, 30))
     backend.clock.set(datetime(2026, 11, 30, 23, 50, tzinfo=PARIS))
     lossy = LosingBackend(backend)
