@@ -122,6 +122,17 @@ def add_invoices(backend: Any, contract_ref: str, count: int) -> None:
 # --- the list (INV-3, INV-5) -------------------------------------------------------------------
 
 
+async def open_payment(pilot: Any, credentials: dict[str, str]) -> PaymentScreen:
+    """Log in, open the overdue gas invoice's payment form (the path of every PAY-4 test)."""
+    await open_invoices(pilot, credentials)
+    await select_row(pilot, OVERDUE_GAS)
+    await pilot.press("p")
+    await settle(pilot)
+    pay = pilot.app.screen
+    assert isinstance(pay, PaymentScreen)
+    return pay
+
+
 async def test_inv_5_list_newest_first_with_total_to_pay(
     make_app: Any, demo_credentials: dict[str, str]
 ) -> None:
@@ -389,12 +400,7 @@ async def test_pay_4_retry_after_a_failure_charges_once_with_the_same_key(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_invoices(pilot, demo_credentials)
-        await select_row(pilot, OVERDUE_GAS)
-        await pilot.press("p")
-        await settle(pilot)
-        pay = app.screen
-        assert isinstance(pay, PaymentScreen)
+        pay = await open_payment(pilot, demo_credentials)
         await type_card(pilot, VALID_CARD)
         admin.set_fault(backend, "pay_invoice", 0, 1.0)
         await pilot.press("enter")
@@ -484,12 +490,7 @@ async def pay_with_lost_answer(
     pilot: Pilot, lossy: LosingBackend, credentials: dict[str, str], *, expiry: str = "1230"
 ) -> PaymentScreen:
     """Open the payment of the overdue gas invoice, type a card, send it: the answer is lost."""
-    await open_invoices(pilot, credentials)
-    await select_row(pilot, OVERDUE_GAS)
-    await pilot.press("p")
-    await settle(pilot)
-    pay = pilot.app.screen
-    assert isinstance(pay, PaymentScreen)
+    pay = await open_payment(pilot, credentials)
     await type_card(pilot, VALID_CARD, expiry=expiry)
     lossy.losing = True
     await pilot.press("enter")
@@ -664,12 +665,7 @@ async def test_pay_4_over_http_every_answer_lost_shows_the_receipt_of_this_card(
     client = HttpBackend("http://test", transport=transport, retries=0, backoff=0.0)
     app = app_on(client, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_invoices(pilot, demo_credentials)
-        await select_row(pilot, OVERDUE_GAS)
-        await pilot.press("p")
-        await settle(pilot)
-        pay = app.screen
-        assert isinstance(pay, PaymentScreen)
+        pay = await open_payment(pilot, demo_credentials)
         await type_card(pilot, VALID_CARD)
         inject_fault(backend, "pay_invoice", drop_after_commit=True)
         await pilot.press("enter")
@@ -718,11 +714,7 @@ async def test_pay_4_retry_card_then_same_key_succeeds_once(
     """The documented « needs a retry » test card (PAY-5) fails once, then succeeds once."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_invoices(pilot, demo_credentials)
-        await select_row(pilot, OVERDUE_GAS)
-        await pilot.press("p")
-        await settle(pilot)
-        pay = app.screen
+        pay = await open_payment(pilot, demo_credentials)
         await type_card(pilot, "4000 0000 0000 0119")
         await pilot.press("enter")
         await settle(pilot)
@@ -738,11 +730,7 @@ async def test_pay_2_client_side_errors_per_field_and_nothing_sent(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_invoices(pilot, demo_credentials)
-        await select_row(pilot, OVERDUE_GAS)
-        await pilot.press("p")
-        await settle(pilot)
-        pay = app.screen
+        pay = await open_payment(pilot, demo_credentials)
         await type_card(pilot, "4242 4242 4242 4241", expiry="0120", code="12", holder="")
         await pilot.press("f9")
         await settle(pilot)
