@@ -218,6 +218,20 @@ async def test_inv_4_pdf_of_a_direct_debit_invoice_shows_debit_date_and_lines(
         assert flat(line.label) in flat(text)
 
 
+async def test_inv_4_pdf_of_a_paid_invoice_asks_for_nothing(
+    backend: FakeBackend, demo_credentials
+) -> None:
+    """A copy of a paid invoice downloaded later says it is paid, never « À régler avant »."""
+    token = await login(backend, demo_credentials)
+    paid = (await backend.list_invoices(token, status=InvoiceStatus.PAID)).invoices[0]
+    text = pdf_text(await backend.invoice_pdf(token, paid.ref))
+    assert "À régler" not in text
+    assert f"Payée : rien à régler (échéance du {format_date(paid.due_date)})." in text
+    unpaid = (await backend.list_invoices(token, status=InvoiceStatus.OVERDUE)).invoices[0]
+    text = pdf_text(await backend.invoice_pdf(token, unpaid.ref))
+    assert f"À régler avant le {format_date(unpaid.due_date)}" in text
+
+
 async def test_inv_4_pdf_is_deterministic(backend: FakeBackend, demo_credentials) -> None:
     token = await login(backend, demo_credentials)
     ref = (await backend.list_invoices(token)).invoices[0].ref

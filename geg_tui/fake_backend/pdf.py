@@ -257,7 +257,7 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
 
 
 def _settlement_sentence(invoice: Invoice, mode: PaymentMode) -> str:
-    """How the balance is settled: debited, to pay by a date, refunded, or nothing to do."""
+    """How the balance is settled: debited, paid, to pay by a date, refunded, or nothing to do."""
     if invoice.refund_date is not None:
         done = invoice.status is InvoiceStatus.REFUNDED
         return refund_sentence(-invoice.balance, invoice.refund_date, done=done)
@@ -266,6 +266,8 @@ def _settlement_sentence(invoice: Invoice, mode: PaymentMode) -> str:
     if invoice.debit_date is not None:
         done = "Prélevé" if invoice.status is InvoiceStatus.DEBITED else "Sera prélevé"
         return f"{done} sur votre compte le {format_date(invoice.debit_date)} – {mode.label}"
+    if invoice.status is InvoiceStatus.PAID:  # a copy downloaded later must not ask for it again
+        return f"Payée : rien à régler (échéance du {format_date(invoice.due_date)})."
     return f"À régler avant le {format_date(invoice.due_date)} – {mode.label}"
 
 
