@@ -486,6 +486,13 @@ async def wait_for(pilot: Pilot, condition: Any) -> None:
     raise AssertionError("the condition never held within 2 s")
 
 
+@pytest.fixture
+def lossy(backend: Any, monkeypatch: Any) -> LosingBackend:
+    """PAY-4's test double over the test backend, with the screen's checks 20 ms apart."""
+    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
+    return LosingBackend(backend)
+
+
 async def pay_with_lost_answer(
     pilot: Pilot, lossy: LosingBackend, credentials: dict[str, str], *, expiry: str = "1230"
 ) -> PaymentScreen:
@@ -503,12 +510,13 @@ async def pay_with_lost_answer(
 
 
 async def test_pay_4_answer_lost_says_unknown_then_shows_the_receipt_once_the_service_answers(
-    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+    backend: Any,
+    lossy: LosingBackend,
+    demo_credentials: dict[str, str],
+    tmp_path: Path,
 ) -> None:
     """PAY-4: the payment was charged but its answer lost: « outcome unknown », safe to send
     again; the invoice is checked until the service answers, then the receipt is shown."""
-    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
-    lossy = LosingBackend(backend)
     app = app_on(lossy, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
@@ -526,14 +534,15 @@ async def test_pay_4_answer_lost_says_unknown_then_shows_the_receipt_once_the_se
 
 
 async def test_pay_4_payment_still_in_flight_is_never_said_unpaid_the_check_replays_it(
-    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+    backend: Any,
+    lossy: LosingBackend,
+    demo_credentials: dict[str, str],
+    tmp_path: Path,
 ) -> None:
     """PAY-4: the answer is lost while the request is still on its way (latency, a lock): when
     the service answers again the invoice is still unpaid, which says nothing of this payment.
     The check sends the same payment again (same key): charged once, its receipt shown; the
     late request then gets that same payment. « pas payée » is never said."""
-    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
-    lossy = LosingBackend(backend)
     lossy.reaches = False
     app = app_on(lossy, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -551,13 +560,14 @@ async def test_pay_4_payment_still_in_flight_is_never_said_unpaid_the_check_repl
 
 
 async def test_pay_4_replays_lost_and_invoice_unpaid_says_still_unknown_and_keeps_checking(
-    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+    backend: Any,
+    lossy: LosingBackend,
+    demo_credentials: dict[str, str],
+    tmp_path: Path,
 ) -> None:
     """PAY-4: every answer to the payment is lost (the replays' too) and the invoice reads
     unpaid: the payment may still be in flight, so the screen says the outcome is still not
     known and goes on checking — never « pas payée ». Once an answer comes, the receipt."""
-    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
-    lossy = LosingBackend(backend)
     lossy.reaches = False
     app = app_on(lossy, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -576,13 +586,14 @@ async def test_pay_4_replays_lost_and_invoice_unpaid_says_still_unknown_and_keep
 
 
 async def test_pay_4_invoice_paid_by_another_card_is_settled_not_our_receipt(
-    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+    backend: Any,
+    lossy: LosingBackend,
+    demo_credentials: dict[str, str],
+    tmp_path: Path,
 ) -> None:
     """PAY-4: while this payment's outcome is unknown (its answers lost), the invoice gets paid
     from another device with another card: the screen says the invoice is settled, and never
     shows that other payment as this one's receipt."""
-    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
-    lossy = LosingBackend(backend)
     lossy.reaches = False
     app = app_on(lossy, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -597,13 +608,14 @@ async def test_pay_4_invoice_paid_by_another_card_is_settled_not_our_receipt(
 
 
 async def test_pay_4_invoice_now_under_direct_debit_shows_the_servers_refusal(
-    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+    backend: Any,
+    lossy: LosingBackend,
+    demo_credentials: dict[str, str],
+    tmp_path: Path,
 ) -> None:
     """PAY-4: the answer was lost before the request was done, and meanwhile the invoice went
     under direct debit: the check's replay is refused by the server, whose own words are shown
     (not « Renvoyez le paiement », which the server would refuse), and the check stops."""
-    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
-    lossy = LosingBackend(backend)
     lossy.reaches = False
     app = app_on(lossy, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -624,7 +636,10 @@ async def test_pay_4_invoice_now_under_direct_debit_shows_the_servers_refusal(
 
 
 async def test_pay_4_session_expired_during_the_check_says_the_outcome_is_not_known(
-    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+    backend: Any,
+    lossy: LosingBackend,
+    demo_credentials: dict[str, str],
+    tmp_path: Path,
 ) -> None:
     """PAY-4: the session ends while the outcome is being checked: the login screen says that
     the outcome of this invoice's payment is not known yet and where to look after logging in
@@ -632,8 +647,6 @@ async def test_pay_4_session_expired_during_the_check_says_the_outcome_is_not_kn
     logged in again, the check goes on and shows the receipt."""
     from geg_tui.screens.login import LoginScreen
 
-    monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
-    lossy = LosingBackend(backend)
     app = app_on(lossy, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
