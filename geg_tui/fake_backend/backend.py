@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from geg_tui.api.backend import backend_methods
-from geg_tui.api.errors import BackendUnavailable, NotFound, SessionExpired, ValidationError
+from geg_tui.api.errors import BackendUnavailable, NotFound, SessionExpired
 from geg_tui.api.models import (
     Account,
     AlertSetting,
@@ -67,7 +67,7 @@ from geg_tui.fake_backend import (
     bank,
     debit,
     faults,
-    invoice_access,
+    invoices,
     profile,
     read_models,
     referral,
@@ -77,14 +77,11 @@ from geg_tui.fake_backend import (
 )
 from geg_tui.fake_backend.accounts import SUPPORT, AccountRules
 from geg_tui.fake_backend.clock import Clock, WallClock, system_now
-from geg_tui.fake_backend.dates import five_years_before
 from geg_tui.fake_backend.hashing import Hasher
 from geg_tui.fake_backend.sessions import check_session, end_session, peek_session, touch
 from geg_tui.fake_backend.store import Store, StoreBusy, Tx
 
 T = TypeVar("T")
-MAX_OFFSET = 10**6  # far beyond any account's invoices; keeps SQLite integers in range
-MAX_PAGE = 1_000
 # Operations that only read: run in a read transaction (no write lock taken or waited for); the
 # session's last activity is written afterwards, without waiting (see ``_read_authed``).
 READ_ONLY = frozenset(
@@ -447,7 +444,7 @@ class FakeBackend:
         def run(db: Tx, account_id: int) -> HomeSummary:
             account = read_models.load_account(db, account_id)
             today = self.clock.today()
-            total = _total_to_pay(db, account_id, today)
+            total = invoices.total_to_pay(db, account_id, today)
             next_debit = db.one(
                 "SELECT day, amount FROM ("
                 " SELECT i.debit_date AS day, i.balance AS amount FROM invoices i"
@@ -491,52 +488,25 @@ class FakeBackend:
         limit: int | None = None,
     ) -> InvoicePage:
         def run(db: Tx, account_id: int) -> InvoicePage:
-            today = self.clock.today()
-            where = (
-                " JOIN accounts a ON a.customer_id = c.customer_id WHERE a.id = ? "
-                "AND i.issue_date <= ? AND i.issue_date >= ?"
+            contract = (
+                self._contract_row(db, account_id, contract_ref)["ref"] if contract_ref else None
             )
-            params: list[Any] = [
+            return invoices.page(
+                db,
+                self.clock.today(),
                 account_id,
-                today.isoformat(),
-                five_years_before(today).isoformat(),
-            ]
-            if contract_ref:
-                where += " AND c.ref = ?"
-                params.append(self._contract_row(db, account_id, contract_ref)["ref"])
-            if year is not None:
-                if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
-                    raise ValidationError(fields={"year": "Année invalide."})
-                where += " AND substr(i.issue_date, 1, 4) = ?"
-                params.append(f"{year:04d}")
-            if status is not None:
-                try:
-                    where += " AND i.status = ?"
-                    params.append(InvoiceStatus(status).value)
-                except ValueError:
-                    raise ValidationError(fields={"status": "Statut inconnu."}) from None
-            if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
-                raise ValidationError(fields={"offset": "Position invalide."})
-            if limit is not None and (type(limit) is not int or not 1 <= limit <= MAX_PAGE):
-                raise ValidationError(fields={"limit": "Nombre de factures invalide."})
-            base = read_models.INVOICE_SELECT + where
-            count = db.scalar(f"SELECT COUNT(*) FROM ({base})", tuple(params))
-            page_sql = base + " ORDER BY i.issue_date DESC, i.id DESC LIMIT ? OFFSET ?"
-            rows = db.all(page_sql, (*params, -1 if limit is None else limit, offset))
-            to_pay = _total_to_pay(db, account_id, today)
-            return InvoicePage(
-                invoices=tuple(read_models.invoice_from_row(db, row) for row in rows),
-                total_count=int(count),
-                total_to_pay=to_pay,
+                contract_ref=contract,
+                year=year,
+                status=status,
                 offset=offset,
+                limit=limit,
             )
 
         return await self._run(self._authed, token, run)
 
     async def get_invoice(self, token: str, ref: str) -> Invoice:
         def run(db: Tx, account_id: int) -> Invoice:
-            row = invoice_access.own_invoice_row(db, account_id, ref, self.clock.today())
-            return read_models.invoice_from_row(db, row, details=True)
+            return invoices.detail(db, self.clock.today(), account_id, ref)
 
         return await self._run(self._authed, token, run)
 
@@ -843,15 +813,3 @@ for _name in backend_methods():
 
 def _customer_id(db: Tx, account_id: int) -> int:
     return int(db.scalar("SELECT customer_id FROM accounts WHERE id = ?", (account_id,)))
-
-
-def _total_to_pay(db: Tx, account_id: int, today: date) -> int:
-    """INV-5: what the account still owes (the balances to pay or overdue, issued by today)."""
-    return int(
-        db.scalar(
-            "SELECT COALESCE(SUM(i.balance), 0) FROM invoices i JOIN contracts c ON c.id = i.contract_id "
-            "JOIN accounts a ON a.customer_id = c.customer_id WHERE a.id = ? "
-            "AND i.status IN ('a_payer', 'en_retard') AND i.issue_date <= ?",
-            (account_id, today.isoformat()),
-        )
-    )

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from geg_tui.api.models import Invoice, InvoiceStatus, PaymentMode, Tariff
-from geg_tui.fake_backend import invoice_access, read_models
+from geg_tui.fake_backend import invoices, read_models
 from geg_tui.fake_backend.store import Tx
 from geg_tui.fake_backend.support import GEG_ADDRESS, GEG_NAME, GEG_WEBSITE, SUPPORT
 from geg_tui.formatting import (
@@ -43,7 +43,7 @@ FONT_FILES = {"": "DejaVuSans-Latin.ttf", "B": "DejaVuSans-Bold-Latin.ttf"}
 
 def _load(db: Tx, today: date, account_id: int, ref: object) -> dict[str, Any]:
     """INV-3 and AUTH-6: one of this account's invoices issued in the last 5 years, else NotFound."""
-    row = invoice_access.own_invoice_row(db, account_id, ref, today)
+    row = invoices.own_invoice_row(db, account_id, ref, today)
     invoice = read_models.invoice_from_row(db, row, details=True)
     contract_row = db.one("SELECT * FROM contracts WHERE id = ?", (row["contract_id"],))
     customer = db.one("SELECT * FROM customers WHERE id = ?", (contract_row["customer_id"],))
