@@ -67,6 +67,7 @@ from geg_tui.fake_backend import (
     bank,
     debit,
     faults,
+    home,
     invoices,
     profile,
     read_models,
@@ -442,37 +443,7 @@ class FakeBackend:
 
     async def home(self, token: str) -> HomeSummary:
         def run(db: Tx, account_id: int) -> HomeSummary:
-            account = read_models.load_account(db, account_id)
-            today = self.clock.today()
-            total = invoices.total_to_pay(db, account_id, today)
-            next_debit = db.one(
-                "SELECT day, amount FROM ("
-                " SELECT i.debit_date AS day, i.balance AS amount FROM invoices i"
-                " JOIN contracts c ON c.id = i.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
-                " WHERE a.id = ? AND i.status = ? AND i.debit_date >= ?"
-                " UNION ALL"
-                " SELECT x.due_date, x.amount FROM instalments x"
-                " JOIN contracts c ON c.id = x.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
-                " WHERE a.id = ? AND x.status = ? AND x.due_date >= ?"
-                ") ORDER BY day LIMIT 1",
-                (
-                    account_id, InvoiceStatus.DEBIT_SCHEDULED.value, today.isoformat(),
-                    account_id, debit.UPCOMING, today.isoformat(),
-                ),
-            )  # fmt: skip
-            readings = []
-            for contract in account.contracts:
-                contract_id = db.scalar("SELECT id FROM contracts WHERE ref = ?", (contract.ref,))
-                reading = read_models.last_reading(db, contract_id, contract.ref)
-                if reading is not None:
-                    readings.append(reading)
-            return HomeSummary(
-                account=account,
-                total_to_pay=total,
-                next_debit_date=date.fromisoformat(next_debit["day"]) if next_debit else None,
-                next_debit_amount=next_debit["amount"] if next_debit else None,
-                last_readings=tuple(readings),
-            )
+            return home.summary(db, self.clock.today(), account_id)
 
         return await self._run(self._authed, token, run)
 

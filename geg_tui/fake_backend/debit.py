@@ -136,6 +136,25 @@ def schedule(db: Tx, contract: Row, today: date) -> DebitSchedule:
     )
 
 
+def next_debit(db: Tx, account_id: int, today: date) -> Row | None:
+    """The account's next debit from today on, an invoice's or an instalment's: ``day``, ``amount``."""
+    return db.one(
+        "SELECT day, amount FROM ("
+        " SELECT i.debit_date AS day, i.balance AS amount FROM invoices i"
+        " JOIN contracts c ON c.id = i.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
+        " WHERE a.id = ? AND i.status = ? AND i.debit_date >= ?"
+        " UNION ALL"
+        " SELECT x.due_date, x.amount FROM instalments x"
+        " JOIN contracts c ON c.id = x.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
+        " WHERE a.id = ? AND x.status = ? AND x.due_date >= ?"
+        ") ORDER BY day LIMIT 1",
+        (
+            account_id, InvoiceStatus.DEBIT_SCHEDULED.value, today.isoformat(),
+            account_id, UPCOMING, today.isoformat(),
+        ),
+    )  # fmt: skip
+
+
 def set_mode(
     db: Tx, now: datetime, account_id: int, contract: Row, mode: object, debit_day: object
 ) -> Contract:
