@@ -1,4 +1,5 @@
-"""Account access rules: signup (SIGNUP), login (AUTH), blocking (LOCK), recovery (RESET).
+"""Account access rules: signup (SIGNUP) and recovery (RESET); login and blocking are in
+``authentication``.
 
 Each public method is one backend operation, run in one store transaction so that a refusal or
 a crash leaves nothing behind (SIGNUP-10, SIM-4). Argon2 work never happens inside a write
@@ -13,8 +14,6 @@ import unicodedata
 from datetime import date, datetime, timedelta
 
 from geg_tui.api.errors import (
-    AccountLocked,
-    AuthError,
     Conflict,
     RateLimited,
     ValidationError,
@@ -25,22 +24,19 @@ from geg_tui.api.models import (
     ResetChallenge,
     ResetQueued,
     SecretQuestion,
-    Session,
     SignupIdentity,
     SignupRequest,
 )
-from geg_tui.fake_backend import outbox, validation
+from geg_tui.fake_backend import authentication, outbox, validation
 from geg_tui.fake_backend.clock import Clock
 from geg_tui.fake_backend.hashing import Hasher, new_code, normalise_code, token_hash
 from geg_tui.fake_backend.questions import BY_ID, SECRET_QUESTIONS
 from geg_tui.fake_backend.read_models import Row, load_account
-from geg_tui.fake_backend.sessions import end_all_sessions, open_session
+from geg_tui.fake_backend.sessions import end_all_sessions
 from geg_tui.fake_backend.store import Store, Tx
 from geg_tui.fake_backend.support import SUPPORT
 from geg_tui.formatting import format_datetime
 
-LOCK_AFTER = 3  # LOCK-1
-LOCK_DURATION = timedelta(hours=3)  # LOCK-1
 SIGNUP_MAX_FAILURES = 5  # SIGNUP-5
 SIGNUP_WINDOW = timedelta(hours=24)  # SIGNUP-5
 CODE_VALIDITY = timedelta(hours=24)  # RESET-4
@@ -71,7 +67,7 @@ EMAIL_TAKEN = (
 
 
 class AccountRules:
-    """Signup, login, blocking and recovery over one store."""
+    """Signup and recovery over one store."""
 
     def __init__(self, store: Store, clock: Clock, hasher: Hasher) -> None:
         self.store = store
@@ -287,125 +283,6 @@ class AccountRules:
             )
             return load_account(db, int(cur.lastrowid or 0))
 
-    # --- login -----------------------------------------------------------------------------
-    def login(self, email: object, password: object) -> Session:
-        """AUTH-1…3, LOCK-1…4."""
-        address = validation.lookup_key(email, 254)
-        address = address.lower() if address else None
-        secret = None
-        if (
-            isinstance(password, str)
-            and len(password) <= 1000
-            and not validation.has_control(password)
-        ):
-            secret = unicodedata.normalize("NFC", password)
-        ahead = self._login_ahead(address, secret)
-        with self.hasher.prepared(ahead), self.store.transaction() as db:
-            row = db.one("SELECT * FROM accounts WHERE email = ?", (address,)) if address else None
-            if row is None or secret is None:
-                raise AuthError()  # AUTH-2: the time of a verification was spent ahead
-            now = self.clock.now()
-            self._raise_if_locked(db, row, now)
-            if self.hasher.verify(row["password_hash"], secret):
-                db.execute(
-                    "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?",
-                    (row["id"],),
-                )
-                return open_session(db, row["id"], row["email"], now)
-            # Raised after the commit, so that the failure is counted (LOCK-1).
-            failure = self._failed_login(db, row["id"], now, AuthError())
-        raise failure
-
-    def _login_ahead(self, address: str | None, secret: str | None) -> dict[tuple[str, str], bool]:
-        """The login's argon2 work, before its write transaction: the verification against the
-        stored hash, or (unknown e-mail, unusable password) a dummy one of the same cost, so
-        that both refusals take about the same time (AUTH-2). None for a blocked account
-        (LOCK-2 refuses it without looking at the password)."""
-        with self.store.read() as db:
-            row = (
-                db.one(
-                    "SELECT password_hash, locked_until FROM accounts WHERE email = ?", (address,)
-                )
-                if address
-                else None
-            )
-        if row is None or secret is None:
-            self.hasher.burn(secret or "")
-            return {}
-        if row["locked_until"] and self.clock.now() < datetime.fromisoformat(row["locked_until"]):
-            return {}
-        return self.hasher.verify_ahead(row["password_hash"], secret)
-
-    def _raise_if_locked(self, db: Tx, row, now: datetime) -> None:
-        """LOCK-2 while blocked; LOCK-3 once the 3 hours are over (count back to zero)."""
-        if row["locked_until"] is None:
-            return
-        until = datetime.fromisoformat(row["locked_until"])
-        if now < until:
-            raise AccountLocked(until)
-        db.execute(
-            "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?", (row["id"],)
-        )
-
-    def _failed_login(self, db: Tx, account_id: int, now: datetime, error: Exception) -> Exception:
-        """LOCK-1, LOCK-6: count a failure; the third blocks for 3 hours from now."""
-        count = (
-            int(db.scalar("SELECT failed_logins FROM accounts WHERE id = ?", (account_id,)) or 0)
-            + 1
-        )
-        if count >= LOCK_AFTER:
-            until = now + LOCK_DURATION
-            db.execute(
-                "UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                (count, until.isoformat(), account_id),
-            )
-            return AccountLocked(until)
-        db.execute("UPDATE accounts SET failed_logins = ? WHERE id = ?", (count, account_id))
-        return error
-
-    def change_password(
-        self, account_id: int, token: str, current: object, new: object, confirm: object
-    ) -> None:
-        """AUTH-5: the current password, SIGNUP-2, other sessions end, a mail."""
-        with self.store.transaction() as db:
-            row = db.one("SELECT email, password_hash FROM accounts WHERE id = ?", (account_id,))
-            assert row is not None
-            errors = validation.Errors()
-            if (
-                not isinstance(current, str)
-                or len(current) > 1000
-                or validation.has_control(current)  # a lone surrogate included (SEC-4)
-                or not self.hasher.verify(
-                    row["password_hash"], unicodedata.normalize("NFC", current)
-                )
-            ):
-                errors.add("current_password", "Le mot de passe actuel est incorrect.")
-            pw = validation.password(
-                new,
-                confirm,
-                row["email"],
-                errors,
-                field="new_password",
-                confirm_field="new_password_confirm",
-            )
-            errors.raise_if_any()
-            assert pw is not None
-            now = self.clock.now()
-            db.execute(
-                "UPDATE accounts SET password_hash = ? WHERE id = ?",
-                (self.hasher.hash(pw), account_id),
-            )
-            end_all_sessions(db, account_id, now, keep_token=token)
-            outbox.send(
-                db,
-                now,
-                row["email"],
-                "Votre mot de passe a été modifié",
-                f"Bonjour,\n\nLe mot de passe de votre compte GEG a été modifié le {format_datetime(now)}. "
-                "Si vous n'êtes pas à l'origine de ce changement, contactez le service client au "
-                f"{SUPPORT.phone}.",
-            )
-
     # --- recovery --------------------------------------------------------------------------
     def _recovery_account(self, db: Tx, email: object, birth_date: object):
         """RESET-1, RESET-2: the account when e-mail and birth date match; failures count."""
@@ -421,10 +298,10 @@ class AccountRules:
         if row is None:
             return None, ValidationError(RESET_MISMATCH, code="recuperation_refusee")
         now = self.clock.now()
-        self._raise_if_locked(db, row, now)
+        authentication.raise_if_locked(db, row, now)
         assert day is not None
         if row["birth_date"] != day.isoformat():
-            return None, self._failed_login(
+            return None, authentication.failed_login(
                 db, row["id"], now, ValidationError(RESET_MISMATCH, code="recuperation_refusee")
             )
         return row, None
@@ -453,7 +330,7 @@ class AccountRules:
         with self.hasher.prepared(ahead), self.store.transaction() as db:
             row, failure = self._recovery_account(db, email, birth_date)
             if failure is None and not self.hasher.verify(row["answer_hash"], normalised):
-                failure = self._failed_login(
+                failure = authentication.failed_login(
                     db,
                     row["id"],
                     self.clock.now(),
@@ -582,21 +459,6 @@ class AccountRules:
     def issue_question_reset_code(self, db: Tx, account_id: int, address: str) -> None:
         """RESET-7: customer service resolved a « question secrète oubliée » request."""
         self._send_code(db, account_id, address, "question")
-
-    def unblock(self, db: Tx, account_id: int, address: str) -> None:
-        """LOCK-5: customer service resolved an « accès au compte » request."""
-        now = self.clock.now()
-        db.execute(
-            "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?", (account_id,)
-        )
-        outbox.send(
-            db,
-            now,
-            address,
-            "Votre accès au compte GEG est rétabli",
-            "Bonjour,\n\nÀ votre demande, le service client a débloqué votre compte GEG en ligne. "
-            "Vous pouvez de nouveau vous connecter.",
-        )
 
 
 def signup_blocked_until(db: Tx, ref: str, now: datetime) -> datetime | None:

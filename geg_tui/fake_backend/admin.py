@@ -267,7 +267,7 @@ def resolve(backend: FakeBackend, ref: str) -> str:
         if category is RequestCategory.ACCOUNT_ACCESS:
             if account is None:
                 raise NotFound("Aucun compte en ligne n'a cette adresse : rien à débloquer.")
-            backend.accounts.unblock(db, account["id"], account["email"])
+            backend.authentication.unblock(db, account["id"], account["email"])
             effect = "compte débloqué"
         elif category is RequestCategory.FORGOTTEN_QUESTION:
             if account is None:

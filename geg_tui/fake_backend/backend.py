@@ -77,6 +77,7 @@ from geg_tui.fake_backend import (
     world,
 )
 from geg_tui.fake_backend.accounts import SUPPORT, AccountRules
+from geg_tui.fake_backend.authentication import AuthenticationRules
 from geg_tui.fake_backend.clock import Clock, WallClock, system_now
 from geg_tui.fake_backend.hashing import Hasher
 from geg_tui.fake_backend.sessions import check_session, end_session, peek_session, touch
@@ -118,6 +119,7 @@ class FakeBackend:
         self.clock = clock or Clock(store)
         self.hasher = hasher or Hasher()
         self.accounts = AccountRules(store, self.clock, self.hasher)
+        self.authentication = AuthenticationRules(store, self.clock, self.hasher)
         self._unwritten: dict[str, datetime] = {}  # session token hash → last read not written
         self._unwritten_lock = threading.Lock()
         self._shared_read = threading.local()  # this thread runs a rule inside ``_guarded``'s read
@@ -370,7 +372,7 @@ class FakeBackend:
 
     # --- login and sessions ----------------------------------------------------------------
     async def login(self, email: str, password: str) -> Session:
-        return await self._run(self.accounts.login, email, password)
+        return await self._run(self.authentication.login, email, password)
 
     async def logout(self, token: str) -> None:
         def run() -> None:
@@ -392,7 +394,7 @@ class FakeBackend:
 
     async def change_password(self, token: str, current: str, new: str, new_confirm: str) -> None:
         def run(db: Tx, account_id: int) -> None:
-            self.accounts.change_password(account_id, token, current, new, new_confirm)
+            self.authentication.change_password(account_id, token, current, new, new_confirm)
 
         to_hash = (validation.password_to_hash(new, new_confirm),)
         await self._run(self._authed_with_password, token, current, run, to_hash)
