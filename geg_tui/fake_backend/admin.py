@@ -272,7 +272,7 @@ def resolve(backend: FakeBackend, ref: str) -> str:
         elif category is RequestCategory.FORGOTTEN_QUESTION:
             if account is None:
                 raise NotFound("Aucun compte en ligne n'a cette adresse : aucun code envoyé.")
-            backend.accounts.issue_question_reset_code(db, account["id"], account["email"])
+            backend.recovery.issue_question_reset_code(db, account["id"], account["email"])
             effect = "code de réinitialisation envoyé"
         requests.set_status(
             db, request_id, now, RequestStatus.RESOLVED, f"Demande résolue ({effect})."

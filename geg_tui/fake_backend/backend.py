@@ -80,6 +80,7 @@ from geg_tui.fake_backend.accounts import SUPPORT, AccountRules
 from geg_tui.fake_backend.authentication import AuthenticationRules
 from geg_tui.fake_backend.clock import Clock, WallClock, system_now
 from geg_tui.fake_backend.hashing import Hasher
+from geg_tui.fake_backend.recovery import RecoveryRules
 from geg_tui.fake_backend.sessions import check_session, end_session, peek_session, touch
 from geg_tui.fake_backend.store import Store, StoreBusy, Tx
 
@@ -120,6 +121,7 @@ class FakeBackend:
         self.hasher = hasher or Hasher()
         self.accounts = AccountRules(store, self.clock, self.hasher)
         self.authentication = AuthenticationRules(store, self.clock, self.hasher)
+        self.recovery = RecoveryRules(store, self.clock, self.hasher)
         self._unwritten: dict[str, datetime] = {}  # session token hash → last read not written
         self._unwritten_lock = threading.Lock()
         self._shared_read = threading.local()  # this thread runs a rule inside ``_guarded``'s read
@@ -401,10 +403,10 @@ class FakeBackend:
 
     # --- recovery --------------------------------------------------------------------------
     async def reset_start(self, email: str, birth_date: str) -> ResetChallenge:
-        return await self._run(self.accounts.reset_start, email, birth_date)
+        return await self._run(self.recovery.reset_start, email, birth_date)
 
     async def reset_answer(self, email: str, birth_date: str, answer: str) -> ResetQueued:
-        return await self._run(self.accounts.reset_answer, email, birth_date, answer)
+        return await self._run(self.recovery.reset_answer, email, birth_date, answer)
 
     async def reset_complete(
         self,
@@ -416,7 +418,7 @@ class FakeBackend:
         secret_answer: str | None = None,
     ) -> None:
         await self._run(
-            self.accounts.reset_complete,
+            self.recovery.reset_complete,
             email,
             code,
             new_password,
