@@ -59,7 +59,7 @@ def customers(backend: FakeBackend) -> list[dict[str, Any]]:
                         "communicating_meter": bool(c["communicating"]),
                         "last_invoice_ref": last["ref"] if last else None,
                         # SIGNUP-4: the figure the bill shows in large, as signup takes it
-                        # (``accounts.amounts_typed``): the amount to pay, or the credit.
+                        # (``signup.amounts_typed``): the amount to pay, or the credit.
                         "last_invoice_amount_cents": last["balance"] if last else None,
                         "last_invoice_amount": _plain_money(abs(last["balance"])) if last else None,
                         "last_invoice_amount_label": _amount_label(last) if last else None,

@@ -76,13 +76,14 @@ from geg_tui.fake_backend import (
     validation,
     world,
 )
-from geg_tui.fake_backend.accounts import SUPPORT, AccountRules
 from geg_tui.fake_backend.authentication import AuthenticationRules
 from geg_tui.fake_backend.clock import Clock, WallClock, system_now
 from geg_tui.fake_backend.hashing import Hasher
 from geg_tui.fake_backend.recovery import RecoveryRules
 from geg_tui.fake_backend.sessions import check_session, end_session, peek_session, touch
+from geg_tui.fake_backend.signup import SignupRules
 from geg_tui.fake_backend.store import Store, StoreBusy, Tx
+from geg_tui.fake_backend.support import SUPPORT
 
 T = TypeVar("T")
 # Operations that only read: run in a read transaction (no write lock taken or waited for); the
@@ -119,7 +120,7 @@ class FakeBackend:
         self.store = store
         self.clock = clock or Clock(store)
         self.hasher = hasher or Hasher()
-        self.accounts = AccountRules(store, self.clock, self.hasher)
+        self.signup = SignupRules(store, self.clock, self.hasher)
         self.authentication = AuthenticationRules(store, self.clock, self.hasher)
         self.recovery = RecoveryRules(store, self.clock, self.hasher)
         self._unwritten: dict[str, datetime] = {}  # session token hash → last read not written
@@ -338,18 +339,18 @@ class FakeBackend:
 
     # --- signup ----------------------------------------------------------------------------
     async def secret_questions(self) -> list[SecretQuestion]:
-        return await self._run(self.accounts.secret_questions)
+        return await self._run(self.signup.secret_questions)
 
     async def signup_check_credentials(
         self, email: str, password: str, password_confirm: str
     ) -> None:
-        await self._run(self.accounts.check_credentials, email, password, password_confirm)
+        await self._run(self.signup.check_credentials, email, password, password_confirm)
 
     async def signup_check_contract(
         self, contract_ref: str, invoice_ref: str, invoice_amount: str
     ) -> SignupIdentity:
         return await self._run(
-            self.accounts.check_contract, contract_ref, invoice_ref, invoice_amount
+            self.signup.check_contract, contract_ref, invoice_ref, invoice_amount
         )
 
     async def signup_check_personal(
@@ -361,7 +362,7 @@ class FakeBackend:
         phone: str | None,
     ) -> None:
         await self._run(
-            self.accounts.check_personal,
+            self.signup.check_personal,
             contract_ref,
             invoice_ref,
             invoice_amount,
@@ -370,7 +371,7 @@ class FakeBackend:
         )
 
     async def signup_confirm(self, request: SignupRequest) -> Account:
-        return await self._run(self.accounts.confirm, request)
+        return await self._run(self.signup.confirm, request)
 
     # --- login and sessions ----------------------------------------------------------------
     async def login(self, email: str, password: str) -> Session:

@@ -1,11 +1,10 @@
-"""Account access rules: signup (SIGNUP); login and blocking are in ``authentication``, recovery
-in ``recovery``.
+"""Creating the online account (SIGNUP-1…10); login and blocking are in ``authentication``,
+recovery in ``recovery``.
 
 Each public method is one backend operation, run in one store transaction so that a refusal or
 a crash leaves nothing behind (SIGNUP-10, SIM-4). Argon2 work never happens inside a write
 transaction: the stored hash is read first (a read transaction), verified outside any lock, and
-the write transaction then decides with that result (``Hasher.prepared``), re-reading everything
-the rule needs — counters, blocking — so LOCK-1…6 count exactly as if it all happened at once.
+the write transaction then decides with that result (``Hasher.prepared``).
 """
 
 from __future__ import annotations
@@ -61,7 +60,7 @@ EMAIL_TAKEN = (
 )
 
 
-class AccountRules:
+class SignupRules:
     """Signup over one store."""
 
     def __init__(self, store: Store, clock: Clock, hasher: Hasher) -> None:
@@ -69,7 +68,6 @@ class AccountRules:
         self.clock = clock
         self.hasher = hasher
 
-    # --- signup ----------------------------------------------------------------------------
     def secret_questions(self) -> list[SecretQuestion]:
         return list(SECRET_QUESTIONS)
 
