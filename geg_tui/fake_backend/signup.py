@@ -231,31 +231,13 @@ class SignupRules:
             request.birth_date,
             request.phone,
         )
-        errors = validation.Errors()
-        question = request.secret_question_id
-        if not isinstance(question, int) or isinstance(question, bool) or question not in BY_ID:
-            errors.add("secret_question_id", "Choisissez une question secrète dans la liste.")
-        answer = errors.check("secret_answer", validation.secret_answer, request.secret_answer)
-        errors.raise_if_any()
-        assert answer is not None
+        question, answer = _secret_question(request)
         password_hash = self.hasher.hash(unicodedata.normalize("NFC", request.password))
         answer_hash = self.hasher.hash(answer)
         contract_ref = validation.contract_ref(request.contract_ref)
         phone = validation.phone(request.phone) if request.phone else None
         with self.store.transaction() as db:
-            # Checked again inside the transaction: another signup may have just won the race.
-            if db.scalar("SELECT 1 FROM accounts WHERE email = ?", (address,)):
-                raise ValidationError(
-                    EMAIL_TAKEN, code="email_indisponible", fields={"email": EMAIL_TAKEN}
-                )
-            customer_id = db.scalar(
-                "SELECT customer_id FROM contracts WHERE ref = ?", (contract_ref,)
-            )
-            if db.scalar("SELECT 1 FROM accounts WHERE customer_id = ?", (customer_id,)):
-                raise Conflict(
-                    "Ce contrat est déjà rattaché à un compte en ligne.",
-                    code="contrat_deja_rattache",
-                )
+            customer_id = _still_free_customer(db, address, contract_ref)
             now = self.clock.now()
             cur = db.execute(
                 "INSERT INTO accounts(customer_id, email, password_hash, question_id, answer_hash, "
@@ -265,16 +247,47 @@ class SignupRules:
             if phone:
                 column = "mobile" if phone[1] in "67" else "phone"
                 db.execute(f"UPDATE customers SET {column} = ? WHERE id = ?", (phone, customer_id))
-            outbox.send(
-                db,
-                now,
-                address,
-                "Bienvenue dans votre espace client GEG",
-                "Bonjour,\n\nVotre compte GEG en ligne est créé. Vous pouvez dès maintenant vous "
-                f"connecter avec l'identifiant {address} pour consulter et payer vos factures, "
-                "saisir vos relevés et suivre vos consommations.",
-            )
+            _send_welcome(db, now, address)
             return load_account(db, int(cur.lastrowid or 0))
+
+
+def _secret_question(request: SignupRequest) -> tuple[int, str]:
+    """SIGNUP-8: the question picked from the list and its normalised answer, else the errors."""
+    errors = validation.Errors()
+    question = request.secret_question_id
+    if not isinstance(question, int) or isinstance(question, bool) or question not in BY_ID:
+        errors.add("secret_question_id", "Choisissez une question secrète dans la liste.")
+    answer = errors.check("secret_answer", validation.secret_answer, request.secret_answer)
+    errors.raise_if_any()
+    assert answer is not None
+    return question, answer
+
+
+def _still_free_customer(db: Tx, address: str, contract_ref: str) -> int:
+    """SIGNUP-1, SIGNUP-6 checked again inside the final transaction (another signup may have
+    just won the race): the contract's customer, whose e-mail and contract are still free."""
+    if db.scalar("SELECT 1 FROM accounts WHERE email = ?", (address,)):
+        raise ValidationError(EMAIL_TAKEN, code="email_indisponible", fields={"email": EMAIL_TAKEN})
+    customer_id = db.scalar("SELECT customer_id FROM contracts WHERE ref = ?", (contract_ref,))
+    if db.scalar("SELECT 1 FROM accounts WHERE customer_id = ?", (customer_id,)):
+        raise Conflict(
+            "Ce contrat est déjà rattaché à un compte en ligne.",
+            code="contrat_deja_rattache",
+        )
+    return customer_id
+
+
+def _send_welcome(db: Tx, now: datetime, address: str) -> None:
+    """SIGNUP-10: the welcome mail to the new account's address."""
+    outbox.send(
+        db,
+        now,
+        address,
+        "Bienvenue dans votre espace client GEG",
+        "Bonjour,\n\nVotre compte GEG en ligne est créé. Vous pouvez dès maintenant vous "
+        f"connecter avec l'identifiant {address} pour consulter et payer vos factures, "
+        "saisir vos relevés et suivre vos consommations.",
+    )
 
 
 def signup_blocked_until(db: Tx, ref: str, now: datetime) -> datetime | None:
