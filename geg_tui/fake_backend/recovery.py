@@ -147,46 +147,24 @@ class RecoveryRules:
         answer: object = None,
     ) -> None:
         """RESET-4, RESET-5, RESET-7, LOCK-6."""
-        errors = validation.Errors()
-        address = errors.check("email", validation.email, email)
-        if not isinstance(code, str) or not code.strip() or len(code) > 100:
-            errors.add("code", "Saisissez le code reçu par e-mail.")
-        pw = validation.password(
-            new_password,
-            confirm,
-            address,
-            errors,
-            field="new_password",
-            confirm_field="new_password_confirm",
-        )
-        errors.raise_if_any()
-        assert isinstance(code, str) and pw is not None
-        invalid = ValidationError(
-            "Ce code est invalide ou a expiré. Refaites une demande de réinitialisation.",
-            code="code_invalide",
-            fields={"code": "Code invalide ou expiré."},
-        )
+        address, code, pw = _checked_reset_form(email, code, new_password, confirm)
         # A wrong code is refused before any hash (argon2 costs, and hashes queue behind each
         # other); then argon2 runs outside the write lock, the answer only for a RESET-7 code.
         with self.store.read() as db:
             _, ahead = _reset_code(db, address, code, self.clock.now())
         if ahead is None:
-            raise invalid
+            raise _invalid_code()
         to_hash = validation.answer_to_hash(answer) if ahead["purpose"] == "question" else None
         hashed = self.hasher.hash_ahead(pw, to_hash)
         with self.hasher.prepared(hashed=hashed), self.store.transaction() as db:
             now = self.clock.now()
             account, row = _reset_code(db, address, code, now)
             if row is None:
-                raise invalid
+                raise _invalid_code()
             assert account is not None
             updates = {"password_hash": self.hasher.hash(pw)}
             if row["purpose"] == "question":  # RESET-7: a new secret question too
-                q_errors = validation.Errors()
-                if type(question_id) is not int or question_id not in BY_ID:
-                    q_errors.add("secret_question_id", "Choisissez une nouvelle question secrète.")
-                normalised = q_errors.check("secret_answer", validation.secret_answer, answer)
-                q_errors.raise_if_any()
+                normalised = _new_secret_question(question_id, answer)
                 updates["question_id"] = question_id
                 updates["answer_hash"] = self.hasher.hash(normalised)
             sets = ", ".join(f"{column} = ?" for column in updates)
@@ -196,19 +174,67 @@ class RecoveryRules:
             )
             db.execute("UPDATE codes SET used_at = ? WHERE id = ?", (now.isoformat(), row["id"]))
             end_all_sessions(db, account["id"], now)
-            outbox.send(
-                db,
-                now,
-                account["email"],
-                "Votre mot de passe a été réinitialisé",
-                f"Bonjour,\n\nLe mot de passe de votre compte GEG a été réinitialisé le {format_datetime(now)}. "
-                "Vous pouvez vous connecter avec votre nouveau mot de passe. Si vous n'êtes pas à "
-                f"l'origine de cette demande, contactez le service client au {SUPPORT.phone}.",
-            )
+            _send_reset_done(db, now, account["email"])
 
     def issue_question_reset_code(self, db: Tx, account_id: int, address: str) -> None:
         """RESET-7: customer service resolved a « question secrète oubliée » request."""
         self._send_code(db, account_id, address, "question")
+
+
+def _checked_reset_form(
+    email: object, code: object, new_password: object, confirm: object
+) -> tuple[str | None, str, str]:
+    """RESET-5's form checked before anything is looked up: the e-mail, that a code was typed,
+    the new password (SIGNUP-2); the errors of every field at once."""
+    errors = validation.Errors()
+    address = errors.check("email", validation.email, email)
+    if not isinstance(code, str) or not code.strip() or len(code) > 100:
+        errors.add("code", "Saisissez le code reçu par e-mail.")
+    pw = validation.password(
+        new_password,
+        confirm,
+        address,
+        errors,
+        field="new_password",
+        confirm_field="new_password_confirm",
+    )
+    errors.raise_if_any()
+    assert isinstance(code, str) and pw is not None
+    return address, code, pw
+
+
+def _invalid_code() -> ValidationError:
+    """RESET-4: one refusal for a wrong, used, revoked or expired code (nothing tells them apart)."""
+    return ValidationError(
+        "Ce code est invalide ou a expiré. Refaites une demande de réinitialisation.",
+        code="code_invalide",
+        fields={"code": "Code invalide ou expiré."},
+    )
+
+
+def _new_secret_question(question_id: object, answer: object) -> str:
+    """RESET-7: the new question must be one of the list and its answer valid (SIGNUP-8);
+    returns the normalised answer."""
+    q_errors = validation.Errors()
+    if type(question_id) is not int or question_id not in BY_ID:
+        q_errors.add("secret_question_id", "Choisissez une nouvelle question secrète.")
+    normalised = q_errors.check("secret_answer", validation.secret_answer, answer)
+    q_errors.raise_if_any()
+    assert normalised is not None
+    return normalised
+
+
+def _send_reset_done(db: Tx, now: datetime, address: str) -> None:
+    """RESET-5: the confirmation mail, with the number to call if it was not them."""
+    outbox.send(
+        db,
+        now,
+        address,
+        "Votre mot de passe a été réinitialisé",
+        f"Bonjour,\n\nLe mot de passe de votre compte GEG a été réinitialisé le {format_datetime(now)}. "
+        "Vous pouvez vous connecter avec votre nouveau mot de passe. Si vous n'êtes pas à "
+        f"l'origine de cette demande, contactez le service client au {SUPPORT.phone}.",
+    )
 
 
 def _reset_code(db: Tx, address: str, code: str, now: datetime) -> tuple[Row | None, Row | None]:
