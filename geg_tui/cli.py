@@ -12,7 +12,7 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -184,88 +184,102 @@ def run_fake(args: argparse.Namespace) -> int:
 
 
 def _dispatch(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """Run one tester command (``geg-tui fake <command>``) against the open backend."""
+    return _FAKE_COMMANDS[args.fake_command](args, backend, admin)
+
+
+def _customers(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """The demo customers, with what signup asks for (contract, last invoice and amount)."""
+    rows = admin.customers(backend)
+    lines = []
+    for c in rows:
+        account = f"compte en ligne : {c['email']}" if c["registered"] else "pas de compte en ligne"
+        lines.append(
+            f"{c['civility']} {c['first_name']} {c['last_name']}, né(e) le {c['birth_date']}, "
+            f"{c['postcode']} {c['city']} — {account}"
+        )
+        for k in c["contracts"]:
+            lines.append(
+                f"    contrat {k['contract_ref']} ({k['energy']}, {k['tariff']}, {k['payment_mode']}) — "
+                f"dernière facture {k['last_invoice_ref']} : {k['last_invoice_amount']} "
+                f"({k['last_invoice_amount_label']})"
+            )
+    _print(rows, args.json, "\n".join(lines))
+    return 0
+
+
+def _outbox(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """The mails and SMS delivered by the clock's time, optionally for one address."""
+    from geg_tui.formatting import format_datetime
+
+    messages = admin.read_outbox(backend, args.to)
+    text = "\n\n".join(
+        f"[{format_datetime(m.deliver_at)}] {m.channel.value} → {m.recipient}\nObjet : {m.subject}\n{m.body}"
+        for m in messages
+    )
+    _print([m.to_json() for m in messages], args.json, text or "Aucun message.")
+    return 0
+
+
+def _clock(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """Show, set, advance (the world lives the days), freeze or thaw the backend's clock."""
     from geg_tui.fake_backend.clock import parse_duration, parse_instant
     from geg_tui.formatting import format_datetime
 
-    cmd = args.fake_command
-    if cmd == "customers":
-        rows = admin.customers(backend)
-        lines = []
-        for c in rows:
-            account = (
-                f"compte en ligne : {c['email']}" if c["registered"] else "pas de compte en ligne"
-            )
-            lines.append(
-                f"{c['civility']} {c['first_name']} {c['last_name']}, né(e) le {c['birth_date']}, "
-                f"{c['postcode']} {c['city']} — {account}"
-            )
-            for k in c["contracts"]:
-                lines.append(
-                    f"    contrat {k['contract_ref']} ({k['energy']}, {k['tariff']}, {k['payment_mode']}) — "
-                    f"dernière facture {k['last_invoice_ref']} : {k['last_invoice_amount']} "
-                    f"({k['last_invoice_amount_label']})"
-                )
-        _print(rows, args.json, "\n".join(lines))
-    elif cmd == "outbox":
-        messages = admin.read_outbox(backend, args.to)
-        text = "\n\n".join(
-            f"[{format_datetime(m.deliver_at)}] {m.channel.value} → {m.recipient}\nObjet : {m.subject}\n{m.body}"
-            for m in messages
-        )
-        _print([m.to_json() for m in messages], args.json, text or "Aucun message.")
-    elif cmd == "clock":
-        action = args.action
-        if action in ("set", "advance") and not args.value:
-            print(f"Erreur : « clock {action} » attend une valeur.", file=sys.stderr)
-            return 2
-        if action == "set":
-            admin.set_clock(backend, parse_instant(args.value))
-        elif action == "advance":
-            _, days = admin.advance(backend, parse_duration(args.value))
-            if not args.json:
-                print(f"{days} jour(s) de la vie du monde simulés.")
-        elif action == "freeze":
-            backend.clock.freeze()
-        elif action == "thaw":
-            backend.clock.thaw()
-        state = admin.clock_state(backend)
-        from datetime import datetime
+    action = args.action
+    if action in ("set", "advance") and not args.value:
+        print(f"Erreur : « clock {action} » attend une valeur.", file=sys.stderr)
+        return 2
+    if action == "set":
+        admin.set_clock(backend, parse_instant(args.value))
+    elif action == "advance":
+        _, days = admin.advance(backend, parse_duration(args.value))
+        if not args.json:
+            print(f"{days} jour(s) de la vie du monde simulés.")
+    elif action == "freeze":
+        backend.clock.freeze()
+    elif action == "thaw":
+        backend.clock.thaw()
+    state = admin.clock_state(backend)
+    from datetime import datetime
 
-        now = datetime.fromisoformat(state["now"])
-        _print(
-            state,
-            args.json,
-            f"{format_datetime(now)}" + (" (figée)" if state["frozen"] else " (en marche)"),
-        )
-    elif cmd == "requests":
-        return _requests(args, backend, admin)
-    elif cmd == "referral":
-        result = admin.referee(
-            backend, args.email, args.energy if args.action == "accept" else None
-        )
-        _print(
-            result,
-            args.json,
-            f"Invitation de {result['email']} : {result['status']} (prime {result['bonus']}).",
-        )
-    elif cmd == "faults":
-        return _faults(args, backend, admin)
-    elif cmd == "cards":
-        from geg_tui.fake_backend.cards import TEST_CARDS
+    now = datetime.fromisoformat(state["now"])
+    _print(
+        state,
+        args.json,
+        f"{format_datetime(now)}" + (" (figée)" if state["frozen"] else " (en marche)"),
+    )
+    return 0
 
-        rows = [
-            {
-                "number": c.number,
-                "brand": c.brand.value,
-                "outcome": str(c.outcome),
-                "description": c.description,
-            }
-            for c in TEST_CARDS
-        ]
-        text = "\n".join(
-            f"{c['number']}  {c['brand']:<10} {c['outcome']:<22} {c['description']}" for c in rows
-        )
-        _print(rows, args.json, text)
+
+def _referral(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """Play the invited person: accept (with an energy) or refuse an invitation."""
+    result = admin.referee(backend, args.email, args.energy if args.action == "accept" else None)
+    _print(
+        result,
+        args.json,
+        f"Invitation de {result['email']} : {result['status']} (prime {result['bonus']}).",
+    )
+    return 0
+
+
+def _cards(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """The test card numbers and the outcome each one gives (PAY-5)."""
+    from geg_tui.fake_backend.cards import TEST_CARDS
+
+    rows = [
+        {
+            "number": c.number,
+            "brand": c.brand.value,
+            "outcome": str(c.outcome),
+            "description": c.description,
+        }
+        for c in TEST_CARDS
+    ]
+    text = "\n".join(
+        f"{c['number']}  {c['brand']:<10} {c['outcome']:<22} {c['description']}" for c in rows
+    )
+    _print(rows, args.json, text)
     return 0
 
 
@@ -329,6 +343,18 @@ def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
         effect = admin.resolve(backend, args.ref)
         _print({"ref": args.ref, "effect": effect}, args.json, f"{args.ref} résolue : {effect}.")
     return 0
+
+
+# ``geg-tui fake <command>`` (``reset`` excepted: it runs before the backend is opened).
+_FAKE_COMMANDS: dict[str, Callable[[argparse.Namespace, FakeBackend, ModuleType], int]] = {
+    "customers": _customers,
+    "outbox": _outbox,
+    "clock": _clock,
+    "requests": _requests,
+    "referral": _referral,
+    "faults": _faults,
+    "cards": _cards,
+}
 
 
 def run_tui(args: argparse.Namespace) -> int:
