@@ -68,7 +68,13 @@ def build_parser(*, commands: bool = True) -> FrenchParser:
     if not commands:
         return parser
     sub = parser.add_subparsers(dest="command", parser_class=FrenchParser)
+    _add_fake_commands(sub)
+    _add_serve_command(sub)
+    return parser
 
+
+def _add_fake_commands(sub: argparse._SubParsersAction) -> None:
+    """``geg-tui fake …``: the tester controls, one subcommand each."""
     fake = sub.add_parser("fake", help="contrôles du backend fictif (testeurs)")
     # « geg-tui fake --data-dir D clock » too: a tester puts it where it comes to mind.
     fake.add_argument(
@@ -122,6 +128,9 @@ def build_parser(*, commands: bool = True) -> FrenchParser:
     p = fsub.add_parser("cards", help="cartes de test et leur résultat (PAY-5)")
     _common(p)
 
+
+def _add_serve_command(sub: argparse._SubParsersAction) -> None:
+    """``geg-tui serve``: the fake backend over HTTP."""
     serve = sub.add_parser("serve", help="servir le backend fictif en HTTP (API REST + OpenAPI)")
     serve.add_argument(
         "--host", default="127.0.0.1", help="adresse d'écoute (boucle locale par défaut)"
@@ -133,7 +142,6 @@ def build_parser(*, commands: bool = True) -> FrenchParser:
         default=argparse.SUPPRESS,
         help="dossier des données du backend fictif",
     )
-    return parser
 
 
 def _print(data: Any, as_json: bool, text: str) -> None:
