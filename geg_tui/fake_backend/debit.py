@@ -159,6 +159,30 @@ def set_mode(
     db: Tx, now: datetime, account_id: int, contract: Row, mode: object, debit_day: object
 ) -> Contract:
     """DEBIT-1…3, DEBIT-5."""
+    new, day, row = _checked_mode(db, account_id, contract, mode, debit_day)
+    old = PaymentMode(contract["payment_mode"])
+    _follow_schedule(db, contract, old, new, day)
+    db.execute(
+        "UPDATE contracts SET payment_mode = ?, debit_day = ? WHERE id = ?",
+        (new.value, day, contract["id"]),
+    )
+    outbox.send(
+        db,
+        now,
+        row["email"],
+        "Changement de mode de règlement",
+        f"Bonjour,\n\nLe mode de règlement de votre contrat {contract['ref']} devient : {new.label}"
+        + (f", prélèvement le {day} du mois" if day else "")
+        + ". Il s'applique à partir de votre prochaine facture.",
+    )
+    return contract_from_row(db.one("SELECT * FROM contracts WHERE id = ?", (contract["id"],)))
+
+
+def _checked_mode(
+    db: Tx, account_id: int, contract: Row, mode: object, debit_day: object
+) -> tuple[PaymentMode, int | None, Row]:
+    """DEBIT-1…3: the mode chosen, its debit day (monthly debit only) and the account's row
+    (customer, e-mail), else the reason it is refused."""
     try:
         new = PaymentMode(mode)
     except ValueError:
@@ -185,7 +209,14 @@ def set_mode(
             code="mandat_requis",
             fields={"mode": "Coordonnées bancaires et mandat SEPA nécessaires."},
         )
-    old = PaymentMode(contract["payment_mode"])
+    return new, day, row
+
+
+def _follow_schedule(
+    db: Tx, contract: Row, old: PaymentMode, new: PaymentMode, day: int | None
+) -> None:
+    """DEBIT-5 on the instalments: cancelled when monthly debit is left, moved to the new
+    debit day when only the day changes."""
     if old is PaymentMode.MONTHLY_DEBIT and new is not PaymentMode.MONTHLY_DEBIT:
         # DEBIT-5: the instalments not yet debited are cancelled, and billing returns to the new
         # mode's rhythm: the next invoice settles what was debited and bills the rest.
@@ -208,20 +239,6 @@ def set_mode(
                 "UPDATE instalments SET due_date = ? WHERE id = ?",
                 (moved.isoformat(), instalment["id"]),
             )
-    db.execute(
-        "UPDATE contracts SET payment_mode = ?, debit_day = ? WHERE id = ?",
-        (new.value, day, contract["id"]),
-    )
-    outbox.send(
-        db,
-        now,
-        row["email"],
-        "Changement de mode de règlement",
-        f"Bonjour,\n\nLe mode de règlement de votre contrat {contract['ref']} devient : {new.label}"
-        + (f", prélèvement le {day} du mois" if day else "")
-        + ". Il s'applique à partir de votre prochaine facture.",
-    )
-    return contract_from_row(db.one("SELECT * FROM contracts WHERE id = ?", (contract["id"],)))
 
 
 def settlement_status(
