@@ -679,14 +679,7 @@ class FakeBackend:
         return await self._run(self._authed, token, run)
 
     async def list_requests(self, token: str) -> list[ServiceRequest]:
-        def run(db: Tx, account_id: int) -> list[ServiceRequest]:
-            ids = db.all(
-                "SELECT id FROM requests WHERE account_id = ? ORDER BY created_at DESC, id DESC",
-                (account_id,),
-            )
-            return [requests.load(db, row["id"]) for row in ids]
-
-        return await self._run(self._authed, token, run)
+        return await self._run(self._authed, token, requests.of_account)
 
     async def get_request(self, token: str, ref: str) -> ServiceRequest:
         def run(db: Tx, account_id: int) -> ServiceRequest:

@@ -151,6 +151,15 @@ def load(db: Tx, request_id: int) -> ServiceRequest:
     )
 
 
+def of_account(db: Tx, account_id: int) -> list[ServiceRequest]:
+    """The account's requests, newest first."""
+    ids = db.all(
+        "SELECT id FROM requests WHERE account_id = ? ORDER BY created_at DESC, id DESC",
+        (account_id,),
+    )
+    return [load(db, row["id"]) for row in ids]
+
+
 def find_id(db: Tx, ref: object, account_id: int | None = None) -> int:
     """The request's id; with ``account_id``, only that customer's own requests (AUTH-6)."""
     key = validation.lookup_key(ref, 40)
