@@ -24,6 +24,8 @@ from geg_tui.config import Settings
 from geg_tui.i18n import _
 
 if TYPE_CHECKING:  # the models are imported by the first backend call, not at start-up
+    from textual.dom import DOMNode
+
     from geg_tui.api.backend import Backend
     from geg_tui.api.models import Session
 
@@ -36,7 +38,19 @@ class GegApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "GEG Mon Compte"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [Binding("ctrl+q", "quit", _("Quitter"), priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", _("Quitter"), priority=True, id="quit"),
+        # Textual adds this one itself, in English and without an id, unless the app has it.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            _("Palette"),
+            show=False,
+            priority=True,
+            tooltip=_("Ouvrir la palette de commandes"),
+            id="command-palette",
+        ),
+    ]
 
     def __init__(
         self,
@@ -67,6 +81,7 @@ class GegApp(App[None]):
         # ``geg-tui`` pauses the garbage collector while it starts (cli.run_tui): it resumes
         # after the first paint, what was built by then frozen (never collected, never walked).
         self.resume_gc = resume_gc
+        self._clashes_said: set[tuple[str, ...]] = set()
 
     # --- backend and session ---------------------------------------------------------------
     async def get_backend(self) -> Backend:
@@ -135,6 +150,37 @@ class GegApp(App[None]):
 
         self.theme = "textual-dark"
         self.push_screen(LoginScreen())
+        self.apply_user_keymap()
+
+    def apply_user_keymap(self) -> None:
+        """The person's keys from ``config.toml`` (``[keymap]``); each entry left out is said
+        in French, and the app starts with the original key for it."""
+        keymap = self.settings.keymap()
+        if keymap.keys:
+            self.set_keymap(keymap.keys)
+        if keymap.problems:
+            self.notify(
+                "\n".join(keymap.problems),
+                title=_("Touches personnalisées (config.toml)"),
+                severity="warning",
+                timeout=15,
+            )
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """Two keys of the keymap (or one of it and a default key) on one screen: say it once."""
+        ids = sorted({b.id or b.action for b in clashed_bindings})
+        if tuple(ids) in self._clashes_said:
+            return
+        self._clashes_said.add(tuple(ids))
+        self.notify(
+            _(
+                "Votre keymap reprend une touche déjà utilisée ({ids}) : sur cet écran, elle "
+                "sert à l'action de votre keymap. Vérifiez [keymap] dans config.toml."
+            ).format(ids=", ".join(ids)),
+            title=_("Touches personnalisées (config.toml)"),
+            severity="warning",
+            timeout=10,
+        )
 
     def first_screen_painted(self) -> None:
         """Called by the login screen after its first paint: the start is over."""

@@ -28,8 +28,8 @@ class BaseScreen(Screen[Any]):
 
     HELP = ""
     BINDINGS = [
-        Binding("escape", "back", _("Retour"), tooltip=_("Revenir à l'écran précédent")),
-        Binding("f1", "help", _("Aide"), tooltip=_("Les touches de cet écran")),
+        Binding("escape", "back", _("Retour"), tooltip=_("Revenir à l'écran précédent"), id="back"),
+        Binding("f1", "help", _("Aide"), tooltip=_("Les touches de cet écran"), id="help"),
     ]
 
     @property

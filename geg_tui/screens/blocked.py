@@ -23,7 +23,7 @@ class BlockedScreen(BaseScreen):
         "Après trois tentatives de connexion infructueuses, le compte est bloqué trois heures par "
         "sécurité. Attendez la fin du blocage ou demandez l'accès au service client."
     )
-    BINDINGS = [Binding("f4", "request_access", _("Demander l'accès"))]
+    BINDINGS = [Binding("f4", "request_access", _("Demander l'accès"), id="request-access")]
     DEFAULT_CSS = """
     BlockedScreen #blocked { width: 72; max-width: 100%; height: auto; }
     BlockedScreen { align: center top; }

@@ -305,7 +305,7 @@ def write_csv(series: ConsumptionSeries, folder: Path) -> Path:
 class ExportDialog(ModalScreen[Path | None]):
     """Where to write the CSV (the downloads folder by default)."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Annuler"))]
+    BINDINGS = [Binding("escape", "cancel", _("Annuler"), id="export-cancel")]
     DEFAULT_CSS = """
     ExportDialog { align: center middle; }
     ExportDialog > Vertical { width: 72; max-width: 100%; height: auto; border: round $primary;
@@ -371,14 +371,38 @@ class ConsumptionScreen(BaseScreen):
         "reprend ce qui est affiché (séparateur « ; », virgule décimale)."
     )
     BINDINGS = [
-        Binding("j", "granularity('jour')", _("Jour")),
-        Binding("m", "granularity('mois')", _("Mois")),
-        Binding("a", "granularity('annee')", _("Année")),
-        Binding("u", "toggle_unit", _("kWh/€"), tooltip=_("Afficher en kWh ou en euros")),
-        Binding("c", "toggle_compare", _("Comparer"), tooltip=_("Comparer à l'année précédente")),
-        Binding("t", "toggle_table", _("Tableau"), tooltip=_("Graphique ou tableau")),
-        Binding("x", "export", _("Export CSV"), tooltip=_("Exporter ce qui est affiché")),
-        Binding("f5", "reload", _("Actualiser"), show=False),
+        Binding("j", "granularity('jour')", _("Jour"), id="consumption-day"),
+        Binding("m", "granularity('mois')", _("Mois"), id="consumption-month"),
+        Binding("a", "granularity('annee')", _("Année"), id="consumption-year"),
+        Binding(
+            "u",
+            "toggle_unit",
+            _("kWh/€"),
+            tooltip=_("Afficher en kWh ou en euros"),
+            id="consumption-unit",
+        ),
+        Binding(
+            "c",
+            "toggle_compare",
+            _("Comparer"),
+            tooltip=_("Comparer à l'année précédente"),
+            id="consumption-compare",
+        ),
+        Binding(
+            "t",
+            "toggle_table",
+            _("Tableau"),
+            tooltip=_("Graphique ou tableau"),
+            id="consumption-table",
+        ),
+        Binding(
+            "x",
+            "export",
+            _("Export CSV"),
+            tooltip=_("Exporter ce qui est affiché"),
+            id="consumption-export",
+        ),
+        Binding("f5", "reload", _("Actualiser"), show=False, id="refresh"),
     ]
     DEFAULT_CSS = """
     ConsumptionScreen #conso { height: 1fr; padding: 0 1; }

@@ -27,7 +27,7 @@ def key_label(key: str) -> str:
 class HelpScreen(ModalScreen[None]):
     """A modal list of the active keys of ``screen``."""
 
-    BINDINGS = [Binding("escape,f1,q", "dismiss", _("Fermer"))]
+    BINDINGS = [Binding("escape,f1,q", "dismiss", _("Fermer"), id="help-close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical { width: 70; max-width: 95%; height: auto; max-height: 90%;

@@ -131,9 +131,9 @@ class InvoiceDetailScreen(BaseScreen):
         "remplacer un fichier existant) ; P paie la facture par carte lorsqu'elle est à payer."
     )
     BINDINGS = [
-        Binding("t", "download", _("Télécharger le PDF")),
-        Binding("p", "pay", _("Payer")),
-        Binding("r", "refresh", _("Actualiser"), show=False),
+        Binding("t", "download", _("Télécharger le PDF"), id="download-pdf"),
+        Binding("p", "pay", _("Payer"), id="pay"),
+        Binding("r", "refresh", _("Actualiser"), show=False, id="refresh"),
     ]
     DEFAULT_CSS = """
     InvoiceDetailScreen #detail { padding: 0 1; }

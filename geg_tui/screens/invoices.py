@@ -98,11 +98,15 @@ class InvoicesScreen(BaseScreen):
         "la facture sélectionnée lorsqu'elle est à payer ou en retard."
     )
     BINDINGS = [
-        Binding("enter", "open_invoice", _("Ouvrir"), show=False),
-        Binding("p", "pay", _("Payer"), tooltip=_("Payer la facture sélectionnée par carte")),
-        Binding("f", "filters", _("Filtres"), tooltip=_("Aller aux filtres")),
-        Binding("l", "list", _("Aller à la liste"), show=False),
-        Binding("r", "refresh", _("Actualiser")),
+        Binding("enter", "open_invoice", _("Ouvrir"), show=False, id="invoices-open"),
+        Binding(
+            "p", "pay", _("Payer"), tooltip=_("Payer la facture sélectionnée par carte"), id="pay"
+        ),
+        Binding(
+            "f", "filters", _("Filtres"), tooltip=_("Aller aux filtres"), id="invoices-filters"
+        ),
+        Binding("l", "list", _("Aller à la liste"), show=False, id="invoices-list"),
+        Binding("r", "refresh", _("Actualiser"), id="refresh"),
     ]
     AUTO_FOCUS = "#invoice-table"
     DEFAULT_CSS = """

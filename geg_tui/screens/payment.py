@@ -110,7 +110,7 @@ class PaymentScreen(BaseScreen):
     # PAY-4: seconds between two checks of the invoice after a lost answer (the last repeats).
     CHECK_AFTER: ClassVar[tuple[float, ...]] = (1.0, 2.0, 5.0, 10.0)
     BINDINGS = [
-        Binding("f9", "pay", _("Payer"), tooltip=_("Envoyer le paiement (ou Entrée)")),
+        Binding("f9", "pay", _("Payer"), tooltip=_("Envoyer le paiement (ou Entrée)"), id="pay"),
     ]
     DEFAULT_CSS = """
     PaymentScreen #payment { padding: 0 1; }
