@@ -39,6 +39,7 @@ class LoginScreen(BaseScreen):
             "f7", "open('identifiant_oublie')", _("Identifiant oublié"), id="open-forgotten-id"
         ),
     ]
+    ESSENTIAL_KEYS = ("open-signup", "open-reset")  # before F2 in the key bar at 80 columns
     DEFAULT_CSS = """
     LoginScreen #login-box { width: 64; max-width: 100%; height: auto; }
     LoginScreen { align: center top; }
