@@ -31,14 +31,16 @@ ALL = "tous"
 
 # Fixed widths: the table looks the same whenever it is painted (auto widths are computed as
 # rows arrive, so a first paint could show them too narrow).
+# The order is what 80 columns must show whole: the due date right after the amount, before the
+# status; the energy and the billed months, which the detail repeats, last (scroll right).
 COLUMNS = (
     ("date", _("Date"), 10),
     ("ref", _("Référence"), 12),
     ("amount", _("Montant"), 11),
+    ("due", _("Échéance"), 10),
     ("status", _("Statut"), 19),
     ("energy", _("Énergie"), 7),
     ("period", _("Période"), 11),
-    ("due", _("Échéance"), 10),
 )
 
 
@@ -84,10 +86,10 @@ def invoice_row(invoice: Invoice) -> tuple[Any, ...]:
         format_date(invoice.issue_date),
         invoice.ref,
         amount,
+        format_date(invoice.due_date),
         status_text(invoice.status),
         energy_short(invoice),
         short_period(invoice),
-        format_date(invoice.due_date),
     )
 
 
