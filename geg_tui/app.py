@@ -198,6 +198,16 @@ class GegApp(App[None]):
         if screen is not None:
             self.push_screen(screen)
 
+    def back_to(self, screen_type: type[Screen]) -> None:
+        """Back to the nearest ``screen_type`` under the current screen (the screens above it
+        closed), or, when there is none, to a new one in place of the current screen."""
+        below = self.screen_stack[:-1]
+        if not any(isinstance(screen, screen_type) for screen in below):
+            self.switch_screen(screen_type())
+            return
+        while not isinstance(self.screen, screen_type):
+            self.pop_screen()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from geg_tui.screens import registry
 

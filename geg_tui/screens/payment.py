@@ -219,9 +219,15 @@ class PaymentScreen(BaseScreen):
         self.action_pay()
 
     @on(Button.Pressed, "#cancel")
-    @on(Button.Pressed, "#done")
     def _leave(self) -> None:
         self.action_back()
+
+    @on(Button.Pressed, "#done")
+    def _to_invoices(self) -> None:
+        """« Retour aux factures »: the list, also when the payment was opened from an invoice."""
+        from geg_tui.screens.invoices import InvoicesScreen
+
+        self.geg.back_to(InvoicesScreen)
 
     # --- sending ---------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
