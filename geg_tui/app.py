@@ -215,7 +215,55 @@ class GegApp(App[None]):
             yield SystemCommand(entry.title, entry.help, self._opener(entry.name))
         if self.session is not None:
             yield SystemCommand(_("Se déconnecter"), _("Fermer la session"), self._logout_now)
-        yield from super().get_system_commands(screen)
+        yield from self.french_system_commands(screen)
+
+    def french_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands that make sense here, in French. Left out: the SVG
+        screenshot (a file in English, of a screen that may show personal data)."""
+        yield SystemCommand(
+            _("Touches et aide"), _("Les touches de cet écran et ce qu'elles font"), self._help_now
+        )
+        yield SystemCommand(_("Thème"), _("Changer les couleurs de geg-tui"), self.search_themes)
+        if screen.maximized is not None:
+            yield SystemCommand(
+                _("Rétablir"),
+                _("Rendre à la zone agrandie sa taille normale"),
+                screen.action_minimize,
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                _("Agrandir"), _("Agrandir la zone active à tout l'écran"), screen.action_maximize
+            )
+        yield SystemCommand(_("Quitter"), _("Quitter geg-tui"), self.action_quit)
+
+    # --- Textual's own words, in French ----------------------------------------------------
+    def action_command_palette(self) -> None:
+        """Ctrl+P (and the title bar's icon): the palette with French words."""
+        from textual.command import CommandPalette
+
+        from geg_tui.widgets.palette import FrenchCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(FrenchCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        from geg_tui.widgets.palette import FrenchCommandPalette
+
+        self.push_screen(
+            FrenchCommandPalette(providers=[ThemeProvider], placeholder=_("Chercher un thème…"))
+        )
+
+    def action_show_help_panel(self) -> None:
+        """Textual's keys panel would list its widgets' keys in English: F1's help instead."""
+        self._help_now()
+
+    def _help_now(self) -> None:
+        from geg_tui.screens.base import BaseScreen
+
+        if isinstance(self.screen, BaseScreen):
+            self.screen.action_help()
 
     def _opener(self, name: str) -> Callable[[], Any]:
         return lambda: self.open_screen(name)
