@@ -388,10 +388,11 @@ class ConsumptionScreen(BaseScreen):
     AUTO_FOCUS = "#chart"
     HELP = _(
         "Votre consommation par jour, par mois ou par année, en kWh ou en euros TTC (prix de "
-        "chaque période, hors abonnement). Heures pleines et heures creuses sont empilées quand "
-        "votre contrat les distingue. « Comparer » ajoute la même période un an avant (en gris) "
-        "et l'écart en %. Les dates Du/Au (JJ/MM/AAAA) se valident avec Entrée. L'export CSV "
-        "reprend ce qui est affiché (séparateur « ; », virgule décimale)."
+        "chaque période, hors abonnement). Heures pleines (█) et heures creuses (▒) sont "
+        "empilées quand votre contrat les distingue. « Comparer » ajoute la même période un an "
+        "avant (░, en gris) et l'écart en %. Les dates Du/Au (JJ/MM/AAAA) se valident avec "
+        "Entrée. L'export CSV reprend ce qui est affiché (séparateur «\u00a0;\u00a0», "
+        "virgule décimale)."
     )
     BINDINGS = [
         Binding("j", "granularity('jour')", _("Jour"), id="consumption-day"),
