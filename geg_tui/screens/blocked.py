@@ -24,11 +24,7 @@ class BlockedScreen(BaseScreen):
         "sécurité. Attendez la fin du blocage ou demandez l'accès au service client."
     )
     BINDINGS = [Binding("f4", "request_access", _("Demander l'accès"), id="request-access")]
-    DEFAULT_CSS = """
-    BlockedScreen #blocked { width: 72; max-width: 100%; height: auto; }
-    BlockedScreen { align: center top; }
-    BlockedScreen #until { text-style: bold; color: $warning; padding: 1 1; }
-    """
+    CSS_PATH = "blocked.tcss"
 
     def __init__(self, until: datetime, email: str) -> None:
         super().__init__()

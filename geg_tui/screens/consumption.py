@@ -428,24 +428,7 @@ class ConsumptionScreen(BaseScreen):
         ),
         Binding("f5", "reload", _("Actualiser"), show=False, id="refresh"),
     ]
-    DEFAULT_CSS = """
-    ConsumptionScreen #conso { height: 1fr; padding: 0 1; }
-    ConsumptionScreen .row { height: auto; }
-    ConsumptionScreen .row > Label { padding: 0 1 0 0; width: auto; }
-    ConsumptionScreen #contract { width: 1fr; }
-    ConsumptionScreen #granularity { width: 14; margin-left: 1; }
-    ConsumptionScreen #unit { width: 9; margin-left: 1; }
-    ConsumptionScreen #dates > Field { width: 16; margin: 0; }
-    ConsumptionScreen #dates > Field > Label { display: none; }
-    ConsumptionScreen #dates { height: auto; }
-    ConsumptionScreen #dates .field-error { display: none; }
-    ConsumptionScreen #compare { margin: 0 0 0 1; }
-    ConsumptionScreen #summary { height: auto; padding: 0 1; }
-    ConsumptionScreen #chart { height: 1fr; }
-    ConsumptionScreen #table { height: 1fr; display: none; }
-    ConsumptionScreen.-table #table { display: block; }
-    ConsumptionScreen.-table #chart { display: none; }
-    """
+    CSS_PATH = "consumption.tcss"
 
     def __init__(self) -> None:
         super().__init__()

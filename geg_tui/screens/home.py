@@ -79,12 +79,7 @@ class HomeScreen(BaseScreen):
             for n in range(1, 10)
         ),
     ]
-    DEFAULT_CSS = """
-    HomeScreen #home { padding: 0 1; }
-    HomeScreen .figure { text-style: bold; }
-    HomeScreen #figures { height: auto; }
-    HomeScreen #figures > Static { width: 1fr; height: auto; }
-    """
+    CSS_PATH = "home.tcss"
 
     def compose(self) -> ComposeResult:
         yield TitleBar()

@@ -111,15 +111,7 @@ class InvoicesScreen(BaseScreen):
         Binding("r", "refresh", _("Actualiser"), id="refresh"),
     ]
     AUTO_FOCUS = "#invoice-table"
-    DEFAULT_CSS = """
-    InvoicesScreen #invoices { padding: 0 1; height: 1fr; }
-    InvoicesScreen #filters { height: auto; margin-bottom: 1; }
-    InvoicesScreen #filters Select { width: 1fr; margin-right: 1; }
-    InvoicesScreen #summary { height: 1; }
-    InvoicesScreen #count { height: 1; color: $text-muted; }
-    InvoicesScreen #count LoadingIndicator { height: 1; }
-    InvoicesScreen DataTable { height: 1fr; }
-    """
+    CSS_PATH = "invoices.tcss"
 
     def __init__(self) -> None:
         super().__init__()

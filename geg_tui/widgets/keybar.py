@@ -22,6 +22,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
+from geg_tui.widgets.styles import widget_css
+
 PALETTE_ACTIONS = frozenset({"command_palette", "app.command_palette"})
 MORE = " …"  # after the keys shown when some are left out: the rest is behind F1
 
@@ -40,26 +42,7 @@ class KeyBar(Widget):
 
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {"keybar--key", "keybar--description"}
-    DEFAULT_CSS = """
-    KeyBar {
-        dock: bottom;
-        height: 1;
-        width: 1fr;
-        color: $footer-foreground;
-        background: $footer-background;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-        .keybar--key {
-            color: $footer-key-foreground;
-            background: $footer-key-background;
-            text-style: bold;
-        }
-        .keybar--description {
-            color: $footer-description-foreground;
-            background: $footer-description-background;
-        }
-    }
-    """
+    DEFAULT_CSS = widget_css(__file__, "keybar.tcss")
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
