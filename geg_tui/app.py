@@ -164,6 +164,7 @@ class GegApp(App[None]):
                 title=_("Touches personnalisées (config.toml)"),
                 severity="warning",
                 timeout=15,
+                markup=False,  # « [keymap] » is text, not a markup tag
             )
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
@@ -179,6 +180,7 @@ class GegApp(App[None]):
             ).format(ids=", ".join(ids)),
             title=_("Touches personnalisées (config.toml)"),
             severity="warning",
+            markup=False,  # « [keymap] » is text, not a markup tag
             timeout=10,
         )
 

@@ -71,7 +71,9 @@ async def test_a_bad_keymap_says_what_is_wrong_in_french_and_starts(
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         messages = " ".join(str(n.message) for n in app._notifications)
-        assert "« sauter » : identifiant inconnu" in messages
+        assert "[keymap] « sauter » : identifiant inconnu" in messages
+        ours = [n for n in app._notifications if n.title.startswith("Touches personnalisées")]
+        assert ours and not any(n.markup for n in ours)  # « [keymap] » shown as written
         assert "« help » : une touche est vide" not in messages  # « ctrl+ » is not empty…
         assert "« help »" in messages and "touche d'origine conservée" in messages
         assert "« logout » : la valeur doit être du texte" in messages
