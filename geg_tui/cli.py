@@ -17,6 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from geg_tui.argparse_fr import french_words
+
 if TYPE_CHECKING:
     from geg_tui.fake_backend.backend import FakeBackend
 
@@ -33,7 +35,27 @@ def default_data_dir() -> Path:
 
 
 class FrenchParser(argparse.ArgumentParser):
-    """argparse with French error lines and exit status 2."""
+    """argparse in French (its own words too: geg_tui/argparse_fr.py), errors with status 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with french_words():
+            super().__init__(*args, **kwargs)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        with french_words():
+            return super().add_subparsers(**kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with french_words():
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with french_words():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with french_words():
+            return super().format_help()
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)

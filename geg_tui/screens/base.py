@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -27,9 +27,12 @@ class BaseScreen(Screen[Any]):
     """A screen of geg-tui (``HELP`` is the F1 text; bindings are listed with it)."""
 
     HELP = ""
+    # Binding ids the key bar shows first, after F1, most needed first (widgets/keybar.py);
+    # the others follow as bound, and those that do not fit at 80 columns are behind F1.
+    ESSENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
     BINDINGS = [
-        Binding("escape", "back", _("Retour"), tooltip=_("Revenir à l'écran précédent")),
-        Binding("f1", "help", _("Aide"), tooltip=_("Les touches de cet écran")),
+        Binding("escape", "back", _("Retour"), tooltip=_("Revenir à l'écran précédent"), id="back"),
+        Binding("f1", "help", _("Aide"), tooltip=_("Les touches de cet écran"), id="help"),
     ]
 
     @property

@@ -27,12 +27,19 @@ class LoginScreen(BaseScreen):
     )
     BINDINGS = [
         Binding(
-            "f2", "toggle_password", _("Afficher/masquer"), tooltip=_("Afficher le mot de passe")
+            "f2",
+            "toggle_password",
+            _("Afficher/masquer"),
+            tooltip=_("Afficher le mot de passe"),
+            id="show-password",
         ),
-        Binding("f5", "open('inscription')", _("Créer un compte")),
-        Binding("f6", "open('mot_de_passe_oublie')", _("Mot de passe oublié")),
-        Binding("f7", "open('identifiant_oublie')", _("Identifiant oublié")),
+        Binding("f5", "open('inscription')", _("Créer un compte"), id="open-signup"),
+        Binding("f6", "open('mot_de_passe_oublie')", _("Mot de passe oublié"), id="open-reset"),
+        Binding(
+            "f7", "open('identifiant_oublie')", _("Identifiant oublié"), id="open-forgotten-id"
+        ),
     ]
+    ESSENTIAL_KEYS = ("open-signup", "open-reset")  # before F2 in the key bar at 80 columns
     DEFAULT_CSS = """
     LoginScreen #login-box { width: 64; max-width: 100%; height: auto; }
     LoginScreen { align: center top; }

@@ -65,8 +65,14 @@ class MeterScreen(BaseScreen):
         "relevé est celle des 10 jours avant votre prochaine facture."
     )
     BINDINGS = [
-        Binding("ctrl+s", "submit", _("Envoyer le relevé"), tooltip=_("Envoyer les index saisis")),
-        Binding("f5", "reload", _("Actualiser")),
+        Binding(
+            "ctrl+s",
+            "submit",
+            _("Envoyer le relevé"),
+            tooltip=_("Envoyer les index saisis"),
+            id="meter-send",
+        ),
+        Binding("f5", "reload", _("Actualiser"), id="refresh"),
     ]
     DEFAULT_CSS = """
     MeterScreen #meter { padding: 0 1; }

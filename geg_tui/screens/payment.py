@@ -110,7 +110,7 @@ class PaymentScreen(BaseScreen):
     # PAY-4: seconds between two checks of the invoice after a lost answer (the last repeats).
     CHECK_AFTER: ClassVar[tuple[float, ...]] = (1.0, 2.0, 5.0, 10.0)
     BINDINGS = [
-        Binding("f9", "pay", _("Payer"), tooltip=_("Envoyer le paiement (ou Entrée)")),
+        Binding("f9", "pay", _("Payer"), tooltip=_("Envoyer le paiement (ou Entrée)"), id="pay"),
     ]
     DEFAULT_CSS = """
     PaymentScreen #payment { padding: 0 1; }
@@ -219,9 +219,15 @@ class PaymentScreen(BaseScreen):
         self.action_pay()
 
     @on(Button.Pressed, "#cancel")
-    @on(Button.Pressed, "#done")
     def _leave(self) -> None:
         self.action_back()
+
+    @on(Button.Pressed, "#done")
+    def _to_invoices(self) -> None:
+        """« Retour aux factures »: the list, also when the payment was opened from an invoice."""
+        from geg_tui.screens.invoices import InvoicesScreen
+
+        self.geg.back_to(InvoicesScreen)
 
     # --- sending ---------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -102,7 +102,11 @@ class ResetPasswordScreen(BaseScreen):
     )
     BINDINGS = [
         Binding(
-            "f2", "toggle_password", _("Afficher/masquer"), tooltip=_("Afficher le mot de passe")
+            "f2",
+            "toggle_password",
+            _("Afficher/masquer"),
+            tooltip=_("Afficher le mot de passe"),
+            id="show-password",
         ),
     ]
     DEFAULT_CSS = """

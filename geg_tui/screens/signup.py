@@ -87,13 +87,20 @@ class SignupScreen(BaseScreen):
         "ressaisir). Rien n'est enregistré avant «\u00a0Créer mon compte\u00a0»."
     )
     BINDINGS = [
-        Binding("escape", "back", _("Précédent"), tooltip=_("Revenir à l'étape précédente")),
-        Binding("enter", "next", _("Suivant"), tooltip=_("Valider l'étape")),
+        Binding(
+            "escape",
+            "back",
+            _("Précédent"),
+            tooltip=_("Revenir à l'étape précédente"),
+            id="signup-previous",
+        ),
+        Binding("enter", "next", _("Suivant"), tooltip=_("Valider l'étape"), id="signup-next"),
         Binding(
             "f2",
             "toggle_password",
             _("Afficher/masquer"),
             tooltip=_("Afficher ou masquer les mots de passe"),
+            id="show-password",
         ),
     ]
     DEFAULT_CSS = """
