@@ -100,18 +100,14 @@ def email(value: object, field: str = "email") -> str:
     if len(text) > EMAIL_MAX:
         raise refuse(field, f"L'adresse e-mail ne peut pas dépasser {EMAIL_MAX} caractères.")
     local = text.rsplit("@", 1)[0] if "@" in text else ""
-    if not _EMAIL.match(text) or len(local) > EMAIL_LOCAL_MAX or ".." in text or local.startswith("."):
+    if (
+        not _EMAIL.match(text)
+        or len(local) > EMAIL_LOCAL_MAX
+        or ".." in text
+        or local.startswith(".")
+    ):
         raise refuse(field, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).")
     return text.lower()
-
-
-def password_rules(password: str) -> list[tuple[str, bool]]:
-    """The live rules a form shows while the person types (SIGNUP-2)."""
-    n = len(unicodedata.normalize("NFC", password))
-    return [
-        (f"Au moins {PASSWORD_MIN} caractères", n >= PASSWORD_MIN),
-        (f"Au plus {PASSWORD_MAX} caractères", n <= PASSWORD_MAX),
-    ]
 
 
 def password(
