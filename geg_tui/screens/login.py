@@ -13,7 +13,8 @@ from geg_tui.api.errors import AccountLocked, AuthError
 from geg_tui.config import keyring_status
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
-from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.fields import CheckField, Field, FormError
+from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
@@ -33,12 +34,7 @@ class LoginScreen(BaseScreen):
         Binding("f6", "open('mot_de_passe_oublie')", _("Mot de passe oublié")),
         Binding("f7", "open('identifiant_oublie')", _("Identifiant oublié")),
     ]
-    DEFAULT_CSS = """
-    LoginScreen #login-box { width: 64; max-width: 100%; height: auto; }
-    LoginScreen { align: center top; }
-    LoginScreen #demo { color: $warning; padding: 0 1; }
-    LoginScreen #links Button { min-width: 0; }
-    """
+    CSS_PATH = "login.tcss"
 
     # The e-mail field has the focus from the start: set as the screen is first shown rather
     # than by ``focus()`` once mounted, which restyled the whole screen a second time (a sixth
@@ -52,7 +48,7 @@ class LoginScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with VerticalScroll(id="login-box"):
+        with VerticalScroll(id="login-box"), Form(id="login-form"):
             title = (
                 _("Session expirée — reconnectez-vous")
                 if self.relogin
@@ -65,7 +61,7 @@ class LoginScreen(BaseScreen):
             yield Field(_("Mot de passe"), "password", password=True)
             # Whether the keyring is secure is found after the first paint (importing keyring
             # and its backends costs a tenth of a second): until then the option is off.
-            yield Checkbox(_("Se souvenir de moi"), id="remember", disabled=True, compact=True)
+            yield CheckField(_("Se souvenir de moi"), "remember", disabled=True)
             yield Static("", classes="hint", id="remember-reason").set_styles("display: none;")
             yield FormError(id="form-error")
             with Horizontal(classes="buttons"):
