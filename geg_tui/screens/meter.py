@@ -345,7 +345,8 @@ class MeterScreen(BaseScreen):
         self.query_one("#warning-text", Static).update(text)
         self.query_one("#warning").set_class(True, "-shown")
         self.query_one("#send-row").display = False
-        self.query_one("#confirm", Button).focus()
+        # The safe choice has the focus: Enter corrects, confirming takes a deliberate move.
+        self.query_one("#correct", Button).focus()
 
     @work(exclusive=True, exit_on_error=False, group="send")
     async def send(self, *, confirm: bool) -> None:
