@@ -41,10 +41,14 @@ class LoginScreen(BaseScreen):
     # of the time to a usable login screen, benchmarks/bench_startup.py).
     AUTO_FOCUS = "#email"
 
-    def __init__(self, *, message: str | None = None, relogin: bool = False) -> None:
+    def __init__(
+        self, *, message: str | None = None, relogin: bool = False, email: str | None = None
+    ) -> None:
+        """``email``: the account whose session expired (filled in, the password to type)."""
         super().__init__()
         self.message = message
         self.relogin = relogin
+        self.email = email
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -78,8 +82,10 @@ class LoginScreen(BaseScreen):
     def on_mount(self) -> None:
         if self.message:
             self.query_one(FormError).show(self.message)
-        self._prefill(self.geg.settings.remembered_email())
-        if not self.app.app_focus:  # AUTO_FOCUS waits for the terminal's focus: not the form
+        self._prefill(self.email or self.geg.settings.remembered_email())
+        if self.email:  # after a session expiry: the e-mail is known, the password is asked
+            self.query_one("#field-password", Field).input.focus()
+        elif not self.app.app_focus:  # AUTO_FOCUS waits for the terminal's focus: not the form
             self.query_one("#field-email", Field).input.focus()
         self.call_after_refresh(self.geg.first_screen_painted)
         if self.geg.defer_keyring_check:

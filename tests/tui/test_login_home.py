@@ -173,6 +173,40 @@ async def test_auth_3_expired_session_returns_to_login_then_back(
         assert "Claire Martin" in str(home.query_one("#greeting").render())
 
 
+async def test_auth_3_after_an_expiry_the_email_is_filled_in(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    """Safer default: the login over an expired session has the e-mail filled in and the
+    focus in the password; typing it and Enter is enough."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+        home = app.screen
+        backend.clock.advance(timedelta(minutes=31))
+        await pilot.press("r")
+        await settle(pilot)
+        login = app.screen
+        assert isinstance(login, LoginScreen) and login.relogin
+        assert login.query_one("#field-email", Field).value == demo_credentials["email"]
+        assert login.query_one("#field-password", Field).value == ""
+        assert app.focused is login.query_one("#password")
+        await pilot.press(*demo_credentials["password"], "enter")
+        await settle(pilot)
+        assert app.screen is home
+
+
+async def test_errors_say_so_with_a_marker_and_a_word(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    """WCAG 1.4.1: an error is not told by its red alone."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], "mauvais-mot-de-passe")
+        assert banner(app).startswith("✗ Erreur : Identifiant ou mot de passe incorrect")
+
+
 async def test_f1_lists_the_keys_of_the_screen(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
