@@ -3,12 +3,15 @@ the command palette, and the snapshots of these screens at 80×24."""
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import timedelta
 from typing import Any
 
 import keyring
 import pytest
 from keyring.backends import fail
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Checkbox
 
@@ -255,6 +258,56 @@ def test_snapshot_login_error(
         await log_in(pilot, demo_credentials["email"], "mauvais")
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def _screen_text_and_colours(app: Any) -> tuple[str, set[tuple[int, int, int]]]:
+    """What the terminal receives for the whole screen: its text, and every colour used."""
+    console = Console(
+        width=80,
+        height=24,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+    )
+    console.print(app.screen._compositor.render_update(full=True))
+    ansi = console.export_text(styles=True, clear=False)
+    colours = {
+        (int(r), int(g), int(b)) for r, g, b in re.findall(r"[34]8;2;(\d+);(\d+);(\d+)", ansi)
+    }
+    return console.export_text(), colours
+
+
+async def test_no_color_the_login_error_is_in_greys_and_still_says_error(
+    make_app: Any, demo_credentials: dict[str, str], monkeypatch: Any
+) -> None:
+    """NO_COLOR=1 (read by Textual when the app is created): no colour at all on screen, and
+    the error still reads as one (« ✗ Erreur : »)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    assert app.no_color
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], "mauvais")
+        text, colours = _screen_text_and_colours(app)
+    assert colours, "no colour found at all: the check would prove nothing"
+    assert {c for c in colours if len(set(c)) > 1} == set()  # greys only
+    assert "✗ Erreur : Identifiant ou mot de passe incorrect" in text.replace("\xa0", " ")
+
+
+def test_snapshot_login_error_no_color(
+    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], monkeypatch: Any
+) -> None:
+    """The same error as ``test_snapshot_login_error``, as a person with NO_COLOR=1 sees it."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], "mauvais")
+
+    app = make_app()
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 def test_snapshot_login_without_secure_keyring(snap_compare: Any, make_app: Any) -> None:
