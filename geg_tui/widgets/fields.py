@@ -84,7 +84,6 @@ class FormField(Vertical):
     def set_error(self, message: str | None) -> None:
         """Show (or clear, with ``None``) this field's error; the value is left as typed."""
         self.set_class(bool(message), "-invalid")
-        self.control.set_class(bool(message), "-invalid")
         self.query_one(".field-error", Static).update(error_text(message) if message else "")
 
     def focus_control(self) -> None:
@@ -218,7 +217,7 @@ class TextAreaField(FormField):
     TextAreaField .text-count { width: auto; color: $text-muted; }
     TextAreaField .text-count.-bad { color: $warning; text-style: bold; }
     TextAreaField > TextArea { height: 5; margin: 0 1; background: $boost; }
-    TextAreaField > TextArea.-invalid { background: $error 20%; }
+    TextAreaField.-invalid > TextArea { background: $error 20%; }
     """
 
     def __init__(self, label: str, name: str, *, min_length: int = 0, max_length: int = 0) -> None:
