@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from geg_tui.api.limits import CARD_HOLDER_MAX, CARD_NUMBER_MAX, CARD_NUMBER_MIN
 from geg_tui.api.models import CardBrand
 from geg_tui.i18n import _
-from geg_tui.widgets.fields import Field
+from geg_tui.widgets.fields import Field, FormInput
 
 NUMBER_MIN, NUMBER_MAX = CARD_NUMBER_MIN, CARD_NUMBER_MAX
 MASK = "•"
@@ -89,7 +89,7 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-class CardNumberInput(Input):
+class CardNumberInput(FormInput):
     """An input whose value is the grouped number and whose display masks all but the last 4."""
 
     def __init__(self, **kwargs: object) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from textual import events
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
@@ -90,6 +91,34 @@ class FormField(Vertical):
         self.control.focus()
 
 
+class FormInput(Input):
+    """An input that keeps a fast typist's keys where they were meant.
+
+    Textual moves the focus on Tab only once the key has bubbled up to the screen's binding;
+    the keys typed right after it (a burst: ``abc<Tab>secret``) are by then already queued for
+    this input and would land here — a password in clear in the e-mail field. So this input
+    moves the focus itself as soon as it sees Tab (or Shift+Tab), and hands any key that
+    reaches it once it has lost the focus to the widget that has it, in the order typed.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not None and focused is not self:
+            event.prevent_default()
+            event.stop()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.key in ("tab", "shift+tab") and focused is self:
+            event.prevent_default()
+            event.stop()
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
+        await super()._on_key(event)
+
+
 class Field(FormField):
     """A labelled text input (``password=True`` hides what is typed)."""
 
@@ -114,7 +143,7 @@ class Field(FormField):
         error_below: bool = True,
     ) -> None:
         """``field_input``: an ``Input`` of another kind (its id must be ``name``)."""
-        self._input = field_input or Input(
+        self._input = field_input or FormInput(
             value=value,
             placeholder=placeholder,
             password=password,

@@ -12,6 +12,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 from rich.console import Console
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Checkbox
 
@@ -208,6 +209,40 @@ async def test_errors_say_so_with_a_marker_and_a_word(
         await settle(pilot)
         await log_in(pilot, demo_credentials["email"], "mauvais-mot-de-passe")
         assert banner(app).startswith("✗ Erreur : Identifiant ou mot de passe incorrect")
+
+
+def _burst(app: Any, keys: str) -> None:
+    """Keys as a fast typist's terminal sends them: all at once, no pause between them (Pilot's
+    ``press`` waits for the app after each key, which hides the problem)."""
+    for char in keys:
+        key = {"\t": "tab", "\r": "enter"}.get(char, char)
+        event = events.Key(key, None if key == "enter" else char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_a_burst_after_tab_goes_to_the_password_not_the_email_in_clear(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    """``abc<Tab>secret`` typed fast: Textual moves the focus on Tab only once the key has gone
+    up to the screen, and the characters after it used to land in the e-mail field, in clear."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        login = app.screen
+        login.query_one("#email").focus()
+        await pilot.pause()
+        _burst(app, "abc\tsecret")
+        await settle(pilot)
+        assert login.query_one("#field-email", Field).value == "abc"
+        assert login.query_one("#field-password", Field).value == "secret"
+        login.query_one("#field-email", Field).value = ""
+        login.query_one("#field-password", Field).value = ""
+        login.query_one("#email").focus()
+        await pilot.pause()
+        _burst(app, f"{demo_credentials['email']}\t{demo_credentials['password']}\r")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_f1_lists_the_keys_of_the_screen(make_app: Any) -> None:
