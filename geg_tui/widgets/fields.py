@@ -11,14 +11,17 @@ alone (WCAG 1.4.1); setting one never clears what the person typed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from geg_tui.i18n import _
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 ERROR_MARK = "✗"
 
@@ -250,6 +253,10 @@ class TextAreaField(FormField):
     """
 
     def __init__(self, label: str, name: str, *, min_length: int = 0, max_length: int = 0) -> None:
+        # Imported here: TextArea brings its document model, which the login screen (the
+        # first one painted) does not need.
+        from textual.widgets import TextArea
+
         self.min_length, self.max_length = min_length, max_length
         self.area = TextArea(id=name, compact=True)
         self._counter = Label("", classes="text-count", id=f"{name}-count")
