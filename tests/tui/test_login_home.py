@@ -211,6 +211,22 @@ async def test_errors_say_so_with_a_marker_and_a_word(
         assert banner(app).startswith("✗ Erreur : Identifiant ou mot de passe incorrect")
 
 
+async def test_remember_me_on_and_off_differ_without_colour(make_app: Any) -> None:
+    """WCAG 1.4.1: « Se souvenir de moi » showed ▐X▌ on and off, only its colour changed."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#remember", Checkbox)
+        box.value = False
+        await pilot.pause()
+        off = box.render().plain
+        box.value = True
+        await pilot.pause()
+        on = box.render().plain
+        assert "✓" in on and "✓" not in off
+        assert on.replace("✓", " ") == off  # the same box and label, only the mark differs
+
+
 def _burst(app: Any, keys: str) -> None:
     """Keys as a fast typist's terminal sends them: all at once, no pause between them (Pilot's
     ``press`` waits for the app after each key, which hides the problem)."""
