@@ -129,7 +129,7 @@ class GegApp(App[None]):
             self._expired_email = self.session.email
         self.session = None
         if not isinstance(self.screen, LoginScreen):
-            self.push_screen(LoginScreen(message=message, relogin=True))
+            self.push_screen(LoginScreen(message=message, relogin=True, email=self._expired_email))
 
     async def logout(self) -> None:
         """AUTH-4 and SEC-5: the session ends and « se souvenir de moi » is forgotten."""

@@ -14,7 +14,8 @@ from textual.widget import Widget
 
 from geg_tui.api.errors import BackendError, SessionExpired
 from geg_tui.i18n import _
-from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.fields import FormError
+from geg_tui.widgets.form import Form
 
 if TYPE_CHECKING:
     from geg_tui.api.backend import Backend
@@ -49,31 +50,29 @@ class BaseScreen(Screen[Any]):
         self.app.push_screen(HelpScreen(self))
 
     # --- errors next to the right field ----------------------------------------------------
+    def active_form(self) -> Form | None:
+        """The form in view (the first shown one), which places this screen's errors."""
+        forms = [f for f in self.query(Form).results(Form) if f.display]
+        return forms[0] if forms else None
+
     def clear_errors(self) -> None:
-        for field in self.query(Field):
-            field.show_error(None)
-        for banner in self.query(FormError):
+        for form in self.query(Form).results(Form):
+            form.clear_errors()
+        for banner in self.query(FormError).results(FormError):
             banner.show(None)
 
-    def show_error(self, error: BackendError) -> None:
-        """Per-field messages next to their field; the rest in the form's banner."""
-        self.clear_errors()
-        fields = {f.field_name: f for f in self.query(Field) if f.display}
-        placed = False
-        first: Field | None = None
-        for name, message in error.fields.items():
-            field = fields.get(name)
-            if field is not None:
-                field.show_error(message)
-                placed = True
-                first = first or field
-        banners = list(self.query(FormError))
-        if banners and (not placed or error.message not in error.fields.values()):
-            general = error.message if not placed or not error.fields else None
-            if general:
-                banners[0].show(general)
-        if first is not None:
-            first.input.focus()
+    def report_error(self, error: BackendError) -> None:
+        """A refusal goes to the form (``Form.show_error`` places it); a screen without a form
+        shows its message in its banner."""
+        form = self.active_form()
+        if form is not None:
+            form.show_error(error)
+            return
+        banners = list(self.query(FormError).results(FormError))
+        if banners:
+            banners[0].show(error.message)
+        else:
+            self.notify(error.message, severity="error")
 
     @contextmanager
     def busy(self, widget: Widget | None = None) -> Iterator[None]:
@@ -111,5 +110,5 @@ class BaseScreen(Screen[Any]):
             except SessionExpired as exc:
                 self.geg.session_expired(exc.message)
             except BackendError as exc:
-                self.show_error(exc)
+                self.report_error(exc)
         return None

@@ -51,13 +51,13 @@ from textual.widgets import (
 )
 from textual_plotext import PlotextPlot
 
-from geg_tui.api.errors import BackendError
 from geg_tui.api.models import ConsumptionSeries, Contract, Granularity, Register
 from geg_tui.downloads import downloads_folder, save_new
 from geg_tui.formatting import NBSP, format_date, format_kwh, format_money, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
@@ -329,19 +329,14 @@ class ExportDialog(ModalScreen[Path | None]):
     """Where to write the CSV (the downloads folder by default)."""
 
     BINDINGS = [Binding("escape", "cancel", _("Annuler"), id="export-cancel")]
-    DEFAULT_CSS = """
-    ExportDialog { align: center middle; }
-    ExportDialog > Vertical { width: 72; max-width: 100%; height: auto; border: round $primary;
-        background: $surface; padding: 0 1; }
-    ExportDialog .buttons Button { min-width: 0; }
-    """
+    CSS_PATH = "export_dialog.tcss"
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
         self.folder = folder
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Form(id="export"):
             yield Static(_("Exporter en CSV ce qui est affiché"), classes="screen-title")
             yield Static(
                 _("Séparateur « ; », virgule décimale, UTF-8 : s'ouvre tel quel dans un tableur."),
@@ -364,7 +359,8 @@ class ExportDialog(ModalScreen[Path | None]):
         if folder == downloads_folder():
             folder.mkdir(parents=True, exist_ok=True)  # the standard folder may not exist yet
         if not folder.is_dir():
-            field.show_error(_("Ce dossier n'existe pas : {path}").format(path=folder))
+            message = _("Ce dossier n'existe pas : {path}").format(path=folder)
+            self.query_one(Form).show_error({"folder": message})
             return
         self.dismiss(folder)
 
@@ -461,15 +457,28 @@ class ConsumptionScreen(BaseScreen):
                     allow_blank=False,
                     compact=True,
                 )
-            with Horizontal(classes="row", id="dates"):
-                yield Label(_("Du"))
-                yield Field(
-                    "", "start", placeholder="JJ/MM/AAAA", max_length=10, restrict=r"[0-9/]*"
-                )
-                yield Label(_(" au "))
-                yield Field("", "end", placeholder="JJ/MM/AAAA", max_length=10, restrict=r"[0-9/]*")
-                yield Checkbox(_("Comparer à l'année précédente"), id="compare", compact=True)
-            yield FormError(id="form-error")
+            with Form(id="period"):
+                with Horizontal(classes="row", id="dates"):
+                    yield Label(_("Du"))
+                    yield Field(
+                        "",
+                        "start",
+                        placeholder="JJ/MM/AAAA",
+                        max_length=10,
+                        restrict=r"[0-9/]*",
+                        error_below=False,  # no room in the toolbar: the banner says it
+                    )
+                    yield Label(_(" au "))
+                    yield Field(
+                        "",
+                        "end",
+                        placeholder="JJ/MM/AAAA",
+                        max_length=10,
+                        restrict=r"[0-9/]*",
+                        error_below=False,
+                    )
+                    yield Checkbox(_("Comparer à l'année précédente"), id="compare", compact=True)
+                yield FormError(id="form-error")
             yield Static("", id="summary")
             yield ConsumptionChart(id="chart")
             yield DataTable(id="table", zebra_stripes=True, cursor_type="row")
@@ -565,13 +574,6 @@ class ConsumptionScreen(BaseScreen):
     @work(exclusive=True, exit_on_error=False, group="conso")
     async def _refetch(self, reset_range: bool) -> None:
         await self.fetch(reset_range=reset_range)
-
-    def show_error(self, error: BackendError) -> None:
-        """The date fields have no room for an error line: their messages go in the banner
-        (the wrong field still turns red)."""
-        super().show_error(error)
-        if error.fields:
-            self.query_one("#form-error", FormError).show(" ".join(error.fields.values()))
 
     # --- showing -------------------------------------------------------------------------
     def show_series(self) -> None:

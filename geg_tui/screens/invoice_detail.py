@@ -236,10 +236,10 @@ class InvoiceDetailScreen(BaseScreen):
                 try:
                     folder.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    field.show_error(_("Impossible de créer ce dossier : ") + exc.strerror)
+                    field.set_error(_("Impossible de créer ce dossier : ") + exc.strerror)
                     return
             else:
-                field.show_error(_("Ce dossier n'existe pas : indiquez un dossier existant."))
+                field.set_error(_("Ce dossier n'existe pas : indiquez un dossier existant."))
                 field.input.focus()
                 return
         data = await self.backend_call(lambda b: b.invoice_pdf(token, self.ref))
@@ -248,7 +248,7 @@ class InvoiceDetailScreen(BaseScreen):
         try:
             target = await asyncio.to_thread(save_pdf, folder, self.ref, data)
         except OSError as exc:
-            field.show_error(
+            field.set_error(
                 _("Impossible d'enregistrer le PDF ici : ") + (exc.strerror or str(exc))
             )
             return
