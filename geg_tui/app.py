@@ -49,6 +49,7 @@ class GegApp(App[None]):
         owns_backend: bool = True,
         defer_keyring_check: bool = True,
         resume_gc: bool = False,
+        session: Session | None = None,
     ) -> None:
         super().__init__()
         self._factory = backend_factory
@@ -67,6 +68,9 @@ class GegApp(App[None]):
         # ``geg-tui`` pauses the garbage collector while it starts (cli.run_tui): it resumes
         # after the first paint, what was built by then frozen (never collected, never walked).
         self.resume_gc = resume_gc
+        # A session already open (tests whose subject is not the login: typing it in every
+        # Pilot test was a tenth of its time): the app starts on home, as after a login.
+        self._opening_session = session
 
     # --- backend and session ---------------------------------------------------------------
     async def get_backend(self) -> Backend:
@@ -135,6 +139,9 @@ class GegApp(App[None]):
 
         self.theme = "textual-dark"
         self.push_screen(LoginScreen())
+        if self._opening_session is not None:
+            session, self._opening_session = self._opening_session, None
+            self.logged_in(session)  # the login screen stays below, for logout and expiry
 
     def first_screen_painted(self) -> None:
         """Called by the login screen after its first paint: the start is over."""
