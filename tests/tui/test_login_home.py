@@ -232,12 +232,11 @@ def test_snapshot_login_without_secure_keyring(snap_compare: Any, make_app: Any)
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_snapshot_home(snap_compare: Any, make_app: Any, demo_credentials: dict[str, str]) -> None:
+def test_snapshot_home(snap_compare: Any, make_home_app: Any) -> None:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
 
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_snapshot_help(snap_compare: Any, make_app: Any) -> None:
@@ -250,14 +249,11 @@ def test_snapshot_help(snap_compare: Any, make_app: Any) -> None:
 
 
 @pytest.mark.parametrize("size", [(120, 40)])
-def test_snapshot_home_large(
-    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
-) -> None:
+def test_snapshot_home_large(snap_compare: Any, make_home_app: Any, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
 
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=size, run_before=run_before)
 
 
 async def test_server_down_gives_a_french_message_and_keeps_the_form(tmp_path: Any) -> None:
