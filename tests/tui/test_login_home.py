@@ -173,6 +173,23 @@ async def test_auth_3_expired_session_returns_to_login_then_back(
         assert "Claire Martin" in str(home.query_one("#greeting").render())
 
 
+async def test_an_app_started_with_a_session_opens_on_home_with_the_login_below(
+    make_home_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    """What ``make_home_app`` relies on: ``GegApp(session=…)`` is where a typed login leads."""
+    app = make_home_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.session is not None and app.session.email == demo_credentials["email"]
+        assert "Claire Martin" in str(app.screen.query_one("#greeting").render())
+        assert [type(s) for s in app.screen_stack[1:]] == [LoginScreen, HomeScreen]
+        await pilot.press("d")  # log out: back to the login screen that was below
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen) and not app.screen.relogin
+        assert app.session is None
+
+
 async def test_f1_lists_the_keys_of_the_screen(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
