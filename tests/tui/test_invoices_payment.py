@@ -22,6 +22,7 @@ from geg_tui.screens.payment import PaymentScreen
 from geg_tui.widgets.card import CardForm, check, detect_brand, masked
 from geg_tui.widgets.fields import Field, FormError
 from tests.payment_helpers import card, payments_count
+from tests.tui.pilot_helpers import type_keys
 from tests.tui.test_login_home import log_in, settle
 
 OVERDUE_GAS = "968320100013"  # the demo's overdue gas invoice (145,00 €)
@@ -75,14 +76,11 @@ async def type_card(
     """Types as a person would: digits one key at a time (the widget groups and masks them)."""
     screen = pilot.app.screen
     screen.query_one("#card_number").focus()
-    for ch in number.replace(" ", ""):
-        await pilot.press(ch)
+    await type_keys(pilot, number.replace(" ", ""))
     screen.query_one("#expiry").focus()
-    for ch in expiry:
-        await pilot.press(ch)
+    await type_keys(pilot, expiry)
     screen.query_one("#security_code").focus()
-    for ch in code:
-        await pilot.press(ch)
+    await type_keys(pilot, code)
     screen.query_one("#field-holder", Field).value = holder
     await pilot.pause()
 
