@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH ?=
+# Test processes: Pilot tests spend most of their time waiting for the app to go idle, not
+# computing, so more processes than the 2 cores of CI still shorten the run (measured in
+# docs/architecture.md, « Tests »). ``make test TEST_WORKERS=0`` runs everything in one process.
+TEST_WORKERS ?= 4
 
 .PHONY: run test lint format bench bytecode clean
 
@@ -24,7 +28,7 @@ run: bytecode
 	$(BIN)/geg-tui
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -63,6 +63,7 @@ class GegApp(App[None]):
         owns_backend: bool = True,
         defer_keyring_check: bool = True,
         resume_gc: bool = False,
+        session: Session | None = None,
     ) -> None:
         super().__init__()
         self._factory = backend_factory
@@ -82,6 +83,9 @@ class GegApp(App[None]):
         # after the first paint, what was built by then frozen (never collected, never walked).
         self.resume_gc = resume_gc
         self._clashes_said: set[tuple[str, ...]] = set()
+        # A session already open (tests whose subject is not the login: typing it in every
+        # Pilot test was a tenth of its time): the app starts on home, as after a login.
+        self._opening_session = session
 
     # --- backend and session ---------------------------------------------------------------
     async def get_backend(self) -> Backend:
@@ -151,6 +155,9 @@ class GegApp(App[None]):
         self.theme = "textual-dark"
         self.push_screen(LoginScreen())
         self.apply_user_keymap()
+        if self._opening_session is not None:
+            session, self._opening_session = self._opening_session, None
+            self.logged_in(session)  # the login screen stays below, for logout and expiry
 
     def apply_user_keymap(self) -> None:
         """The person's keys from ``config.toml`` (``[keymap]``); each entry left out is said

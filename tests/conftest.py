@@ -15,7 +15,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from geg_tui.api.models import SignupRequest
+from geg_tui.api.models import Session, SignupRequest
 from geg_tui.fake_backend import admin
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.clock import Clock
@@ -153,6 +153,26 @@ def make_app(backend: FakeBackend, tmp_path_factory: pytest.TempPathFactory):
         kwargs.setdefault("owns_backend", False)
         kwargs.setdefault("defer_keyring_check", False)
         return GegApp(lambda: backend, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+async def demo_session(backend: FakeBackend) -> Session:
+    """The demo customer logged in through the ``Backend``, not the UI (the clock is frozen, so
+    the session lasts the whole test unless the test moves the clock)."""
+    return await backend.login(DEMO_EMAIL, DEMO_PASSWORD)
+
+
+@pytest.fixture
+def make_home_app(make_app: Any, demo_session: Session):
+    """``make_home_app(**kwargs)`` → ``make_app``'s GegApp already logged in as the demo customer,
+    starting on home: for Pilot tests whose subject is not the login (typing it in through the
+    login screen was a tenth of such a test; the login has its own tests)."""
+
+    def factory(**kwargs: Any) -> Any:
+        kwargs.setdefault("session", demo_session)
+        return make_app(**kwargs)
 
     return factory
 

@@ -1,7 +1,14 @@
-"""The tester controls ``geg-tui fake …`` as a tester runs them: in a subprocess, with --json."""
+"""The tester controls ``geg-tui fake …`` as a tester runs them, with --json.
+
+Most commands run in this process through ``geg_tui.cli.main`` (an interpreter start per
+command was most of this file's time); a real ``python -m geg_tui`` process is kept where the
+process is the point: the entry point, the machine's time zone, a reader closing the pipe.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -18,19 +25,35 @@ from geg_tui.fake_backend.hashing import Hasher
 from geg_tui.formatting import PARIS
 
 
-def cli(
-    *args: str, data_dir: Path, check: bool = True, env: dict[str, str] | None = None
+def cli(*args: str, data_dir: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """``geg-tui ARGS --data-dir DATA_DIR`` in this process: its exit status, stdout and stderr
+    as ``subprocess.run`` gives them (argparse's usage errors exit through ``SystemExit``)."""
+    from geg_tui.cli import main
+
+    argv = [*args, "--data-dir", str(data_dir)]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(argv)
+        except SystemExit as stop:
+            status = stop.code if isinstance(stop.code, int) else 1
+    result = subprocess.CompletedProcess(argv, status, out.getvalue(), err.getvalue())
+    if check and result.returncode != 0:
+        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
+    return result
+
+
+def cli_process(
+    *args: str, data_dir: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
+    """``python -m geg_tui ARGS --data-dir DATA_DIR`` in a process of its own."""
+    return subprocess.run(
         [sys.executable, "-m", "geg_tui", *args, "--data-dir", str(data_dir)],
         capture_output=True,
         text=True,
         timeout=120,
         env=None if env is None else {**os.environ, **env},
     )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
-    return result
 
 
 def cli_json(*args: str, data_dir: Path) -> Any:
@@ -107,7 +130,8 @@ def test_clock_show_set_advance_freeze_thaw(world: Path) -> None:
 
 
 def test_sim_1_clock_json_paris_field_is_paris_time_whatever_the_machine_zone(world: Path) -> None:
-    result = cli("fake", "clock", "--json", data_dir=world, env={"TZ": "America/New_York"})
+    result = cli_process("fake", "clock", "--json", data_dir=world, env={"TZ": "America/New_York"})
+    assert result.returncode == 0, result.stderr
     state = json.loads(result.stdout)
     now = datetime.fromisoformat(state["now"])
     paris = datetime.fromisoformat(state["paris"])

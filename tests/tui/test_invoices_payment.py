@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Select
 
 from geg_tui.api.errors import BackendUnavailable, OutcomeUnknown
-from geg_tui.api.models import InvoiceStatus
+from geg_tui.api.models import InvoiceStatus, Session
 from geg_tui.fake_backend import admin
 from geg_tui.screens import invoice_detail
 from geg_tui.screens.home import HomeScreen
@@ -22,6 +22,7 @@ from geg_tui.screens.payment import PaymentScreen
 from geg_tui.widgets.card import CardForm, check, detect_brand, masked
 from geg_tui.widgets.fields import Field, FormError
 from tests.payment_helpers import card, payments_count
+from tests.tui.pilot_helpers import type_keys
 from tests.tui.test_login_home import log_in, settle
 
 OVERDUE_GAS = "968320100013"  # the demo's overdue gas invoice (145,00 €)
@@ -41,9 +42,11 @@ def fixed_download_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 async def open_invoices(pilot: Pilot, credentials: dict[str, str]) -> InvoicesScreen:
+    """From home, where the app starts logged in as ``credentials`` (``make_home_app``,
+    ``app_on``: the login has its own tests), to the invoice list."""
     await settle(pilot)
-    await log_in(pilot, credentials["email"], credentials["password"])
     assert isinstance(pilot.app.screen, HomeScreen)
+    assert pilot.app.session.email == credentials["email"]  # type: ignore[attr-defined]
     pilot.app.open_screen("factures")  # type: ignore[attr-defined]
     await settle(pilot)
     screen = pilot.app.screen
@@ -73,14 +76,11 @@ async def type_card(
     """Types as a person would: digits one key at a time (the widget groups and masks them)."""
     screen = pilot.app.screen
     screen.query_one("#card_number").focus()
-    for ch in number.replace(" ", ""):
-        await pilot.press(ch)
+    await type_keys(pilot, number.replace(" ", ""))
     screen.query_one("#expiry").focus()
-    for ch in expiry:
-        await pilot.press(ch)
+    await type_keys(pilot, expiry)
     screen.query_one("#security_code").focus()
-    for ch in code:
-        await pilot.press(ch)
+    await type_keys(pilot, code)
     screen.query_one("#field-holder", Field).value = holder
     await pilot.pause()
 
@@ -134,9 +134,9 @@ async def open_payment(pilot: Any, credentials: dict[str, str]) -> PaymentScreen
 
 
 async def test_inv_5_list_newest_first_with_total_to_pay(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_invoices(pilot, demo_credentials)
         table = screen.query_one(DataTable)
@@ -148,9 +148,9 @@ async def test_inv_5_list_newest_first_with_total_to_pay(
 
 
 async def test_inv_5_filters_by_contract_year_and_status(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_invoices(pilot, demo_credentials)
         table = screen.query_one(DataTable)
@@ -170,7 +170,7 @@ async def test_inv_5_filters_by_contract_year_and_status(
 
 
 async def test_inv_3_nothing_older_than_five_years(
-    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, backend: Any, demo_credentials: dict[str, str]
 ) -> None:
     with backend.store.transaction() as db:
         oldest = db.one(
@@ -179,7 +179,7 @@ async def test_inv_3_nothing_older_than_five_years(
             (GAS_CONTRACT,),
         )
     assert oldest["issue_date"] < "2021-11-27"  # the demo world has six years of history
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_invoices(pilot, demo_credentials)
         assert oldest["ref"] not in screen._invoices
@@ -189,10 +189,10 @@ async def test_inv_3_nothing_older_than_five_years(
 
 
 async def test_inv_5_rows_load_by_pages(
-    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, backend: Any, demo_credentials: dict[str, str]
 ) -> None:
     add_invoices(backend, GAS_CONTRACT, 500)
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_invoices(pilot, demo_credentials)
         table = screen.query_one(DataTable)
@@ -208,9 +208,9 @@ async def test_inv_5_rows_load_by_pages(
 
 
 async def test_inv_1_detail_lines_totals_readings_and_mode(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_invoices(pilot, demo_credentials)
         await select_row(pilot, "275928246893")
@@ -227,11 +227,11 @@ async def test_inv_1_detail_lines_totals_readings_and_mode(
 
 
 async def test_debit_4_a_settlement_in_the_customers_favour_reads_as_a_refund(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
     """The consumption, then the 11 instalments already paid, then « Solde en votre faveur »
     refunded on a date: never « Prélevée », never a date to pay by, nothing to pay by card."""
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_invoices(pilot, demo_credentials)
         assert row_status(screen, CREDIT_ELEC) == "Remboursée"
@@ -264,9 +264,9 @@ async def test_debit_4_a_settlement_in_the_customers_favour_reads_as_a_refund(
 
 
 async def test_inv_3_inv_4_pdf_twice_gets_a_new_name_and_says_where(
-    make_app: Any, demo_credentials: dict[str, str], tmp_path: Path
+    make_home_app: Any, demo_credentials: dict[str, str], tmp_path: Path
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_invoices(pilot, demo_credentials)
         await select_row(pilot, OVERDUE_GAS)
@@ -290,9 +290,9 @@ async def test_inv_3_inv_4_pdf_twice_gets_a_new_name_and_says_where(
 
 
 async def test_pdf_into_a_missing_folder_is_refused_next_to_the_field(
-    make_app: Any, demo_credentials: dict[str, str], tmp_path: Path
+    make_home_app: Any, demo_credentials: dict[str, str], tmp_path: Path
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_invoices(pilot, demo_credentials)
         await select_row(pilot, OVERDUE_GAS)
@@ -310,9 +310,9 @@ async def test_pdf_into_a_missing_folder_is_refused_next_to_the_field(
 
 
 async def test_pay_1_2_3_pay_the_overdue_invoice_and_see_it_paid_everywhere(
-    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, backend: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_invoices(pilot, demo_credentials)
         await select_row(pilot, OVERDUE_GAS)
@@ -356,9 +356,9 @@ async def test_pay_1_2_3_pay_the_overdue_invoice_and_see_it_paid_everywhere(
 
 
 async def test_pay_1_p_from_the_list_on_a_scheduled_debit_says_why_not(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_invoices(pilot, demo_credentials)
         await select_row(pilot, "275928246893")
@@ -369,9 +369,9 @@ async def test_pay_1_p_from_the_list_on_a_scheduled_debit_says_why_not(
 
 
 async def test_pay_5_declined_card_shows_the_decline_and_the_invoice_stays_to_pay(
-    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, backend: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_invoices(pilot, demo_credentials)
         await select_row(pilot, OVERDUE_GAS)
@@ -396,9 +396,9 @@ async def test_pay_5_declined_card_shows_the_decline_and_the_invoice_stays_to_pa
 
 
 async def test_pay_4_retry_after_a_failure_charges_once_with_the_same_key(
-    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, backend: Any, demo_credentials: dict[str, str], demo_session: Session
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await open_payment(pilot, demo_credentials)
         await type_card(pilot, VALID_CARD)
@@ -462,8 +462,9 @@ class LosingBackend:
         return await self.inner.get_invoice(token, ref)
 
 
-def app_on(backend: Any, tmp_path: Path) -> Any:
-    """A GegApp on ``backend`` (as ``make_app`` builds it on the plain fake backend)."""
+def app_on(backend: Any, tmp_path: Path, session: Session) -> Any:
+    """A GegApp on ``backend`` logged in with ``session``, on home (as ``make_home_app`` builds
+    it on the plain fake backend)."""
     from geg_tui.app import GegApp
     from geg_tui.config import Settings
 
@@ -473,6 +474,7 @@ def app_on(backend: Any, tmp_path: Path) -> Any:
         cursor_blink=False,
         owns_backend=False,
         defer_keyring_check=False,
+        session=session,
     )
 
 
@@ -514,10 +516,11 @@ async def test_pay_4_answer_lost_says_unknown_then_shows_the_receipt_once_the_se
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
     tmp_path: Path,
+    demo_session: Session,
 ) -> None:
     """PAY-4: the payment was charged but its answer lost: « outcome unknown », safe to send
     again; the invoice is checked until the service answers, then the receipt is shown."""
-    app = app_on(lossy, tmp_path)
+    app = app_on(lossy, tmp_path, demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         assert payments_count(backend, OVERDUE_GAS) == 1  # it was charged, nobody knows yet
@@ -538,13 +541,14 @@ async def test_pay_4_payment_still_in_flight_is_never_said_unpaid_the_check_repl
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
     tmp_path: Path,
+    demo_session: Session,
 ) -> None:
     """PAY-4: the answer is lost while the request is still on its way (latency, a lock): when
     the service answers again the invoice is still unpaid, which says nothing of this payment.
     The check sends the same payment again (same key): charged once, its receipt shown; the
     late request then gets that same payment. « pas payée » is never said."""
     lossy.reaches = False
-    app = app_on(lossy, tmp_path)
+    app = app_on(lossy, tmp_path, demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         key = pay._attempt[1] if pay._attempt else None
@@ -564,12 +568,13 @@ async def test_pay_4_replays_lost_and_invoice_unpaid_says_still_unknown_and_keep
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
     tmp_path: Path,
+    demo_session: Session,
 ) -> None:
     """PAY-4: every answer to the payment is lost (the replays' too) and the invoice reads
     unpaid: the payment may still be in flight, so the screen says the outcome is still not
     known and goes on checking — never « pas payée ». Once an answer comes, the receipt."""
     lossy.reaches = False
-    app = app_on(lossy, tmp_path)
+    app = app_on(lossy, tmp_path, demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         lossy.down_after_loss = lossy.down = False  # reads answer; payments' answers are lost
@@ -590,12 +595,13 @@ async def test_pay_4_invoice_paid_by_another_card_is_settled_not_our_receipt(
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
     tmp_path: Path,
+    demo_session: Session,
 ) -> None:
     """PAY-4: while this payment's outcome is unknown (its answers lost), the invoice gets paid
     from another device with another card: the screen says the invoice is settled, and never
     shows that other payment as this one's receipt."""
     lossy.reaches = False
-    app = app_on(lossy, tmp_path)
+    app = app_on(lossy, tmp_path, demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         other = await backend.login(demo_credentials["email"], demo_credentials["password"])
@@ -612,12 +618,13 @@ async def test_pay_4_invoice_now_under_direct_debit_shows_the_servers_refusal(
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
     tmp_path: Path,
+    demo_session: Session,
 ) -> None:
     """PAY-4: the answer was lost before the request was done, and meanwhile the invoice went
     under direct debit: the check's replay is refused by the server, whose own words are shown
     (not « Renvoyez le paiement », which the server would refuse), and the check stops."""
     lossy.reaches = False
-    app = app_on(lossy, tmp_path)
+    app = app_on(lossy, tmp_path, demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         with backend.store.transaction() as db:
@@ -640,6 +647,7 @@ async def test_pay_4_session_expired_during_the_check_says_the_outcome_is_not_kn
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
     tmp_path: Path,
+    demo_session: Session,
 ) -> None:
     """PAY-4: the session ends while the outcome is being checked: the login screen says that
     the outcome of this invoice's payment is not known yet and where to look after logging in
@@ -647,7 +655,7 @@ async def test_pay_4_session_expired_during_the_check_says_the_outcome_is_not_kn
     logged in again, the check goes on and shows the receipt."""
     from geg_tui.screens.login import LoginScreen
 
-    app = app_on(lossy, tmp_path)
+    app = app_on(lossy, tmp_path, demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         await backend.logout(app.session.token)
@@ -664,7 +672,11 @@ async def test_pay_4_session_expired_during_the_check_says_the_outcome_is_not_kn
 
 
 async def test_pay_4_over_http_every_answer_lost_shows_the_receipt_of_this_card(
-    backend: Any, demo_credentials: dict[str, str], tmp_path: Path, monkeypatch: Any
+    backend: Any,
+    demo_credentials: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: Any,
+    demo_session: Session,
 ) -> None:
     """PAY-4 over HTTP with « drop after commit » left on: the payment is charged and every
     answer to it is lost, the check's replays' too; the invoice reads paid by this very card
@@ -676,7 +688,7 @@ async def test_pay_4_over_http_every_answer_lost_shows_the_receipt_of_this_card(
     monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (0.02,), raising=False)
     transport = Dropping(backend)
     client = HttpBackend("http://test", transport=transport, retries=0, backoff=0.0)
-    app = app_on(client, tmp_path)
+    app = app_on(client, tmp_path, demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await open_payment(pilot, demo_credentials)
         await type_card(pilot, VALID_CARD)
@@ -706,7 +718,8 @@ async def test_pay_4_send_again_after_the_card_expired_gets_the_first_payment(
     monkeypatch.setattr(payment_screen, "today", lambda: date(2026, 11, 30))
     backend.clock.set(datetime(2026, 11, 30, 23, 50, tzinfo=PARIS))
     lossy = LosingBackend(backend)
-    app = app_on(lossy, tmp_path)
+    session = await backend.login(demo_credentials["email"], demo_credentials["password"])
+    app = app_on(lossy, tmp_path, session)  # logged in at 23:50, not before the clock moved
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials, expiry="1126")
         assert payments_count(backend, OVERDUE_GAS) == 1
@@ -722,10 +735,10 @@ async def test_pay_4_send_again_after_the_card_expired_gets_the_first_payment(
 
 
 async def test_pay_4_retry_card_then_same_key_succeeds_once(
-    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, backend: Any, demo_credentials: dict[str, str]
 ) -> None:
     """The documented « needs a retry » test card (PAY-5) fails once, then succeeds once."""
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await open_payment(pilot, demo_credentials)
         await type_card(pilot, "4000 0000 0000 0119")
@@ -739,9 +752,9 @@ async def test_pay_4_retry_card_then_same_key_succeeds_once(
 
 
 async def test_pay_2_client_side_errors_per_field_and_nothing_sent(
-    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, backend: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await open_payment(pilot, demo_credentials)
         await type_card(pilot, "4242 4242 4242 4241", expiry="0120", code="12", holder="")
@@ -783,19 +796,19 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_invoice_list(
-    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
+    snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
         await open_invoices(pilot, demo_credentials)
         await select_row(pilot, OVERDUE_GAS)
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_invoice_detail(
-    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
+    snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
         await open_invoices(pilot, demo_credentials)
@@ -803,12 +816,12 @@ def test_snapshot_invoice_detail(
         await pilot.press("enter")
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_payment_form_with_errors(
-    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
+    snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
         await open_invoices(pilot, demo_credentials)
@@ -819,4 +832,4 @@ def test_snapshot_payment_form_with_errors(
         await pilot.press("f9")
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=size, run_before=run_before)

@@ -261,6 +261,23 @@ async def test_a_burst_after_tab_goes_to_the_password_not_the_email_in_clear(
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_an_app_started_with_a_session_opens_on_home_with_the_login_below(
+    make_home_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    """What ``make_home_app`` relies on: ``GegApp(session=…)`` is where a typed login leads."""
+    app = make_home_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.session is not None and app.session.email == demo_credentials["email"]
+        assert "Claire Martin" in str(app.screen.query_one("#greeting").render())
+        assert [type(s) for s in app.screen_stack[1:]] == [LoginScreen, HomeScreen]
+        await pilot.press("d")  # log out: back to the login screen that was below
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen) and not app.screen.relogin
+        assert app.session is None
+
+
 async def test_f1_lists_the_keys_of_the_screen(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -370,12 +387,11 @@ def test_snapshot_login_without_secure_keyring(snap_compare: Any, make_app: Any)
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_snapshot_home(snap_compare: Any, make_app: Any, demo_credentials: dict[str, str]) -> None:
+def test_snapshot_home(snap_compare: Any, make_home_app: Any) -> None:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
 
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_snapshot_help(snap_compare: Any, make_app: Any) -> None:
@@ -388,14 +404,11 @@ def test_snapshot_help(snap_compare: Any, make_app: Any) -> None:
 
 
 @pytest.mark.parametrize("size", [(120, 40)])
-def test_snapshot_home_large(
-    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
-) -> None:
+def test_snapshot_home_large(snap_compare: Any, make_home_app: Any, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
 
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=size, run_before=run_before)
 
 
 async def test_server_down_gives_a_french_message_and_keeps_the_form(tmp_path: Any) -> None:

@@ -22,22 +22,17 @@ from textual.widgets import Checkbox, DataTable, Select
 from geg_tui.screens.home import HomeScreen
 from geg_tui.widgets.fields import Field, FormError
 from tests.tui.pilot_helpers import settle
-from tests.tui.test_login_home import fill
 
 GAS = "9600821651"
 ELEC = "5092891721"
 
 
-async def log_in(pilot: Pilot, email: str, password: str) -> None:
-    await fill(pilot, email=email, password=password)
-    await pilot.click("#login")
-    await settle(pilot)
-
-
 async def open_area(pilot: Pilot, credentials: dict[str, str], name: str) -> Any:
+    """From home, where the app starts logged in as ``credentials`` (``make_home_app``: the
+    login has its own tests), to the screen ``name``."""
     await settle(pilot)
-    await log_in(pilot, credentials["email"], credentials["password"])
     assert isinstance(pilot.app.screen, HomeScreen)
+    assert pilot.app.session.email == credentials["email"]  # type: ignore[attr-defined]
     pilot.app.open_screen(name)  # type: ignore[attr-defined]
     await settle(pilot)
     return pilot.app.screen
@@ -68,12 +63,12 @@ async def type_reading(pilot: Pilot, **values: str) -> None:
 
 
 async def test_meter_gas_is_chosen_first_with_last_index_and_window(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
     """METER-1 (one gas register, in m³), METER-5 (the window), the last index in the label."""
     from geg_tui.screens.meter import MeterScreen
 
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "releve")
         assert isinstance(screen, MeterScreen)
@@ -88,9 +83,9 @@ async def test_meter_gas_is_chosen_first_with_last_index_and_window(
 
 
 async def test_meter_2_lower_reading_refused_next_to_the_field(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "releve")
         await type_reading(pilot, gaz="24800")
@@ -105,9 +100,9 @@ async def test_meter_2_lower_reading_refused_next_to_the_field(
 
 
 async def test_meter_3_implausible_reading_warns_then_confirm_stores_it(
-    make_app: Any, demo_credentials: dict[str, str], backend: Any
+    make_home_app: Any, demo_credentials: dict[str, str], backend: Any
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "releve")
         await type_reading(pilot, gaz="26000")
@@ -132,9 +127,9 @@ async def test_meter_3_implausible_reading_warns_then_confirm_stores_it(
 
 
 async def test_meter_3_correct_hides_the_warning_and_keeps_nothing(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "releve")
         await type_reading(pilot, gaz="26000")
@@ -165,9 +160,9 @@ async def test_meter_3_the_warning_focuses_correct_so_enter_stores_nothing(
 
 
 async def test_meter_4_6_valid_reading_first_in_history_as_customer_reading(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "releve")
         history = screen.query_one("#history", DataTable)
@@ -185,9 +180,9 @@ async def test_meter_4_6_valid_reading_first_in_history_as_customer_reading(
 
 
 async def test_meter_7_linky_shows_the_reason_and_no_input(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "releve")
         await choose_contract(pilot, ELEC)
@@ -206,15 +201,14 @@ async def test_meter_7_linky_shows_the_reason_and_no_input(
 
 
 async def test_meter_reachable_from_home_palette_and_f1(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
     from geg_tui.screens.help import HelpScreen
     from geg_tui.screens.meter import MeterScreen
 
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Relevé de compteur" in titles and "Mes consommations" in titles
         await pilot.click("#open-releve")
@@ -246,15 +240,14 @@ def test_plotext_not_imported_by_start_up_and_home() -> None:
 
 
 async def test_plotext_loaded_only_when_the_screen_opens(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
     for name in [m for m in sys.modules if m.split(".")[0] in ("plotext", "textual_plotext")]:
         del sys.modules[name]
     sys.modules.pop("geg_tui.screens.consumption", None)
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
         assert isinstance(app.screen, HomeScreen)
         assert "plotext" not in sys.modules and "textual_plotext" not in sys.modules
         await pilot.press("3")  # « Mes consommations » in the home menu
@@ -264,9 +257,9 @@ async def test_plotext_loaded_only_when_the_screen_opens(
 
 
 async def test_conso_2_month_day_year_and_kwh_euros(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "consommation")
         series = screen.series
@@ -296,9 +289,9 @@ async def test_conso_2_month_day_year_and_kwh_euros(
 
 
 async def test_conso_2_edited_range_and_its_errors(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "consommation")
         start = screen.query_one("#field-start", Field)
@@ -316,9 +309,9 @@ async def test_conso_2_edited_range_and_its_errors(
 
 
 async def test_conso_3_compare_with_the_year_before(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "consommation")
         await pilot.press("c")
@@ -334,11 +327,11 @@ async def test_conso_3_compare_with_the_year_before(
 
 
 async def test_table_view_shows_the_same_numbers(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
     from geg_tui.formatting import format_kwh, format_money
 
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "consommation")
         await pilot.press("c")
@@ -361,9 +354,9 @@ async def test_table_view_shows_the_same_numbers(
 
 
 async def test_conso_5_export_csv_and_read_it_back(
-    make_app: Any, demo_credentials: dict[str, str], tmp_path: Path
+    make_home_app: Any, demo_credentials: dict[str, str], tmp_path: Path
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "consommation")
         await pilot.press("c")
@@ -395,9 +388,9 @@ async def test_conso_5_export_csv_and_read_it_back(
 
 
 async def test_export_to_a_missing_folder_is_refused(
-    make_app: Any, demo_credentials: dict[str, str], tmp_path: Path
+    make_home_app: Any, demo_credentials: dict[str, str], tmp_path: Path
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "consommation")
         await pilot.press("x")
@@ -420,33 +413,33 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_meter_entry(
-    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
+    snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
         await open_area(pilot, demo_credentials, "releve")
         pilot.app.screen.query_one("#field-gaz", Field).value = "24900"
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_consumption_month(
-    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
+    snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
         await open_area(pilot, demo_credentials, "consommation")
 
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_consumption_year_over_year(
-    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
+    snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
         await open_area(pilot, demo_credentials, "consommation")
         await pilot.press("c")
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=size, run_before=run_before)
