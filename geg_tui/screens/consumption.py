@@ -8,8 +8,8 @@ imported only when the screen opens (``screens.registry``), never at start-up.
 Choices:
 
 - Default ranges end on the last day the backend has data for (yesterday as the backend sees it,
-  asked once per contract with a cheap yearly view), so the screen agrees with the backend's
-  clock: month view, the 12 calendar months up to that day; day view, its last 31 days; year
+  asked once per contract with ``consumption_range``), so the screen agrees with the backend's
+  clock, never with this computer's date: month view, the 12 calendar months up to that day; day view, its last 31 days; year
   view, the last 5 calendar years. Changing the granularity resets the range to its default;
   « Du » / « Au » (JJ/MM/AAAA) can then be edited and applied with Entrée.
 - Chart: HP and HC stacked (kWh) where the contract has them; in € a single bar per period
@@ -54,7 +54,7 @@ from textual_plotext import PlotextPlot
 from geg_tui.api.errors import BackendError
 from geg_tui.api.models import ConsumptionSeries, Contract, Granularity, Register
 from geg_tui.downloads import downloads_folder, save_new
-from geg_tui.formatting import NBSP, format_date, format_kwh, format_money, group_thousands
+from geg_tui.formatting import NBSP, PARIS, format_date, format_kwh, format_money, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
@@ -86,13 +86,6 @@ GRANULARITIES = (
 
 
 # --- ranges and numbers ----------------------------------------------------------------------
-
-
-def shift_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def default_range(granularity: Granularity, last: date) -> tuple[date, date]:
@@ -489,7 +482,8 @@ class ConsumptionScreen(BaseScreen):
             if reset_range and last is None:
                 last = await self.last_data_day(backend, token, ref)
             if reset_range:
-                first, end = default_range(granularity, last or date.today())
+                assert last is not None  # known, or just asked for above
+                first, end = default_range(granularity, last)
                 start: date | str = first
             else:
                 start, end = start_field.value, end_field.value  # checked by the backend
@@ -515,18 +509,15 @@ class ConsumptionScreen(BaseScreen):
         return True
 
     @staticmethod
-    async def last_data_day(backend: Backend, token: str, ref: str) -> date | None:
-        """The last day the backend has data for (its yesterday), from a cheap yearly view
-        over three years either side of this computer's today."""
-        today = date.today()
-        probe = await backend.consumption(
-            token,
-            ref,
-            shift_years(today, -3) + timedelta(days=1),
-            shift_years(today, 3) - timedelta(days=1),
-            Granularity.YEAR,
-        )
-        return probe.ends[-1] if probe.size else None
+    async def last_data_day(backend: Backend, token: str, ref: str) -> date:
+        """The last day the backend has data for, as the backend says (``consumption_range``);
+        for a contract without data yet, the backend's yesterday — never this computer's date,
+        which may not be the backend's (a tester's clock set to 2031, a server abroad)."""
+        days = await backend.consumption_range(token, ref)
+        if days.last is not None:
+            return days.last
+        now = await backend.server_time()
+        return now.astimezone(PARIS).date() - timedelta(days=1)
 
     def refetch(self, *, reset_range: bool) -> None:
         self._refetch(reset_range)
