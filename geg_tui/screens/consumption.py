@@ -450,7 +450,9 @@ class ConsumptionScreen(BaseScreen):
         """The contracts (first time), then the series shown."""
         if not self.contracts:
             account = await self.backend_call(
-                lambda backend: backend.account(self.geg.token), widget=self.query_one("#conso")
+                lambda backend: backend.account(self.geg.token),
+                label=_("Chargement de vos contrats…"),
+                widget=self.query_one("#conso"),
             )
             if account is None:
                 return
@@ -495,7 +497,9 @@ class ConsumptionScreen(BaseScreen):
             return series, last
 
         self.clear_errors()
-        result = await self.backend_call(call, widget=self.query_one("#conso"))
+        result = await self.backend_call(
+            call, label=_("Chargement des consommations…"), widget=self.query_one("#conso")
+        )
         if result is None:
             return False
         series, last = result

@@ -205,7 +205,9 @@ class InvoicesScreen(BaseScreen):
         busy = self.query_one("#count")  # not the table: a loading widget loses the focus
         first = self._account is None
         if self._account is None:
-            account = await self.backend_call(lambda b: b.account(token), widget=busy)
+            account = await self.backend_call(
+                lambda b: b.account(token), label=_("Chargement de vos contrats…"), widget=busy
+            )
             if account is None:
                 return
             self._account = account
@@ -213,7 +215,9 @@ class InvoicesScreen(BaseScreen):
         filters = self._asked = self.filters()
         keep = max(PAGE_SIZE, len(self._invoices)) if self._invoices else PAGE_SIZE
         page = await self.backend_call(
-            lambda b: b.list_invoices(token, offset=0, limit=keep, **filters), widget=busy
+            lambda b: b.list_invoices(token, offset=0, limit=keep, **filters),
+            label=_("Chargement des factures…"),
+            widget=busy,
         )
         if page is None:
             return
@@ -242,6 +246,7 @@ class InvoicesScreen(BaseScreen):
             filters = self.filters()
             page = await self.backend_call(
                 lambda b: b.list_invoices(token, offset=offset, limit=PAGE_SIZE, **filters),
+                label=_("Chargement des factures suivantes…"),
                 widget=self.query_one("#count"),
             )
         finally:
@@ -258,12 +263,18 @@ class InvoicesScreen(BaseScreen):
         # The indicator over the year filter it fills, not over the screen (the list is already
         # there and keeps the focus).
         select = self.query_one("#filter-year", Select)
-        newest = await self.backend_call(lambda b: b.list_invoices(token, limit=1), widget=select)
+        newest = await self.backend_call(
+            lambda b: b.list_invoices(token, limit=1),
+            label=_("Chargement des années…"),
+            widget=select,
+        )
         if newest is None or not newest.invoices:
             return
         last = newest.total_count - 1
         oldest = await self.backend_call(
-            lambda b: b.list_invoices(token, offset=last, limit=1), widget=select
+            lambda b: b.list_invoices(token, offset=last, limit=1),
+            label=_("Chargement des années…"),
+            widget=select,
         )
         if oldest is None or not oldest.invoices:
             return

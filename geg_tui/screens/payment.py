@@ -321,6 +321,7 @@ class PaymentScreen(BaseScreen):
         try:
             payment = await self.backend_call(
                 lambda b: b.pay_invoice(token, request),
+                label=_("Envoi du paiement…"),
                 widget=self.query_one("#form"),
                 propagate=(BackendUnavailable,),
             )
