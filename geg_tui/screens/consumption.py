@@ -51,7 +51,7 @@ from textual.widgets import (
 )
 from textual_plotext import PlotextPlot
 
-from geg_tui.api.errors import BackendError
+from geg_tui.api.errors import BackendError, BackendUnavailable
 from geg_tui.api.models import ConsumptionSeries, Contract, Granularity, Register
 from geg_tui.downloads import downloads_folder, save_new
 from geg_tui.formatting import NBSP, PARIS, format_date, format_kwh, format_money, group_thousands
@@ -78,6 +78,11 @@ RICH = {
     "green": "green",
     "gray": "bright_black",
 }
+UNAVAILABLE_CHART = _(
+    "Consommations indisponibles pour le moment (voir le message ci-dessus) : ce n'est pas une "
+    "consommation nulle. Réessayez avec F5."
+)
+UNAVAILABLE_SUMMARY = _("Les consommations n'ont pas pu être chargées.")
 GRANULARITIES = (
     (_("Par jour"), Granularity.DAY),
     (_("Par mois"), Granularity.MONTH),
@@ -181,7 +186,11 @@ def chart_data(series: ConsumptionSeries, unit: str) -> ChartData:
 
 
 class ConsumptionChart(PlotextPlot):
-    """Bars drawn for the widget's current size (labels thinned to fit the width)."""
+    """Bars drawn for the widget's current size (labels thinned to fit the width).
+
+    Three states that must not be confused: nothing loaded (blank, while the first call runs),
+    a service error (``unavailable``: says so — never « no data », which would tell the person
+    they consumed nothing) and a loaded series, which may truly be empty."""
 
     can_focus = True
     DEFAULT_CSS = "ConsumptionChart { height: 1fr; min-height: 8; }"
@@ -189,14 +198,25 @@ class ConsumptionChart(PlotextPlot):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: ChartData | None = None
+        self.unavailable = False
 
     def show(self, data: ChartData | None) -> None:
         self.data = data
+        self.unavailable = False
+        self.refresh()
+
+    def show_unavailable(self) -> None:
+        self.data = None
+        self.unavailable = True
         self.refresh()
 
     def render(self) -> RenderResult:
         data = self.data
-        if data is None or not data.labels:
+        if self.unavailable:
+            return Text(UNAVAILABLE_CHART, style="bold")
+        if data is None:
+            return Text("")
+        if not data.labels:
             return Text(_("Aucune donnée à afficher sur cette période."), style="italic")
         plt = self.plt
         plt.clear_figure()
@@ -449,11 +469,16 @@ class ConsumptionScreen(BaseScreen):
     async def load(self) -> None:
         """The contracts (first time), then the series shown."""
         if not self.contracts:
-            account = await self.backend_call(
-                lambda backend: backend.account(self.geg.token),
-                label=_("Chargement de vos contrats…"),
-                widget=self.query_one("#conso"),
-            )
+            try:
+                account = await self.backend_call(
+                    lambda backend: backend.account(self.geg.token),
+                    label=_("Chargement de vos contrats…"),
+                    widget=self.query_one("#conso"),
+                    propagate=(BackendUnavailable,),
+                )
+            except BackendUnavailable as exc:
+                self.show_unavailable(exc)
+                return
             if account is None:
                 return
             self.contracts = account.contracts
@@ -497,9 +522,16 @@ class ConsumptionScreen(BaseScreen):
             return series, last
 
         self.clear_errors()
-        result = await self.backend_call(
-            call, label=_("Chargement des consommations…"), widget=self.query_one("#conso")
-        )
+        try:
+            result = await self.backend_call(
+                call,
+                label=_("Chargement des consommations…"),
+                widget=self.query_one("#conso"),
+                propagate=(BackendUnavailable,),
+            )
+        except BackendUnavailable as exc:
+            self.show_unavailable(exc)
+            return False
         if result is None:
             return False
         series, last = result
@@ -538,6 +570,15 @@ class ConsumptionScreen(BaseScreen):
             self.query_one("#form-error", FormError).show(" ".join(error.fields.values()))
 
     # --- showing -------------------------------------------------------------------------
+    def show_unavailable(self, error: BackendUnavailable) -> None:
+        """The service did not answer: its message in the banner, and nothing left on screen
+        that could be read as this range's consumption (no « no data », no older chart)."""
+        self.series = None
+        self.query_one("#form-error", FormError).show(error.message)
+        self.query_one("#summary", Static).update(UNAVAILABLE_SUMMARY)
+        self.query_one(ConsumptionChart).show_unavailable()
+        self.query_one("#table", DataTable).clear(columns=True)
+
     def show_series(self) -> None:
         series = self.series
         if series is None:

@@ -1,6 +1,6 @@
 """Failures are never silent (issue 11, item 2): an unexpected exception in a worker or a handler
 shows a French notice and goes to the log (scrubbed), the app keeps what was typed and goes on;
-loading indicators say what is loading."""
+loading indicators say what is loading; a service error is never shown as « no data »."""
 
 from __future__ import annotations
 
@@ -174,6 +174,37 @@ async def shown_loading(pilot: Pilot) -> str:
             assert str(text) == shown[0].label
             return shown[0].label
     raise AssertionError("no labelled loading indicator shown")
+
+
+async def test_a_service_outage_is_not_shown_as_no_consumption(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    """SIM-5 on the consumption calls: the screen says the service did not answer — never
+    « Aucune donnée », which would tell the person they consumed nothing. F5 once it is back."""
+    set_fault(backend, "consumption", error_rate=1.0)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill(pilot, email=demo_credentials["email"], password=demo_credentials["password"])
+        await pilot.click("#login")
+        await settle(pilot)
+        app.open_screen("consommation")
+        await settle(pilot)
+        screen = app.screen
+        shown = " ".join(
+            str(screen.query_one(selector).render()) for selector in ("#form-error", "#summary")
+        )
+        chart = str(screen.query_one("#chart").render())
+        assert "indisponible" in shown and "n'ont pas pu être chargées" in shown
+        assert "pas une consommation nulle" in chart
+        assert "Aucune" not in shown + chart
+        assert screen.series is None
+        with backend.store.transaction() as db:
+            faults.clear(db)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert screen.series is not None and screen.series.size == 12
+        assert "Du 01/12/2025" in str(screen.query_one("#summary").render())
 
 
 @pytest.mark.expects_failure
