@@ -233,3 +233,43 @@ async def test_a_screen_that_cannot_be_built_is_logged_and_its_locals_never_prin
     assert "écran impossible" in printed
     assert "Mot-De-Passe-9" not in text + printed
     assert [type(f.error) for f in failures.REPORTED] == [RuntimeError]
+
+
+def shown_text(screen: Any) -> str:
+    from textual.widgets import Static
+
+    return " ".join(str(w.render()) for w in screen.query(Static) if w.display)
+
+
+@pytest.mark.parametrize(
+    ("area", "operation"),
+    [
+        ("accueil", "home"),
+        ("factures", "list_invoices"),
+        ("releve", "meter_status"),
+        ("consommation", "consumption_range"),
+        ("detail", "get_invoice"),
+    ],
+)
+async def test_no_screen_shows_an_outage_as_no_data(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str], area: str, operation: str
+) -> None:
+    """Home, invoices, invoice detail, meter and consumption with their load failing (SIM-5):
+    the service's message is on screen, and nothing reads « aucun(e) … »."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill(pilot, email=demo_credentials["email"], password=demo_credentials["password"])
+        await pilot.click("#login")
+        await settle(pilot)
+        set_fault(backend, operation, error_rate=1.0)
+        if area == "detail":
+            app.open_screen("factures")
+            await settle(pilot)
+            await pilot.press("enter")
+        else:
+            app.open_screen(area)
+        await settle(pilot)
+        text = shown_text(app.screen)
+        assert "indisponible" in text, text
+        assert "aucun" not in text.lower(), text
