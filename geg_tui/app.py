@@ -20,7 +20,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from geg_tui import failures
@@ -169,6 +168,8 @@ class GegApp(GuardedDispatch, App[None]):
 
     def _secrets(self, screen: Screen | None) -> list[str]:
         """What must never reach the log: the session token and every value typed on screen."""
+        from textual.widgets import Input
+
         found = [self.session.token] if self.session is not None else []
         for node in (screen, *self.screen_stack) if screen else self.screen_stack:
             found += [field.value for field in node.query(Input)]

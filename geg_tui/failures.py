@@ -25,7 +25,6 @@ import re
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from geg_tui.i18n import _
@@ -101,6 +100,8 @@ class FailureLog:
         return self.path
 
     def _open(self) -> logging.Logger:
+        from logging.handlers import RotatingFileHandler  # imports socket…: not at start-up
+
         path = self.path
         path.parent.mkdir(parents=True, exist_ok=True)
         logger = logging.getLogger(f"geg_tui.failures.{id(self)}")
