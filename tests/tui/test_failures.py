@@ -156,7 +156,7 @@ async def test_the_loading_indicator_says_what_is_loading(
         await fill(pilot, email=demo_credentials["email"], password=demo_credentials["password"])
         await pilot.click("#login")
         await settle(pilot)
-        set_fault(backend, "list_invoices", latency_ms=1500)
+        set_fault(backend, "list_invoices", latency_ms=600)
         app.open_screen("factures")
         label = await shown_loading(pilot)
         assert label == "Chargement des factures…"
