@@ -273,3 +273,42 @@ async def test_no_screen_shows_an_outage_as_no_data(
         text = shown_text(app.screen)
         assert "indisponible" in text, text
         assert "aucun" not in text.lower(), text
+
+
+async def test_invoices_of_other_filters_are_not_left_on_screen_during_an_outage(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    """A filter changed while the service is down: the list of the old filters goes (it would
+    read as this year's invoices), the count says the list is unavailable — not « aucune
+    facture »; a refresh that fails keeps the list it refreshes; R once the service is back."""
+    from textual.widgets import DataTable, Select
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill(pilot, email=demo_credentials["email"], password=demo_credentials["password"])
+        await pilot.click("#login")
+        await settle(pilot)
+        app.open_screen("factures")
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        listed = table.row_count
+        assert listed > 0
+        set_fault(backend, "list_invoices", error_rate=1.0)
+        await pilot.press("r")  # the same filters: the list stays, the banner says why
+        await settle(pilot)
+        assert table.row_count == listed
+        assert "indisponible" in str(screen.query_one("#form-error").render())
+        screen.query_one("#filter-year", Select).value = "2025"
+        await settle(pilot)
+        text = shown_text(screen)
+        assert table.row_count == 0 and "Factures indisponibles" in text
+        assert "aucune" not in text.lower()
+        with backend.store.transaction() as db:
+            faults.clear(db)
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.row_count > 0
+        assert all(i.issue_date.year == 2025 for i in screen._invoices.values())
+        assert "indisponible" not in shown_text(screen)
