@@ -29,6 +29,8 @@ from geg_tui.failure_guard import GuardedDispatch
 from geg_tui.i18n import _
 
 if TYPE_CHECKING:  # the models are imported by the first backend call, not at start-up
+    from textual.dom import DOMNode
+
     from geg_tui.api.backend import Backend
     from geg_tui.api.models import Session
 
@@ -41,7 +43,19 @@ class GegApp(GuardedDispatch, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "GEG Mon Compte"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [Binding("ctrl+q", "quit", _("Quitter"), priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", _("Quitter"), priority=True, id="quit"),
+        # Textual adds this one itself, in English and without an id, unless the app has it.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            _("Palette"),
+            show=False,
+            priority=True,
+            tooltip=_("Ouvrir la palette de commandes"),
+            id="command-palette",
+        ),
+    ]
 
     def __init__(
         self,
@@ -73,6 +87,7 @@ class GegApp(GuardedDispatch, App[None]):
         # ``geg-tui`` pauses the garbage collector while it starts (cli.run_tui): it resumes
         # after the first paint, what was built by then frozen (never collected, never walked).
         self.resume_gc = resume_gc
+        self._clashes_said: set[tuple[str, ...]] = set()
         # Unexpected failures: their details go there (``$GEG_TUI_LOG_DIR`` or the user log
         # directory when ``log_dir`` is not given), opened at the first one.
         self.failure_log = failures.FailureLog(log_dir)
@@ -123,7 +138,7 @@ class GegApp(GuardedDispatch, App[None]):
             self._expired_email = self.session.email
         self.session = None
         if not isinstance(self.screen, LoginScreen):
-            self.push_screen(LoginScreen(message=message, relogin=True))
+            self.push_screen(LoginScreen(message=message, relogin=True, email=self._expired_email))
 
     async def logout(self) -> None:
         """AUTH-4 and SEC-5: the session ends and « se souvenir de moi » is forgotten."""
@@ -215,6 +230,39 @@ class GegApp(GuardedDispatch, App[None]):
 
         self.theme = "textual-dark"
         self.push_screen(LoginScreen())
+        self.apply_user_keymap()
+
+    def apply_user_keymap(self) -> None:
+        """The person's keys from ``config.toml`` (``[keymap]``); each entry left out is said
+        in French, and the app starts with the original key for it."""
+        keymap = self.settings.keymap()
+        if keymap.keys:
+            self.set_keymap(keymap.keys)
+        if keymap.problems:
+            self.notify(
+                "\n".join(keymap.problems),
+                title=_("Touches personnalisées (config.toml)"),
+                severity="warning",
+                timeout=15,
+                markup=False,  # « [keymap] » is text, not a markup tag
+            )
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """Two keys of the keymap (or one of it and a default key) on one screen: say it once."""
+        ids = sorted({b.id or b.action for b in clashed_bindings})
+        if tuple(ids) in self._clashes_said:
+            return
+        self._clashes_said.add(tuple(ids))
+        self.notify(
+            _(
+                "Votre keymap reprend une touche déjà utilisée ({ids}) : sur cet écran, elle "
+                "sert à l'action de votre keymap. Vérifiez [keymap] dans config.toml."
+            ).format(ids=", ".join(ids)),
+            title=_("Touches personnalisées (config.toml)"),
+            severity="warning",
+            markup=False,  # « [keymap] » is text, not a markup tag
+            timeout=10,
+        )
 
     def first_screen_painted(self) -> None:
         """Called by the login screen after its first paint: the start is over."""
@@ -232,6 +280,16 @@ class GegApp(GuardedDispatch, App[None]):
         if screen is not None:
             self.push_screen(screen)
 
+    def back_to(self, screen_type: type[Screen]) -> None:
+        """Back to the nearest ``screen_type`` under the current screen (the screens above it
+        closed), or, when there is none, to a new one in place of the current screen."""
+        below = self.screen_stack[:-1]
+        if not any(isinstance(screen, screen_type) for screen in below):
+            self.switch_screen(screen_type())
+            return
+        while not isinstance(self.screen, screen_type):
+            self.pop_screen()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from geg_tui.screens import registry
 
@@ -239,7 +297,55 @@ class GegApp(GuardedDispatch, App[None]):
             yield SystemCommand(entry.title, entry.help, self._opener(entry.name))
         if self.session is not None:
             yield SystemCommand(_("Se déconnecter"), _("Fermer la session"), self._logout_now)
-        yield from super().get_system_commands(screen)
+        yield from self.french_system_commands(screen)
+
+    def french_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands that make sense here, in French. Left out: the SVG
+        screenshot (a file in English, of a screen that may show personal data)."""
+        yield SystemCommand(
+            _("Touches et aide"), _("Les touches de cet écran et ce qu'elles font"), self._help_now
+        )
+        yield SystemCommand(_("Thème"), _("Changer les couleurs de geg-tui"), self.search_themes)
+        if screen.maximized is not None:
+            yield SystemCommand(
+                _("Rétablir"),
+                _("Rendre à la zone agrandie sa taille normale"),
+                screen.action_minimize,
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                _("Agrandir"), _("Agrandir la zone active à tout l'écran"), screen.action_maximize
+            )
+        yield SystemCommand(_("Quitter"), _("Quitter geg-tui"), self.action_quit)
+
+    # --- Textual's own words, in French ----------------------------------------------------
+    def action_command_palette(self) -> None:
+        """Ctrl+P (and the title bar's icon): the palette with French words."""
+        from textual.command import CommandPalette
+
+        from geg_tui.widgets.palette import FrenchCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(FrenchCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        from geg_tui.widgets.palette import FrenchCommandPalette
+
+        self.push_screen(
+            FrenchCommandPalette(providers=[ThemeProvider], placeholder=_("Chercher un thème…"))
+        )
+
+    def action_show_help_panel(self) -> None:
+        """Textual's keys panel would list its widgets' keys in English: F1's help instead."""
+        self._help_now()
+
+    def _help_now(self) -> None:
+        from geg_tui.screens.base import BaseScreen
+
+        if isinstance(self.screen, BaseScreen):
+            self.screen.action_help()
 
     def _opener(self, name: str) -> Callable[[], Any]:
         return lambda: self.open_screen(name)

@@ -12,10 +12,12 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from geg_tui.argparse_fr import french_words
 
 if TYPE_CHECKING:
     from geg_tui.fake_backend.backend import FakeBackend
@@ -33,7 +35,27 @@ def default_data_dir() -> Path:
 
 
 class FrenchParser(argparse.ArgumentParser):
-    """argparse with French error lines and exit status 2."""
+    """argparse in French (its own words too: geg_tui/argparse_fr.py), errors with status 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with french_words():
+            super().__init__(*args, **kwargs)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        with french_words():
+            return super().add_subparsers(**kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with french_words():
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with french_words():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with french_words():
+            return super().format_help()
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -68,7 +90,13 @@ def build_parser(*, commands: bool = True) -> FrenchParser:
     if not commands:
         return parser
     sub = parser.add_subparsers(dest="command", parser_class=FrenchParser)
+    _add_fake_commands(sub)
+    _add_serve_command(sub)
+    return parser
 
+
+def _add_fake_commands(sub: argparse._SubParsersAction) -> None:
+    """``geg-tui fake …``: the tester controls, one subcommand each."""
     fake = sub.add_parser("fake", help="contrôles du backend fictif (testeurs)")
     # « geg-tui fake --data-dir D clock » too: a tester puts it where it comes to mind.
     fake.add_argument(
@@ -122,6 +150,9 @@ def build_parser(*, commands: bool = True) -> FrenchParser:
     p = fsub.add_parser("cards", help="cartes de test et leur résultat (PAY-5)")
     _common(p)
 
+
+def _add_serve_command(sub: argparse._SubParsersAction) -> None:
+    """``geg-tui serve``: the fake backend over HTTP."""
     serve = sub.add_parser("serve", help="servir le backend fictif en HTTP (API REST + OpenAPI)")
     serve.add_argument(
         "--host", default="127.0.0.1", help="adresse d'écoute (boucle locale par défaut)"
@@ -133,7 +164,6 @@ def build_parser(*, commands: bool = True) -> FrenchParser:
         default=argparse.SUPPRESS,
         help="dossier des données du backend fictif",
     )
-    return parser
 
 
 def _print(data: Any, as_json: bool, text: str) -> None:
@@ -184,88 +214,102 @@ def run_fake(args: argparse.Namespace) -> int:
 
 
 def _dispatch(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """Run one tester command (``geg-tui fake <command>``) against the open backend."""
+    return _FAKE_COMMANDS[args.fake_command](args, backend, admin)
+
+
+def _customers(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """The demo customers, with what signup asks for (contract, last invoice and amount)."""
+    rows = admin.customers(backend)
+    lines = []
+    for c in rows:
+        account = f"compte en ligne : {c['email']}" if c["registered"] else "pas de compte en ligne"
+        lines.append(
+            f"{c['civility']} {c['first_name']} {c['last_name']}, né(e) le {c['birth_date']}, "
+            f"{c['postcode']} {c['city']} — {account}"
+        )
+        for k in c["contracts"]:
+            lines.append(
+                f"    contrat {k['contract_ref']} ({k['energy']}, {k['tariff']}, {k['payment_mode']}) — "
+                f"dernière facture {k['last_invoice_ref']} : {k['last_invoice_amount']} "
+                f"({k['last_invoice_amount_label']})"
+            )
+    _print(rows, args.json, "\n".join(lines))
+    return 0
+
+
+def _outbox(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """The mails and SMS delivered by the clock's time, optionally for one address."""
+    from geg_tui.formatting import format_datetime
+
+    messages = admin.read_outbox(backend, args.to)
+    text = "\n\n".join(
+        f"[{format_datetime(m.deliver_at)}] {m.channel.value} → {m.recipient}\nObjet : {m.subject}\n{m.body}"
+        for m in messages
+    )
+    _print([m.to_json() for m in messages], args.json, text or "Aucun message.")
+    return 0
+
+
+def _clock(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """Show, set, advance (the world lives the days), freeze or thaw the backend's clock."""
     from geg_tui.fake_backend.clock import parse_duration, parse_instant
     from geg_tui.formatting import format_datetime
 
-    cmd = args.fake_command
-    if cmd == "customers":
-        rows = admin.customers(backend)
-        lines = []
-        for c in rows:
-            account = (
-                f"compte en ligne : {c['email']}" if c["registered"] else "pas de compte en ligne"
-            )
-            lines.append(
-                f"{c['civility']} {c['first_name']} {c['last_name']}, né(e) le {c['birth_date']}, "
-                f"{c['postcode']} {c['city']} — {account}"
-            )
-            for k in c["contracts"]:
-                lines.append(
-                    f"    contrat {k['contract_ref']} ({k['energy']}, {k['tariff']}, {k['payment_mode']}) — "
-                    f"dernière facture {k['last_invoice_ref']} : {k['last_invoice_amount']} "
-                    f"({k['last_invoice_amount_label']})"
-                )
-        _print(rows, args.json, "\n".join(lines))
-    elif cmd == "outbox":
-        messages = admin.read_outbox(backend, args.to)
-        text = "\n\n".join(
-            f"[{format_datetime(m.deliver_at)}] {m.channel.value} → {m.recipient}\nObjet : {m.subject}\n{m.body}"
-            for m in messages
-        )
-        _print([m.to_json() for m in messages], args.json, text or "Aucun message.")
-    elif cmd == "clock":
-        action = args.action
-        if action in ("set", "advance") and not args.value:
-            print(f"Erreur : « clock {action} » attend une valeur.", file=sys.stderr)
-            return 2
-        if action == "set":
-            admin.set_clock(backend, parse_instant(args.value))
-        elif action == "advance":
-            _, days = admin.advance(backend, parse_duration(args.value))
-            if not args.json:
-                print(f"{days} jour(s) de la vie du monde simulés.")
-        elif action == "freeze":
-            backend.clock.freeze()
-        elif action == "thaw":
-            backend.clock.thaw()
-        state = admin.clock_state(backend)
-        from datetime import datetime
+    action = args.action
+    if action in ("set", "advance") and not args.value:
+        print(f"Erreur : « clock {action} » attend une valeur.", file=sys.stderr)
+        return 2
+    if action == "set":
+        admin.set_clock(backend, parse_instant(args.value))
+    elif action == "advance":
+        _, days = admin.advance(backend, parse_duration(args.value))
+        if not args.json:
+            print(f"{days} jour(s) de la vie du monde simulés.")
+    elif action == "freeze":
+        backend.clock.freeze()
+    elif action == "thaw":
+        backend.clock.thaw()
+    state = admin.clock_state(backend)
+    from datetime import datetime
 
-        now = datetime.fromisoformat(state["now"])
-        _print(
-            state,
-            args.json,
-            f"{format_datetime(now)}" + (" (figée)" if state["frozen"] else " (en marche)"),
-        )
-    elif cmd == "requests":
-        return _requests(args, backend, admin)
-    elif cmd == "referral":
-        result = admin.referee(
-            backend, args.email, args.energy if args.action == "accept" else None
-        )
-        _print(
-            result,
-            args.json,
-            f"Invitation de {result['email']} : {result['status']} (prime {result['bonus']}).",
-        )
-    elif cmd == "faults":
-        return _faults(args, backend, admin)
-    elif cmd == "cards":
-        from geg_tui.fake_backend.cards import TEST_CARDS
+    now = datetime.fromisoformat(state["now"])
+    _print(
+        state,
+        args.json,
+        f"{format_datetime(now)}" + (" (figée)" if state["frozen"] else " (en marche)"),
+    )
+    return 0
 
-        rows = [
-            {
-                "number": c.number,
-                "brand": c.brand.value,
-                "outcome": str(c.outcome),
-                "description": c.description,
-            }
-            for c in TEST_CARDS
-        ]
-        text = "\n".join(
-            f"{c['number']}  {c['brand']:<10} {c['outcome']:<22} {c['description']}" for c in rows
-        )
-        _print(rows, args.json, text)
+
+def _referral(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """Play the invited person: accept (with an energy) or refuse an invitation."""
+    result = admin.referee(backend, args.email, args.energy if args.action == "accept" else None)
+    _print(
+        result,
+        args.json,
+        f"Invitation de {result['email']} : {result['status']} (prime {result['bonus']}).",
+    )
+    return 0
+
+
+def _cards(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """The test card numbers and the outcome each one gives (PAY-5)."""
+    from geg_tui.fake_backend.cards import TEST_CARDS
+
+    rows = [
+        {
+            "number": c.number,
+            "brand": c.brand.value,
+            "outcome": str(c.outcome),
+            "description": c.description,
+        }
+        for c in TEST_CARDS
+    ]
+    text = "\n".join(
+        f"{c['number']}  {c['brand']:<10} {c['outcome']:<22} {c['description']}" for c in rows
+    )
+    _print(rows, args.json, text)
     return 0
 
 
@@ -329,6 +373,18 @@ def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
         effect = admin.resolve(backend, args.ref)
         _print({"ref": args.ref, "effect": effect}, args.json, f"{args.ref} résolue : {effect}.")
     return 0
+
+
+# ``geg-tui fake <command>`` (``reset`` excepted: it runs before the backend is opened).
+_FAKE_COMMANDS: dict[str, Callable[[argparse.Namespace, FakeBackend, ModuleType], int]] = {
+    "customers": _customers,
+    "outbox": _outbox,
+    "clock": _clock,
+    "requests": _requests,
+    "referral": _referral,
+    "faults": _faults,
+    "cards": _cards,
+}
 
 
 def run_tui(args: argparse.Namespace) -> int:

@@ -1,7 +1,7 @@
 """The client's settings file and the « se souvenir de moi » secret (SEC-5).
 
-The config file (TOML, in the user config directory from platformdirs) holds only the remembered
-e-mail. The password is kept only in the operating system's keyring, and only when that keyring
+The config file (TOML, in the user config directory from platformdirs) holds the remembered
+e-mail and the person's own keys (``[keymap]``, geg_tui/keymap.py). The password is kept only in the operating system's keyring, and only when that keyring
 is a secure one: not the ``fail`` or ``null`` backends, not ``keyrings.alt`` (plain files), and of
 priority ≥ 1. Otherwise nothing secret is stored and the option is offered disabled with the
 reason. No Textual here.
@@ -12,8 +12,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from geg_tui.i18n import _
+
+if TYPE_CHECKING:
+    from geg_tui.keymap import Keymap
 
 SERVICE = "geg-tui"
 CONFIG_NAME = "config.toml"
@@ -82,19 +86,39 @@ class Settings:
         self.directory = directory or config_dir()
         self.path = self.directory / CONFIG_NAME
 
-    def remembered_email(self) -> str | None:
+    def _read(self) -> dict[str, Any] | None:
+        """The file's TOML; ``{}`` without a file, None when it cannot be read as TOML."""
         try:
             text = self.path.read_text(encoding="utf-8")
         except OSError:  # no file: nothing remembered (and no TOML parser to import at start)
-            return None
+            return {}
         import tomllib
 
         try:
-            data = tomllib.loads(text)
+            return tomllib.loads(text)
         except tomllib.TOMLDecodeError:
             return None
+
+    def remembered_email(self) -> str | None:
+        data = self._read() or {}
         email = data.get("remembered_email")
         return email if isinstance(email, str) and email else None
+
+    def keymap(self) -> Keymap:
+        """The person's keys (``[keymap]``): what Textual can use, and a French message for
+        each entry left out (and for a file that is not TOML)."""
+        from geg_tui.keymap import Keymap, parse_keymap
+
+        data = self._read()
+        if data is None:
+            return Keymap(
+                problems=[
+                    _(
+                        "{path} n'est pas un fichier TOML valide : touches par défaut utilisées."
+                    ).format(path=self.path)
+                ]
+            )
+        return parse_keymap(data.get("keymap"))
 
     def remembered_password(self, email: str) -> str | None:
         if not keyring_status().secure:
@@ -132,11 +156,29 @@ class Settings:
         self._write({})
 
     def _write(self, data: dict[str, str]) -> None:
+        """Replace the remembered e-mail, keeping every other line of the file as the person
+        wrote it (their ``[keymap]`` above all)."""
         import json  # TOML strings are JSON strings for what we write
 
         self.directory.mkdir(parents=True, exist_ok=True)
-        lines = [
+        header = (
             "# geg-tui — préférences (aucun mot de passe ici : il est dans le trousseau du système)"
+        )
+        try:
+            kept = self.path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            kept = []
+        # Top-level keys must come before the first [table]: ours go right after the comments
+        # at the top; a previous remembered_email line (top level) goes.
+        first_table = next(
+            (i for i, line in enumerate(kept) if line.lstrip().startswith("[")), len(kept)
+        )
+        top = [
+            line
+            for line in kept[:first_table]
+            if line != header and not line.lstrip().startswith("remembered_email")
         ]
+        lines = [header]
         lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in data.items()]
+        lines += top + kept[first_table:]
         self.path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -59,7 +59,7 @@ def customers(backend: FakeBackend) -> list[dict[str, Any]]:
                         "communicating_meter": bool(c["communicating"]),
                         "last_invoice_ref": last["ref"] if last else None,
                         # SIGNUP-4: the figure the bill shows in large, as signup takes it
-                        # (``accounts.amounts_typed``): the amount to pay, or the credit.
+                        # (``signup.amounts_typed``): the amount to pay, or the credit.
                         "last_invoice_amount_cents": last["balance"] if last else None,
                         "last_invoice_amount": _plain_money(abs(last["balance"])) if last else None,
                         "last_invoice_amount_label": _amount_label(last) if last else None,
@@ -267,12 +267,12 @@ def resolve(backend: FakeBackend, ref: str) -> str:
         if category is RequestCategory.ACCOUNT_ACCESS:
             if account is None:
                 raise NotFound("Aucun compte en ligne n'a cette adresse : rien à débloquer.")
-            backend.accounts.unblock(db, account["id"], account["email"])
+            backend.authentication.unblock(db, account["id"], account["email"])
             effect = "compte débloqué"
         elif category is RequestCategory.FORGOTTEN_QUESTION:
             if account is None:
                 raise NotFound("Aucun compte en ligne n'a cette adresse : aucun code envoyé.")
-            backend.accounts.issue_question_reset_code(db, account["id"], account["email"])
+            backend.recovery.issue_question_reset_code(db, account["id"], account["email"])
             effect = "code de réinitialisation envoyé"
         requests.set_status(
             db, request_id, now, RequestStatus.RESOLVED, f"Demande résolue ({effect})."

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from geg_tui.api.backend import backend_methods
-from geg_tui.api.errors import BackendUnavailable, NotFound, SessionExpired, ValidationError
+from geg_tui.api.errors import BackendUnavailable, NotFound, SessionExpired
 from geg_tui.api.models import (
     Account,
     AlertSetting,
@@ -68,7 +68,8 @@ from geg_tui.fake_backend import (
     bank,
     debit,
     faults,
-    invoice_access,
+    home,
+    invoices,
     profile,
     read_models,
     referral,
@@ -76,16 +77,16 @@ from geg_tui.fake_backend import (
     validation,
     world,
 )
-from geg_tui.fake_backend.accounts import SUPPORT, AccountRules
+from geg_tui.fake_backend.authentication import AuthenticationRules
 from geg_tui.fake_backend.clock import Clock, WallClock, system_now
-from geg_tui.fake_backend.dates import five_years_before
 from geg_tui.fake_backend.hashing import Hasher
+from geg_tui.fake_backend.recovery import RecoveryRules
 from geg_tui.fake_backend.sessions import check_session, end_session, peek_session, touch
+from geg_tui.fake_backend.signup import SignupRules
 from geg_tui.fake_backend.store import Store, StoreBusy, Tx
+from geg_tui.fake_backend.support import SUPPORT
 
 T = TypeVar("T")
-MAX_OFFSET = 10**6  # far beyond any account's invoices; keeps SQLite integers in range
-MAX_PAGE = 1_000
 # Operations that only read: run in a read transaction (no write lock taken or waited for); the
 # session's last activity is written afterwards, without waiting (see ``_read_authed``).
 READ_ONLY = frozenset(
@@ -122,7 +123,9 @@ class FakeBackend:
         self.store = store
         self.clock = clock or Clock(store)
         self.hasher = hasher or Hasher()
-        self.accounts = AccountRules(store, self.clock, self.hasher)
+        self.signup = SignupRules(store, self.clock, self.hasher)
+        self.authentication = AuthenticationRules(store, self.clock, self.hasher)
+        self.recovery = RecoveryRules(store, self.clock, self.hasher)
         self._unwritten: dict[str, datetime] = {}  # session token hash → last read not written
         self._unwritten_lock = threading.Lock()
         self._shared_read = threading.local()  # this thread runs a rule inside ``_guarded``'s read
@@ -343,18 +346,18 @@ class FakeBackend:
 
     # --- signup ----------------------------------------------------------------------------
     async def secret_questions(self) -> list[SecretQuestion]:
-        return await self._run(self.accounts.secret_questions)
+        return await self._run(self.signup.secret_questions)
 
     async def signup_check_credentials(
         self, email: str, password: str, password_confirm: str
     ) -> None:
-        await self._run(self.accounts.check_credentials, email, password, password_confirm)
+        await self._run(self.signup.check_credentials, email, password, password_confirm)
 
     async def signup_check_contract(
         self, contract_ref: str, invoice_ref: str, invoice_amount: str
     ) -> SignupIdentity:
         return await self._run(
-            self.accounts.check_contract, contract_ref, invoice_ref, invoice_amount
+            self.signup.check_contract, contract_ref, invoice_ref, invoice_amount
         )
 
     async def signup_check_personal(
@@ -366,7 +369,7 @@ class FakeBackend:
         phone: str | None,
     ) -> None:
         await self._run(
-            self.accounts.check_personal,
+            self.signup.check_personal,
             contract_ref,
             invoice_ref,
             invoice_amount,
@@ -375,11 +378,11 @@ class FakeBackend:
         )
 
     async def signup_confirm(self, request: SignupRequest) -> Account:
-        return await self._run(self.accounts.confirm, request)
+        return await self._run(self.signup.confirm, request)
 
     # --- login and sessions ----------------------------------------------------------------
     async def login(self, email: str, password: str) -> Session:
-        return await self._run(self.accounts.login, email, password)
+        return await self._run(self.authentication.login, email, password)
 
     async def logout(self, token: str) -> None:
         def run() -> None:
@@ -401,17 +404,17 @@ class FakeBackend:
 
     async def change_password(self, token: str, current: str, new: str, new_confirm: str) -> None:
         def run(db: Tx, account_id: int) -> None:
-            self.accounts.change_password(account_id, token, current, new, new_confirm)
+            self.authentication.change_password(account_id, token, current, new, new_confirm)
 
         to_hash = (validation.password_to_hash(new, new_confirm),)
         await self._run(self._authed_with_password, token, current, run, to_hash)
 
     # --- recovery --------------------------------------------------------------------------
     async def reset_start(self, email: str, birth_date: str) -> ResetChallenge:
-        return await self._run(self.accounts.reset_start, email, birth_date)
+        return await self._run(self.recovery.reset_start, email, birth_date)
 
     async def reset_answer(self, email: str, birth_date: str, answer: str) -> ResetQueued:
-        return await self._run(self.accounts.reset_answer, email, birth_date, answer)
+        return await self._run(self.recovery.reset_answer, email, birth_date, answer)
 
     async def reset_complete(
         self,
@@ -423,7 +426,7 @@ class FakeBackend:
         secret_answer: str | None = None,
     ) -> None:
         await self._run(
-            self.accounts.reset_complete,
+            self.recovery.reset_complete,
             email,
             code,
             new_password,
@@ -452,37 +455,7 @@ class FakeBackend:
 
     async def home(self, token: str) -> HomeSummary:
         def run(db: Tx, account_id: int) -> HomeSummary:
-            account = read_models.load_account(db, account_id)
-            today = self.clock.today()
-            total = _total_to_pay(db, account_id, today)
-            next_debit = db.one(
-                "SELECT day, amount FROM ("
-                " SELECT i.debit_date AS day, i.balance AS amount FROM invoices i"
-                " JOIN contracts c ON c.id = i.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
-                " WHERE a.id = ? AND i.status = ? AND i.debit_date >= ?"
-                " UNION ALL"
-                " SELECT x.due_date, x.amount FROM instalments x"
-                " JOIN contracts c ON c.id = x.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
-                " WHERE a.id = ? AND x.status = ? AND x.due_date >= ?"
-                ") ORDER BY day LIMIT 1",
-                (
-                    account_id, InvoiceStatus.DEBIT_SCHEDULED.value, today.isoformat(),
-                    account_id, debit.UPCOMING, today.isoformat(),
-                ),
-            )  # fmt: skip
-            readings = []
-            for contract in account.contracts:
-                contract_id = db.scalar("SELECT id FROM contracts WHERE ref = ?", (contract.ref,))
-                reading = read_models.last_reading(db, contract_id, contract.ref)
-                if reading is not None:
-                    readings.append(reading)
-            return HomeSummary(
-                account=account,
-                total_to_pay=total,
-                next_debit_date=date.fromisoformat(next_debit["day"]) if next_debit else None,
-                next_debit_amount=next_debit["amount"] if next_debit else None,
-                last_readings=tuple(readings),
-            )
+            return home.summary(db, self.clock.today(), account_id)
 
         return await self._run(self._authed, token, run)
 
@@ -498,52 +471,25 @@ class FakeBackend:
         limit: int | None = None,
     ) -> InvoicePage:
         def run(db: Tx, account_id: int) -> InvoicePage:
-            today = self.clock.today()
-            where = (
-                " JOIN accounts a ON a.customer_id = c.customer_id WHERE a.id = ? "
-                "AND i.issue_date <= ? AND i.issue_date >= ?"
+            contract = (
+                self._contract_row(db, account_id, contract_ref)["ref"] if contract_ref else None
             )
-            params: list[Any] = [
+            return invoices.page(
+                db,
+                self.clock.today(),
                 account_id,
-                today.isoformat(),
-                five_years_before(today).isoformat(),
-            ]
-            if contract_ref:
-                where += " AND c.ref = ?"
-                params.append(self._contract_row(db, account_id, contract_ref)["ref"])
-            if year is not None:
-                if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
-                    raise ValidationError(fields={"year": "Année invalide."})
-                where += " AND substr(i.issue_date, 1, 4) = ?"
-                params.append(f"{year:04d}")
-            if status is not None:
-                try:
-                    where += " AND i.status = ?"
-                    params.append(InvoiceStatus(status).value)
-                except ValueError:
-                    raise ValidationError(fields={"status": "Statut inconnu."}) from None
-            if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
-                raise ValidationError(fields={"offset": "Position invalide."})
-            if limit is not None and (type(limit) is not int or not 1 <= limit <= MAX_PAGE):
-                raise ValidationError(fields={"limit": "Nombre de factures invalide."})
-            base = read_models.INVOICE_SELECT + where
-            count = db.scalar(f"SELECT COUNT(*) FROM ({base})", tuple(params))
-            page_sql = base + " ORDER BY i.issue_date DESC, i.id DESC LIMIT ? OFFSET ?"
-            rows = db.all(page_sql, (*params, -1 if limit is None else limit, offset))
-            to_pay = _total_to_pay(db, account_id, today)
-            return InvoicePage(
-                invoices=tuple(read_models.invoice_from_row(db, row) for row in rows),
-                total_count=int(count),
-                total_to_pay=to_pay,
+                contract_ref=contract,
+                year=year,
+                status=status,
                 offset=offset,
+                limit=limit,
             )
 
         return await self._run(self._authed, token, run)
 
     async def get_invoice(self, token: str, ref: str) -> Invoice:
         def run(db: Tx, account_id: int) -> Invoice:
-            row = invoice_access.own_invoice_row(db, account_id, ref, self.clock.today())
-            return read_models.invoice_from_row(db, row, details=True)
+            return invoices.detail(db, self.clock.today(), account_id, ref)
 
         return await self._run(self._authed, token, run)
 
@@ -749,14 +695,7 @@ class FakeBackend:
         return await self._run(self._authed, token, run)
 
     async def list_requests(self, token: str) -> list[ServiceRequest]:
-        def run(db: Tx, account_id: int) -> list[ServiceRequest]:
-            ids = db.all(
-                "SELECT id FROM requests WHERE account_id = ? ORDER BY created_at DESC, id DESC",
-                (account_id,),
-            )
-            return [requests.load(db, row["id"]) for row in ids]
-
-        return await self._run(self._authed, token, run)
+        return await self._run(self._authed, token, requests.of_account)
 
     async def get_request(self, token: str, ref: str) -> ServiceRequest:
         def run(db: Tx, account_id: int) -> ServiceRequest:
@@ -859,15 +798,3 @@ for _name in backend_methods():
 
 def _customer_id(db: Tx, account_id: int) -> int:
     return int(db.scalar("SELECT customer_id FROM accounts WHERE id = ?", (account_id,)))
-
-
-def _total_to_pay(db: Tx, account_id: int, today: date) -> int:
-    """INV-5: what the account still owes (the balances to pay or overdue, issued by today)."""
-    return int(
-        db.scalar(
-            "SELECT COALESCE(SUM(i.balance), 0) FROM invoices i JOIN contracts c ON c.id = i.contract_id "
-            "JOIN accounts a ON a.customer_id = c.customer_id WHERE a.id = ? "
-            "AND i.status IN ('a_payer', 'en_retard') AND i.issue_date <= ?",
-            (account_id, today.isoformat()),
-        )
-    )

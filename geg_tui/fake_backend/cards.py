@@ -29,13 +29,14 @@ from enum import StrEnum
 from stdnum import luhn
 
 from geg_tui.api.errors import ValidationError
+from geg_tui.api.limits import CARD_HOLDER_MAX, CARD_NUMBER_MAX, CARD_NUMBER_MIN
 from geg_tui.api.models import CardBrand, CardPayment
 from geg_tui.fake_backend import validation
 from geg_tui.fake_backend.validation import Errors
 from geg_tui.formatting import to_paris
 
-NUMBER_MIN, NUMBER_MAX = 13, 19
-HOLDER_MAX = 70
+NUMBER_MIN, NUMBER_MAX = CARD_NUMBER_MIN, CARD_NUMBER_MAX
+HOLDER_MAX = CARD_HOLDER_MAX
 MAX_YEARS_AHEAD = 20  # an expiry further away than this is a typing mistake
 
 CB_PREFIX = "497010"  # see the module docstring: the CB test range of French acquirers

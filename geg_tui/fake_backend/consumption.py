@@ -32,11 +32,12 @@ contract's coefficient, in Wh).
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from itertools import repeat
 from operator import add, itemgetter, mul
@@ -255,55 +256,91 @@ def series(
     contract_start = date.fromisoformat(contract_row["start_date"])
     shown_first = max(first, contract_start)
     shown_last = min(last, today - timedelta(days=1))
-    ref = contract_row["ref"]
-    estimated = not contract_row["communicating"]
-    empty = {register: () for register in registers}
-
-    def make(
-        starts: Sequence[date],
-        ends: Sequence[date],
-        wh: dict[Register, tuple[int, ...]],
-        costs: tuple[int, ...],
-        previous: ConsumptionSeries | None,
-        bounds: tuple[date, date],
-    ) -> ConsumptionSeries:
-        return ConsumptionSeries(
-            contract_ref=ref,
-            granularity=gran,
-            start=bounds[0],
-            end=bounds[1],
-            starts=starts,
-            ends=ends,
-            wh=wh,
-            costs=costs,
-            previous=previous,
-            estimated=estimated,
-        )
-
+    make = functools.partial(
+        _make_series, contract_row["ref"], gran, not contract_row["communicating"]
+    )
     if shown_first > shown_last:
+        empty = {register: () for register in registers}
         previous = make((), (), dict(empty), (), None, (first, last)) if compare else None
         return make((), (), dict(empty), (), previous, (first, last))
     cid = contract_row["id"]
+    shown = (shown_first, shown_last)
+    if gran is Granularity.DAY:
+        return _by_day(db, cid, registers, shown, compare, make, (first, last))
+    return _by_period(db, cid, tariff, registers, shown, gran, compare, make, (first, last))
+
+
+def _make_series(
+    ref: str,
+    gran: Granularity,
+    estimated: bool,
+    starts: Sequence[date],
+    ends: Sequence[date],
+    wh: dict[Register, tuple[int, ...]],
+    costs: tuple[int, ...],
+    previous: ConsumptionSeries | None,
+    bounds: tuple[date, date],
+) -> ConsumptionSeries:
+    return ConsumptionSeries(
+        contract_ref=ref,
+        granularity=gran,
+        start=bounds[0],
+        end=bounds[1],
+        starts=starts,
+        ends=ends,
+        wh=wh,
+        costs=costs,
+        previous=previous,
+        estimated=estimated,
+    )
+
+
+def _by_day(
+    db: Tx,
+    cid: int,
+    registers: tuple[Register, ...],
+    shown: tuple[date, date],
+    compare: bool,
+    make: Callable[..., ConsumptionSeries],
+    bounds: tuple[date, date],
+) -> ConsumptionSeries:
+    """One point per day of ``shown``; compared, the same day a year before."""
+    shown_first, shown_last = shown
     prev_first, prev_last = _year_before(shown_first), _year_before_end(shown_last)
     previous = None
-    if gran is Granularity.DAY:
-        days, columns, costs = _day_series(db, cid, registers, shown_first, shown_last)
-        if compare:
-            # One point per day: the same day a year before (29 February → 28 February).
-            _, prev_columns, prev_costs = _day_series(db, cid, registers, prev_first, prev_last)
-            origin = prev_first.toordinal()
-            picks = [_year_before(day).toordinal() - origin for day in days]
-            previous_days = tuple(map(_year_before, days))  # one day each: starts are ends
-            previous = make(
-                previous_days,
-                previous_days,
-                {r: _picked(prev_columns[r], picks) for r in registers},
-                _picked(prev_costs, picks),
-                None,
-                (prev_first, prev_last),
-            )
-        return make(days, days, columns, costs, previous, (first, last))
+    days, columns, costs = _day_series(db, cid, registers, shown_first, shown_last)
+    if compare:
+        # One point per day: the same day a year before (29 February → 28 February).
+        _, prev_columns, prev_costs = _day_series(db, cid, registers, prev_first, prev_last)
+        origin = prev_first.toordinal()
+        picks = [_year_before(day).toordinal() - origin for day in days]
+        previous_days = tuple(map(_year_before, days))  # one day each: starts are ends
+        previous = make(
+            previous_days,
+            previous_days,
+            {r: _picked(prev_columns[r], picks) for r in registers},
+            _picked(prev_costs, picks),
+            None,
+            (prev_first, prev_last),
+        )
+    return make(days, days, columns, costs, previous, bounds)
 
+
+def _by_period(
+    db: Tx,
+    cid: int,
+    tariff: Tariff,
+    registers: tuple[Register, ...],
+    shown: tuple[date, date],
+    gran: Granularity,
+    compare: bool,
+    make: Callable[..., ConsumptionSeries],
+    bounds: tuple[date, date],
+) -> ConsumptionSeries:
+    """One point per month or year of ``shown``; compared, the same periods a year before."""
+    shown_first, shown_last = shown
+    prev_first, prev_last = _year_before(shown_first), _year_before_end(shown_last)
+    previous = None
     starts, ends, wh, costs = _period_points(
         db, cid, tariff, registers, shown_first, shown_last, gran
     )
@@ -320,7 +357,7 @@ def series(
             None,
             (prev_first, prev_last),
         )
-    return make(starts, ends, wh, costs, previous, (first, last))
+    return make(starts, ends, wh, costs, previous, bounds)
 
 
 def data_range(db: Tx, today: date, contract_row: sqlite3.Row) -> ConsumptionRange:

@@ -136,10 +136,53 @@ def schedule(db: Tx, contract: Row, today: date) -> DebitSchedule:
     )
 
 
+def next_debit(db: Tx, account_id: int, today: date) -> Row | None:
+    """The account's next debit from today on, an invoice's or an instalment's: ``day``, ``amount``."""
+    return db.one(
+        "SELECT day, amount FROM ("
+        " SELECT i.debit_date AS day, i.balance AS amount FROM invoices i"
+        " JOIN contracts c ON c.id = i.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
+        " WHERE a.id = ? AND i.status = ? AND i.debit_date >= ?"
+        " UNION ALL"
+        " SELECT x.due_date, x.amount FROM instalments x"
+        " JOIN contracts c ON c.id = x.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
+        " WHERE a.id = ? AND x.status = ? AND x.due_date >= ?"
+        ") ORDER BY day LIMIT 1",
+        (
+            account_id, InvoiceStatus.DEBIT_SCHEDULED.value, today.isoformat(),
+            account_id, UPCOMING, today.isoformat(),
+        ),
+    )  # fmt: skip
+
+
 def set_mode(
     db: Tx, now: datetime, account_id: int, contract: Row, mode: object, debit_day: object
 ) -> Contract:
     """DEBIT-1…3, DEBIT-5."""
+    new, day, row = _checked_mode(db, account_id, contract, mode, debit_day)
+    old = PaymentMode(contract["payment_mode"])
+    _follow_schedule(db, contract, old, new, day)
+    db.execute(
+        "UPDATE contracts SET payment_mode = ?, debit_day = ? WHERE id = ?",
+        (new.value, day, contract["id"]),
+    )
+    outbox.send(
+        db,
+        now,
+        row["email"],
+        "Changement de mode de règlement",
+        f"Bonjour,\n\nLe mode de règlement de votre contrat {contract['ref']} devient : {new.label}"
+        + (f", prélèvement le {day} du mois" if day else "")
+        + ". Il s'applique à partir de votre prochaine facture.",
+    )
+    return contract_from_row(db.one("SELECT * FROM contracts WHERE id = ?", (contract["id"],)))
+
+
+def _checked_mode(
+    db: Tx, account_id: int, contract: Row, mode: object, debit_day: object
+) -> tuple[PaymentMode, int | None, Row]:
+    """DEBIT-1…3: the mode chosen, its debit day (monthly debit only) and the account's row
+    (customer, e-mail), else the reason it is refused."""
     try:
         new = PaymentMode(mode)
     except ValueError:
@@ -166,7 +209,14 @@ def set_mode(
             code="mandat_requis",
             fields={"mode": "Coordonnées bancaires et mandat SEPA nécessaires."},
         )
-    old = PaymentMode(contract["payment_mode"])
+    return new, day, row
+
+
+def _follow_schedule(
+    db: Tx, contract: Row, old: PaymentMode, new: PaymentMode, day: int | None
+) -> None:
+    """DEBIT-5 on the instalments: cancelled when monthly debit is left, moved to the new
+    debit day when only the day changes."""
     if old is PaymentMode.MONTHLY_DEBIT and new is not PaymentMode.MONTHLY_DEBIT:
         # DEBIT-5: the instalments not yet debited are cancelled, and billing returns to the new
         # mode's rhythm: the next invoice settles what was debited and bills the rest.
@@ -189,20 +239,6 @@ def set_mode(
                 "UPDATE instalments SET due_date = ? WHERE id = ?",
                 (moved.isoformat(), instalment["id"]),
             )
-    db.execute(
-        "UPDATE contracts SET payment_mode = ?, debit_day = ? WHERE id = ?",
-        (new.value, day, contract["id"]),
-    )
-    outbox.send(
-        db,
-        now,
-        row["email"],
-        "Changement de mode de règlement",
-        f"Bonjour,\n\nLe mode de règlement de votre contrat {contract['ref']} devient : {new.label}"
-        + (f", prélèvement le {day} du mois" if day else "")
-        + ". Il s'applique à partir de votre prochaine facture.",
-    )
-    return contract_from_row(db.one("SELECT * FROM contracts WHERE id = ?", (contract["id"],)))
 
 
 def settlement_status(

@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from geg_tui.api.models import Invoice, InvoiceStatus, PaymentMode, Tariff
-from geg_tui.fake_backend import invoice_access, read_models
+from geg_tui.api.models import Contract, Invoice, InvoiceStatus, PaymentMode, Tariff
+from geg_tui.fake_backend import invoices, read_models
 from geg_tui.fake_backend.store import Tx
 from geg_tui.fake_backend.support import GEG_ADDRESS, GEG_NAME, GEG_WEBSITE, SUPPORT
 from geg_tui.formatting import (
@@ -43,7 +43,7 @@ FONT_FILES = {"": "DejaVuSans-Latin.ttf", "B": "DejaVuSans-Bold-Latin.ttf"}
 
 def _load(db: Tx, today: date, account_id: int, ref: object) -> dict[str, Any]:
     """INV-3 and AUTH-6: one of this account's invoices issued in the last 5 years, else NotFound."""
-    row = invoice_access.own_invoice_row(db, account_id, ref, today)
+    row = invoices.own_invoice_row(db, account_id, ref, today)
     invoice = read_models.invoice_from_row(db, row, details=True)
     contract_row = db.one("SELECT * FROM contracts WHERE id = ?", (row["contract_id"],))
     customer = db.one("SELECT * FROM customers WHERE id = ?", (contract_row["customer_id"],))
@@ -101,37 +101,62 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
     ``core_font`` (e.g. ``"Helvetica"``) draws the same page with a PDF core font in the
     Windows-1252 encoding instead of DejaVu Sans: only the benchmark uses it, as its baseline.
     """
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-
     invoice: Invoice = data["invoice"]
-    contract = data["contract"]
-    customer = data["customer"]
+    contract: Contract = data["contract"]
+    page = _Page.start(invoice, core_font)
+    _header(page, invoice)
+    _customer_block(page, data["customer"])
+    _contract_block(page, invoice, contract)
+    _lines_table(page, invoice)
+    _totals(page, invoice, contract.payment_mode)
+    _readings_table(page, invoice, contract.meter.unit)
+    _footer(page)
+    return bytes(page.pdf.output())
 
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_title(f"Facture {invoice.ref}")
-    pdf.set_author(GEG_NAME)
-    pdf.set_creation_date(_creation_moment(invoice.issue_date))
-    family = core_font or FONT_FAMILY
-    if core_font:
-        pdf.core_fonts_encoding = "windows-1252"
-    else:
-        _add_fonts(pdf)
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    width = pdf.epw
-    nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
-    def heading(text: str, size: float = 11) -> None:
-        pdf.ln(2)
-        pdf.set_font(family, "B", size)
-        pdf.cell(width, 7, text, **nl)
-        pdf.set_font(family, "", 9.5)
+class _Page:
+    """The document being drawn, its font family and text width, with the two ways every block
+    writes: a bold section heading and a plain line."""
 
-    def line(text: str, h: float = 5) -> None:
-        pdf.cell(width, h, text, **nl)
+    def __init__(self, pdf: Any, family: str) -> None:
+        from fpdf.enums import XPos, YPos
 
-    # Header: supplier and invoice identity.
+        self.pdf = pdf
+        self.family = family
+        self.width = pdf.epw
+        self.nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+
+    @classmethod
+    def start(cls, invoice: Invoice, core_font: str | None) -> _Page:
+        """A new A4 document for ``invoice`` with its metadata, fonts and first page."""
+        from fpdf import FPDF
+
+        pdf = FPDF(format="A4", unit="mm")
+        pdf.set_title(f"Facture {invoice.ref}")
+        pdf.set_author(GEG_NAME)
+        pdf.set_creation_date(_creation_moment(invoice.issue_date))
+        family = core_font or FONT_FAMILY
+        if core_font:
+            pdf.core_fonts_encoding = "windows-1252"
+        else:
+            _add_fonts(pdf)
+        pdf.set_auto_page_break(auto=True, margin=15)
+        pdf.add_page()
+        return cls(pdf, family)
+
+    def heading(self, text: str, size: float = 11) -> None:
+        self.pdf.ln(2)
+        self.pdf.set_font(self.family, "B", size)
+        self.pdf.cell(self.width, 7, text, **self.nl)
+        self.pdf.set_font(self.family, "", 9.5)
+
+    def line(self, text: str, h: float = 5) -> None:
+        self.pdf.cell(self.width, h, text, **self.nl)
+
+
+def _header(page: _Page, invoice: Invoice) -> None:
+    """The supplier and the invoice's identity: number, dates, status."""
+    pdf, family, width, nl, line = page.pdf, page.family, page.width, page.nl, page.line
     pdf.set_font(family, "B", 16)
     pdf.cell(width, 9, GEG_NAME, **nl)
     pdf.set_font(family, "", 9)
@@ -151,15 +176,21 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
         line(f"Date d'échéance : {format_date(invoice.due_date)}")
     line(f"Statut : {invoice.status.label}")
 
-    # The customer.
-    heading("Votre compte client")
+
+def _customer_block(page: _Page, customer: Any) -> None:
+    """The customer (a ``customers`` row): name, number, postal address."""
+    line = page.line
+    page.heading("Votre compte client")
     line(f"{customer['civility']} {customer['first_name']} {customer['last_name']}")
     line(f"N° client : {customer['number']}")
     line(customer["street"])
     line(f"{customer['postcode']} {customer['city']}")
 
-    # The contract.
-    heading("Votre contrat")
+
+def _contract_block(page: _Page, invoice: Invoice, contract: Contract) -> None:
+    """The contract billed, its meter and how it is paid (with the debit date, if any)."""
+    line = page.line
+    page.heading("Votre contrat")
     tariff: Tariff = contract.tariff
     power = f" – {contract.power_kva}{NBSP}kVA" if contract.power_kva else ""
     line(f"Contrat n° {contract.ref} – {contract.energy.label}")
@@ -172,8 +203,11 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
     if invoice.debit_date is not None:
         line(f"Prélèvement le {format_date(invoice.debit_date)} : {format_money(invoice.balance)}")
 
-    # Lines.
-    heading("Détail de la facture")
+
+def _lines_table(page: _Page, invoice: Invoice) -> None:
+    """The invoice's lines: label, quantity, unit price and amount before tax."""
+    pdf, family = page.pdf, page.family
+    page.heading("Détail de la facture")
     pdf.set_font(family, "", 8.5)
     with pdf.table(
         col_widths=(92, 30, 38, 30),
@@ -193,7 +227,11 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
                 )
             )
 
-    # Totals: the consumption, then what was already paid and the balance (DEBIT-4).
+
+def _totals(page: _Page, invoice: Invoice, mode: PaymentMode) -> None:
+    """The consumption, then what was already paid and the balance (DEBIT-4), and how the
+    balance is settled."""
+    pdf, family, width, nl = page.pdf, page.family, page.width, page.nl
     pdf.ln(2)
     vat_rate = next((item.vat_rate_pct for item in invoice.lines if item.vat_rate_pct), 20.0)
     totals = [
@@ -214,11 +252,13 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
         pdf.cell(width - 40, 6, label, align="R")
         pdf.cell(40, 6, amount, align="R", **nl)
     pdf.set_font(family, "", 9.5)
-    line(_settlement_sentence(invoice, mode))
+    page.line(_settlement_sentence(invoice, mode))
 
-    # Readings used.
-    heading("Relevés utilisés")
-    unit = contract.meter.unit
+
+def _readings_table(page: _Page, invoice: Invoice, unit: str) -> None:
+    """The readings the invoice used, per register (or a sentence when there is none)."""
+    pdf, family = page.pdf, page.family
+    page.heading("Relevés utilisés")
     if invoice.readings:
         pdf.set_font(family, "", 8.5)
         with pdf.table(
@@ -243,17 +283,20 @@ def render(data: dict[str, Any], *, core_font: str | None = None) -> bytes:
                     )
                 )
     else:
-        line("Aucun relevé pour cette facture.")
+        page.line("Aucun relevé pour cette facture.")
 
+
+def _footer(page: _Page) -> None:
+    """Where to call, and for how long the invoice stays available (INV-3)."""
+    pdf = page.pdf
     pdf.ln(4)
-    pdf.set_font(family, "", 8)
+    pdf.set_font(page.family, "", 8)
     pdf.multi_cell(
-        width,
+        page.width,
         4,
         f"Service client GEG : {SUPPORT.phone}, {SUPPORT.hours}. "
         "Cette facture reste disponible dans votre espace client pendant 5 ans.",
     )
-    return bytes(pdf.output())
 
 
 def _settlement_sentence(invoice: Invoice, mode: PaymentMode) -> str:

@@ -14,6 +14,7 @@ from geg_tui.api.errors import Conflict, NotFound, ValidationError
 from geg_tui.api.models import Invitation, InvitationStatus, ReferralSummary
 from geg_tui.fake_backend import bank, outbox, validation
 from geg_tui.fake_backend.profile import postcode
+from geg_tui.fake_backend.read_models import Row
 from geg_tui.fake_backend.store import Tx
 
 INVITATION_DAYS = 30  # REF-3
@@ -61,18 +62,7 @@ def invite(
     postcode_value: object,
 ) -> Invitation:
     """REF-1…4."""
-    errors = validation.Errors()
-    first = errors.check("first_name", _name, first_name, "first_name", "Prénom")
-    last = errors.check("last_name", _name, last_name, "last_name", "Nom")
-    address = errors.check("email", validation.email, email)
-    code = errors.check("postcode", postcode, postcode_value)
-    if code in GRENOBLE_POSTCODES:
-        errors.add(
-            "postcode",
-            "Le parrainage n'est pas ouvert aux habitants de Grenoble (38000 et 38100) : il sert à "
-            "faire connaître GEG en dehors de sa zone historique.",
-        )
-    errors.raise_if_any()
+    first, last, address, code = _checked_invitee(first_name, last_name, email, postcode_value)
     expire(db, now)
     sponsor = db.one(
         "SELECT a.email, cu.first_name, cu.last_name FROM accounts a JOIN customers cu ON cu.id = a.customer_id "
@@ -80,19 +70,7 @@ def invite(
         (account_id,),
     )
     assert sponsor is not None
-    if address == sponsor["email"]:
-        raise ValidationError(fields={"email": "Vous ne pouvez pas vous parrainer vous-même."})
-    if db.scalar("SELECT 1 FROM accounts WHERE email = ?", (address,)):
-        raise ValidationError(fields={"email": "Cette personne est déjà cliente de GEG."})
-    if db.scalar(
-        "SELECT 1 FROM invitations WHERE email = ? AND status IN (?, ?)",
-        (address, InvitationStatus.SENT.value, InvitationStatus.SUBSCRIBED.value),
-    ):
-        raise Conflict(
-            "Cette personne a déjà une invitation en cours ou acceptée.",
-            code="invitation_existante",
-            fields={"email": "Invitation déjà en cours ou acceptée pour cette adresse."},
-        )
+    _refuse_unwelcome(db, sponsor, address)
     expires = now + timedelta(days=INVITATION_DAYS)
     cur = db.execute(
         "INSERT INTO invitations(account_id, first_name, last_name, email, postcode, sent_at, expires_at, status) "
@@ -108,6 +86,49 @@ def invite(
             InvitationStatus.SENT.value,
         ),
     )
+    _send_invitation(db, now, sponsor, first, address)
+    return _from_row(db.one("SELECT * FROM invitations WHERE id = ?", (cur.lastrowid,)))
+
+
+def _checked_invitee(
+    first_name: object, last_name: object, email: object, postcode_value: object
+) -> tuple[str, str, str, str]:
+    """REF-1, REF-2: the invited person's name, e-mail and postcode, else every field's error."""
+    errors = validation.Errors()
+    first = errors.check("first_name", _name, first_name, "first_name", "Prénom")
+    last = errors.check("last_name", _name, last_name, "last_name", "Nom")
+    address = errors.check("email", validation.email, email)
+    code = errors.check("postcode", postcode, postcode_value)
+    if code in GRENOBLE_POSTCODES:
+        errors.add(
+            "postcode",
+            "Le parrainage n'est pas ouvert aux habitants de Grenoble (38000 et 38100) : il sert à "
+            "faire connaître GEG en dehors de sa zone historique.",
+        )
+    errors.raise_if_any()
+    return first, last, address, code
+
+
+def _refuse_unwelcome(db: Tx, sponsor: Row, address: str) -> None:
+    """REF-4: not oneself, not a customer already, not someone with a pending or accepted
+    invitation."""
+    if address == sponsor["email"]:
+        raise ValidationError(fields={"email": "Vous ne pouvez pas vous parrainer vous-même."})
+    if db.scalar("SELECT 1 FROM accounts WHERE email = ?", (address,)):
+        raise ValidationError(fields={"email": "Cette personne est déjà cliente de GEG."})
+    if db.scalar(
+        "SELECT 1 FROM invitations WHERE email = ? AND status IN (?, ?)",
+        (address, InvitationStatus.SENT.value, InvitationStatus.SUBSCRIBED.value),
+    ):
+        raise Conflict(
+            "Cette personne a déjà une invitation en cours ou acceptée.",
+            code="invitation_existante",
+            fields={"email": "Invitation déjà en cours ou acceptée pour cette adresse."},
+        )
+
+
+def _send_invitation(db: Tx, now: datetime, sponsor: Row, first: str, address: str) -> None:
+    """REF-3: the invitation mail, in the sponsor's name, with its 30 days."""
     outbox.send(
         db,
         now,
@@ -117,7 +138,6 @@ def invite(
         "de GEG, fournisseur d'électricité verte et de gaz. Vous avez 30 jours pour accepter "
         "l'invitation et souscrire une offre d'énergie GEG.",
     )
-    return _from_row(db.one("SELECT * FROM invitations WHERE id = ?", (cur.lastrowid,)))
 
 
 def pay_waiting_bonuses(db: Tx, now: datetime, account_id: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from geg_tui.api.errors import Conflict, NotFound, ValidationError
+from geg_tui.api.limits import MESSAGE_MAX, MESSAGE_MIN, NAME_MAX, SUBJECT_MAX
 from geg_tui.api.models import (
     ContactForm,
     RequestCategory,
@@ -20,9 +21,6 @@ from geg_tui.api.models import (
 from geg_tui.fake_backend import outbox, validation
 from geg_tui.fake_backend.store import Tx
 from geg_tui.formatting import PARIS
-
-SUBJECT_MAX = 100
-MESSAGE_MIN, MESSAGE_MAX = 10, 2000
 
 
 def _message(value: object, field: str = "message") -> str:
@@ -65,8 +63,8 @@ def validate_form(form: object, *, logged_in: bool) -> ContactForm:
     name = email = contract = None
     if not logged_in:
         name = errors.check("name", validation.text_value, form.name, "name", "Nom")
-        if name is not None and len(name) > 100:
-            errors.add("name", "Le nom ne peut pas dépasser 100 caractères.")
+        if name is not None and len(name) > NAME_MAX:
+            errors.add("name", f"Le nom ne peut pas dépasser {NAME_MAX} caractères.")
         email = errors.check("email", validation.email, form.email)
         if form.contract_ref not in (None, ""):
             contract = errors.check("contract_ref", validation.contract_ref, form.contract_ref)
@@ -149,6 +147,15 @@ def load(db: Tx, request_id: int) -> ServiceRequest:
         created_at=datetime.fromisoformat(row["created_at"]),
         events=events,
     )
+
+
+def of_account(db: Tx, account_id: int) -> list[ServiceRequest]:
+    """The account's requests, newest first."""
+    ids = db.all(
+        "SELECT id FROM requests WHERE account_id = ? ORDER BY created_at DESC, id DESC",
+        (account_id,),
+    )
+    return [load(db, row["id"]) for row in ids]
 
 
 def find_id(db: Tx, ref: object, account_id: int | None = None) -> int:

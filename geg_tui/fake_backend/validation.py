@@ -14,6 +14,16 @@ from datetime import date
 from typing import Any
 
 from geg_tui.api.errors import ValidationError
+from geg_tui.api.limits import (
+    ANSWER_MAX,
+    ANSWER_MIN,
+    CONTRACT_REF_DIGITS,
+    EMAIL_LOCAL_MAX,
+    EMAIL_MAX,
+    INVOICE_REF_DIGITS,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+)
 
 MAX_INPUT = 10_000  # nothing a person types legitimately is longer; refuse before any work
 
@@ -87,24 +97,17 @@ _EMAIL = re.compile(
 def email(value: object, field: str = "email") -> str:
     """SIGNUP-1: syntactically valid, at most 254 characters; returned lower-cased."""
     text = text_value(value, field, "Adresse e-mail")
-    if len(text) > 254:
-        raise refuse(field, "L'adresse e-mail ne peut pas dépasser 254 caractères.")
+    if len(text) > EMAIL_MAX:
+        raise refuse(field, f"L'adresse e-mail ne peut pas dépasser {EMAIL_MAX} caractères.")
     local = text.rsplit("@", 1)[0] if "@" in text else ""
-    if not _EMAIL.match(text) or len(local) > 64 or ".." in text or local.startswith("."):
+    if (
+        not _EMAIL.match(text)
+        or len(local) > EMAIL_LOCAL_MAX
+        or ".." in text
+        or local.startswith(".")
+    ):
         raise refuse(field, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).")
     return text.lower()
-
-
-PASSWORD_MIN, PASSWORD_MAX = 8, 25
-
-
-def password_rules(password: str) -> list[tuple[str, bool]]:
-    """The live rules a form shows while the person types (SIGNUP-2)."""
-    n = len(unicodedata.normalize("NFC", password))
-    return [
-        (f"Au moins {PASSWORD_MIN} caractères", n >= PASSWORD_MIN),
-        (f"Au plus {PASSWORD_MAX} caractères", n <= PASSWORD_MAX),
-    ]
 
 
 def password(
@@ -150,11 +153,11 @@ def digits(value: object, field: str, label: str, length: int) -> str:
 
 
 def contract_ref(value: object, field: str = "contract_ref") -> str:
-    return digits(value, field, "Référence contrat", 10)
+    return digits(value, field, "Référence contrat", CONTRACT_REF_DIGITS)
 
 
 def invoice_ref(value: object, field: str = "invoice_ref") -> str:
-    return digits(value, field, "Référence de facture", 12)
+    return digits(value, field, "Référence de facture", INVOICE_REF_DIGITS)
 
 
 _AMOUNT = re.compile(r"^(-?)(\d{1,9})(?:[.,](\d{1,2}))?$")
@@ -220,9 +223,6 @@ def mask_phone(number: str | None) -> str | None:
     if len(parts) != 5:
         return "•• •• •• •• ••"
     return " ".join([parts[0], "••", "••", "••", parts[4]])
-
-
-ANSWER_MIN, ANSWER_MAX = 3, 50
 
 
 def normalise_answer(text: str) -> str:

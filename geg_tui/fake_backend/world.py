@@ -50,7 +50,7 @@ from geg_tui.api.models import (
     Tariff,
 )
 from geg_tui.fake_backend import alerts, consumption_months, debit, referral
-from geg_tui.fake_backend.billing import compute_bill
+from geg_tui.fake_backend.billing import Bill, compute_bill
 from geg_tui.fake_backend.demo import HC_SLOTS, WH_PER_M3
 from geg_tui.fake_backend.meters import next_invoice_date
 from geg_tui.fake_backend.read_models import Row, registers_for
@@ -184,6 +184,10 @@ def _unit_wh(contract: Row, register: Register) -> int:
     return WH_PER_M3 if register is Register.GAS else 1000
 
 
+# (register, previous date, previous index, current date, current index, kind)
+BilledReading = tuple[Register, date, int, date, int, ReadingKind]
+
+
 def issue_invoice(db: Tx, seed: int, contract: Row, day: date, at: datetime) -> None:
     """The invoice of the period that ended yesterday (INV-1, INV-2, METER-5, DEBIT-4/5, EINV-1)."""
     cid = contract["id"]
@@ -195,7 +199,6 @@ def issue_invoice(db: Tx, seed: int, contract: Row, day: date, at: datetime) -> 
     start = date.fromisoformat(last["period_end"]) + timedelta(days=1)
     end = day - timedelta(days=1)
     tariff = Tariff(contract["tariff"])
-    registers = registers_for(tariff)
     previous = {  # per register, the newest reading of the last invoice (the later row wins)
         Register(r["register"]): r
         for r in db.all(
@@ -206,56 +209,14 @@ def issue_invoice(db: Tx, seed: int, contract: Row, day: date, at: datetime) -> 
     daily = _daily(db, cid, start, end)
     customer = _customer_reading(db, cid, start, end) if not contract["communicating"] else None
     rng = random.Random(f"{seed}:invoice:{cid}:{day.isoformat()}")
-    # (register, previous date, previous index, current date, current index, kind)
-    readings: list[tuple[Register, date, int, date, int, ReadingKind]] = []
-    energy: dict[Register, dict[date, int]] = {}
-    estimated_from: date | None = None
     if customer is not None:  # METER-5: the customer's reading instead of an estimate
-        reading_day, indexes = customer
-        if reading_day < end:  # the rest of the period is estimated (module docstring)
-            estimated_from = reading_day + timedelta(days=1)
-        for register in registers:
-            prev_day, prev_index = _previous(previous, register, start)
-            unit = _unit_wh(contract, register)
-            days = daily.get(register, {})
-            before = {d: v for d, v in days.items() if d <= reading_day}
-            billed = max(0, indexes[register] - prev_index)
-            energy[register] = _scaled(before, billed * unit, reading_day)
-            readings.append(
-                (register, prev_day, prev_index, reading_day, indexes[register],
-                 ReadingKind.CUSTOMER)
-            )  # fmt: skip
-            if estimated_from is not None:
-                after = {d: v for d, v in days.items() if d > reading_day}
-                estimated = sum(after.values()) // unit
-                energy[register].update(_scaled(after, estimated * unit, end))
-                readings.append(
-                    (register, reading_day, indexes[register], end, indexes[register] + estimated,
-                     ReadingKind.ESTIMATED)
-                )  # fmt: skip
-    else:
-        kind = (
-            ReadingKind.REAL
-            if contract["communicating"] or rng.random() < 0.5
-            else ReadingKind.ESTIMATED
+        readings, energy, estimated_from = _billed_from_customer(
+            contract, previous, daily, customer, start, end
         )
-        for register in registers:
-            prev_day, prev_index = _previous(previous, register, start)
-            unit = _unit_wh(contract, register)
-            days = daily.get(register, {})
-            used = sum(days.values()) // unit  # the index moves by whole units
-            # Bill what the index says, as for a customer reading: the fraction of a unit left
-            # over is billed once, when the index gets to it, never twice.
-            energy[register] = _scaled(days, used * unit, end)
-            readings.append((register, prev_day, prev_index, end, prev_index + used, kind))
-    # The instalments debited during the period are deducted (DEBIT-4), also when the customer
-    # left monthly debit during the year (DEBIT-5): that invoice settles them.
-    debited = db.one(
-        "SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS paid FROM instalments "
-        "WHERE contract_id = ? AND status = ? AND due_date BETWEEN ? AND ?",
-        (cid, debit.DEBITED, start.isoformat(), end.isoformat()),
-    )
-    paid, count = int(debited["paid"]), int(debited["n"])
+    else:
+        readings, energy = _billed_from_meter(contract, previous, daily, rng, start, end)
+        estimated_from = None
+    paid, count = _debited_instalments(db, cid, start, end)
     settlement = contract["billing_months"] == 12 or paid > 0
     bill = compute_bill(
         tariff, contract["power_kva"], start, end, energy,
@@ -277,7 +238,94 @@ def issue_invoice(db: Tx, seed: int, contract: Row, day: date, at: datetime) -> 
             at.isoformat() if status is InvoiceStatus.PAID else None, paid, count,
         ),
     )  # fmt: skip
-    invoice_id = cur.lastrowid
+    _insert_details(db, cid, cur.lastrowid, bill, readings)
+    _after_issue(db, at, contract, day, mode, ref, bill, due, debit_date)
+
+
+def _billed_from_customer(
+    contract: Row,
+    previous: dict[Register, Row],
+    daily: dict[Register, dict[date, int]],
+    customer: tuple[date, dict[Register, int]],
+    start: date,
+    end: date,
+) -> tuple[list[BilledReading], dict[Register, dict[date, int]], date | None]:
+    """METER-5: the period billed on the customer's reading, and on an estimated index from the
+    day after it to the period's end (module docstring); the day the estimate starts, if any."""
+    readings: list[BilledReading] = []
+    energy: dict[Register, dict[date, int]] = {}
+    estimated_from: date | None = None
+    reading_day, indexes = customer
+    if reading_day < end:  # the rest of the period is estimated (module docstring)
+        estimated_from = reading_day + timedelta(days=1)
+    for register in registers_for(Tariff(contract["tariff"])):
+        prev_day, prev_index = _previous(previous, register, start)
+        unit = _unit_wh(contract, register)
+        days = daily.get(register, {})
+        before = {d: v for d, v in days.items() if d <= reading_day}
+        billed = max(0, indexes[register] - prev_index)
+        energy[register] = _scaled(before, billed * unit, reading_day)
+        readings.append(
+            (register, prev_day, prev_index, reading_day, indexes[register],
+             ReadingKind.CUSTOMER)
+        )  # fmt: skip
+        if estimated_from is not None:
+            after = {d: v for d, v in days.items() if d > reading_day}
+            estimated = sum(after.values()) // unit
+            energy[register].update(_scaled(after, estimated * unit, end))
+            readings.append(
+                (register, reading_day, indexes[register], end, indexes[register] + estimated,
+                 ReadingKind.ESTIMATED)
+            )  # fmt: skip
+    return readings, energy, estimated_from
+
+
+def _billed_from_meter(
+    contract: Row,
+    previous: dict[Register, Row],
+    daily: dict[Register, dict[date, int]],
+    rng: random.Random,
+    start: date,
+    end: date,
+) -> tuple[list[BilledReading], dict[Register, dict[date, int]]]:
+    """INV-1: the period billed on an index at its end, read (always for Linky) or estimated."""
+    readings: list[BilledReading] = []
+    energy: dict[Register, dict[date, int]] = {}
+    kind = (
+        ReadingKind.REAL
+        if contract["communicating"] or rng.random() < 0.5
+        else ReadingKind.ESTIMATED
+    )
+    for register in registers_for(Tariff(contract["tariff"])):
+        prev_day, prev_index = _previous(previous, register, start)
+        unit = _unit_wh(contract, register)
+        days = daily.get(register, {})
+        used = sum(days.values()) // unit  # the index moves by whole units
+        # Bill what the index says, as for a customer reading: the fraction of a unit left
+        # over is billed once, when the index gets to it, never twice.
+        energy[register] = _scaled(days, used * unit, end)
+        readings.append((register, prev_day, prev_index, end, prev_index + used, kind))
+    return readings, energy
+
+
+def _debited_instalments(db: Tx, cid: int, start: date, end: date) -> tuple[int, int]:
+    """What the instalments debited during the period paid, and how many there were.
+
+    They are deducted (DEBIT-4), also when the customer left monthly debit during the year
+    (DEBIT-5): that invoice settles them."""
+    debited = db.one(
+        "SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS paid FROM instalments "
+        "WHERE contract_id = ? AND status = ? AND due_date BETWEEN ? AND ?",
+        (cid, debit.DEBITED, start.isoformat(), end.isoformat()),
+    )
+    return int(debited["paid"]), int(debited["n"])
+
+
+def _insert_details(
+    db: Tx, cid: int, invoice_id: int | None, bill: Bill, readings: list[BilledReading]
+) -> None:
+    """The new invoice's lines and readings; an index the world read or estimated also becomes
+    the meter's reading of that day (a customer's is there already)."""
     db.executemany(
         "INSERT INTO invoice_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -312,6 +360,22 @@ def issue_invoice(db: Tx, seed: int, contract: Row, day: date, at: datetime) -> 
                 "INSERT OR REPLACE INTO readings(contract_id, reading_date, register, idx, kind) VALUES (?, ?, ?, ?, ?)",
                 (cid, current_day.isoformat(), register.value, current_index, reading_kind.value),
             )
+
+
+def _after_issue(
+    db: Tx,
+    at: datetime,
+    contract: Row,
+    day: date,
+    mode: PaymentMode,
+    ref: str,
+    bill: Bill,
+    due: date,
+    debit_date: date | None,
+) -> None:
+    """What an issued invoice sets going: the billing rhythm and the instalments of the mode
+    (DEBIT-5), the e-invoice mail (EINV-1) and the « nouvelle facture » alert."""
+    cid = contract["id"]
     # DEBIT-5: the rhythm of the (possibly new) mode applies from this invoice on.
     db.execute(
         "UPDATE contracts SET billing_months = ? WHERE id = ?", (debit.BILLING_MONTHS[mode], cid)

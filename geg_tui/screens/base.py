@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.binding import Binding
 from textual.message import Message
@@ -18,7 +18,8 @@ from geg_tui import failures
 from geg_tui.api.errors import BackendError, SessionExpired
 from geg_tui.failure_guard import GuardedDispatch
 from geg_tui.i18n import _
-from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.fields import FormError
+from geg_tui.widgets.form import Form
 from geg_tui.widgets.loading import LabelledLoading
 
 if TYPE_CHECKING:
@@ -35,9 +36,12 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
     (``GegApp.report_failure``: a notice, the log) and the screen goes on as it was."""
 
     HELP = ""
+    # Binding ids the key bar shows first, after F1, most needed first (widgets/keybar.py);
+    # the others follow as bound, and those that do not fit at 80 columns are behind F1.
+    ESSENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
     BINDINGS = [
-        Binding("escape", "back", _("Retour"), tooltip=_("Revenir à l'écran précédent")),
-        Binding("f1", "help", _("Aide"), tooltip=_("Les touches de cet écran")),
+        Binding("escape", "back", _("Retour"), tooltip=_("Revenir à l'écran précédent"), id="back"),
+        Binding("f1", "help", _("Aide"), tooltip=_("Les touches de cet écran"), id="help"),
     ]
 
     activity: str | None = None  # the label of the loading indicator shown, if any
@@ -65,31 +69,29 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
         self.app.push_screen(HelpScreen(self))
 
     # --- errors next to the right field ----------------------------------------------------
+    def active_form(self) -> Form | None:
+        """The form in view (the first shown one), which places this screen's errors."""
+        forms = [f for f in self.query(Form).results(Form) if f.display]
+        return forms[0] if forms else None
+
     def clear_errors(self) -> None:
-        for field in self.query(Field):
-            field.show_error(None)
-        for banner in self.query(FormError):
+        for form in self.query(Form).results(Form):
+            form.clear_errors()
+        for banner in self.query(FormError).results(FormError):
             banner.show(None)
 
-    def show_error(self, error: BackendError) -> None:
-        """Per-field messages next to their field; the rest in the form's banner."""
-        self.clear_errors()
-        fields = {f.field_name: f for f in self.query(Field) if f.display}
-        placed = False
-        first: Field | None = None
-        for name, message in error.fields.items():
-            field = fields.get(name)
-            if field is not None:
-                field.show_error(message)
-                placed = True
-                first = first or field
-        banners = list(self.query(FormError))
-        if banners and (not placed or error.message not in error.fields.values()):
-            general = error.message if not placed or not error.fields else None
-            if general:
-                banners[0].show(general)
-        if first is not None:
-            first.input.focus()
+    def report_error(self, error: BackendError) -> None:
+        """A refusal goes to the form (``Form.show_error`` places it); a screen without a form
+        shows its message in its banner."""
+        form = self.active_form()
+        if form is not None:
+            form.show_error(error)
+            return
+        banners = list(self.query(FormError).results(FormError))
+        if banners:
+            banners[0].show(error.message)
+        else:
+            self.notify(error.message, severity="error")
 
     @contextmanager
     def busy(self, widget: Widget | None = None, *, label: str) -> Iterator[None]:
@@ -141,5 +143,5 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
             except SessionExpired as exc:
                 self.geg.session_expired(exc.message)
             except BackendError as exc:
-                self.show_error(exc)
+                self.report_error(exc)
         return None

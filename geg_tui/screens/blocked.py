@@ -23,12 +23,8 @@ class BlockedScreen(BaseScreen):
         "Après trois tentatives de connexion infructueuses, le compte est bloqué trois heures par "
         "sécurité. Attendez la fin du blocage ou demandez l'accès au service client."
     )
-    BINDINGS = [Binding("f4", "request_access", _("Demander l'accès"))]
-    DEFAULT_CSS = """
-    BlockedScreen #blocked { width: 72; max-width: 100%; height: auto; }
-    BlockedScreen { align: center top; }
-    BlockedScreen #until { text-style: bold; color: $warning; padding: 1 1; }
-    """
+    BINDINGS = [Binding("f4", "request_access", _("Demander l'accès"), id="request-access")]
+    CSS_PATH = "blocked.tcss"
 
     def __init__(self, until: datetime, email: str) -> None:
         super().__init__()

@@ -51,13 +51,14 @@ from textual.widgets import (
 )
 from textual_plotext import PlotextPlot
 
-from geg_tui.api.errors import BackendError, BackendUnavailable
+from geg_tui.api.errors import BackendUnavailable
 from geg_tui.api.models import ConsumptionSeries, Contract, Granularity, Register
 from geg_tui.downloads import downloads_folder, save_new
 from geg_tui.formatting import NBSP, PARIS, format_date, format_kwh, format_money, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
@@ -70,6 +71,11 @@ MONTHS_SHORT = ("jan", "fév", "mar", "avr", "mai", "jun", "jul", "aoû", "sep",
 COLORS = {Register.HP: "orange", Register.HC: "blue", Register.BASE: "cyan", Register.GAS: "green"}
 TOTAL_COLOR = "cyan"
 PREVIOUS_COLOR = "gray"
+# Not by colour alone (WCAG 2.2 SC 1.4.1, NO_COLOR): each stack has its own fill, the legend
+# shows the same one. HP plain, HC shaded, the year before light.
+PATTERNS = {Register.HP: "█", Register.HC: "▒"}
+PLAIN = "█"
+PREVIOUS_PATTERN = "░"
 # The same colours for Rich (the legend): plotext names are not all Rich names.
 RICH = {
     "orange": "color(208)",
@@ -161,6 +167,7 @@ class ChartData:
     labels: tuple[str, ...]
     stacks: tuple[tuple[str, str, tuple[float, ...]], ...]  # (name, colour, values) bottom-up
     previous: tuple[float, ...] | None
+    patterns: tuple[str, ...] = ()  # the fill of each stack, as in the legend
 
 
 def chart_data(series: ConsumptionSeries, unit: str) -> ChartData:
@@ -170,6 +177,7 @@ def chart_data(series: ConsumptionSeries, unit: str) -> ChartData:
     )
     if unit == EUR:
         stacks = ((_("Coût"), TOTAL_COLOR, tuple(c / 100 for c in series.costs)),)
+        patterns: tuple[str, ...] = (PLAIN,)
         prev = series.previous.costs if series.previous is not None else None
         previous = tuple(c / 100 for c in prev) if prev is not None else None
     else:
@@ -177,12 +185,20 @@ def chart_data(series: ConsumptionSeries, unit: str) -> ChartData:
             (register.label, COLORS.get(register, TOTAL_COLOR), tuple(v / 1000 for v in values))
             for register, values in series.wh.items()
         )
+        patterns = tuple(PATTERNS.get(register, PLAIN) for register in series.wh)
         prev_wh = series.previous.totals_wh if series.previous is not None else None
         previous = tuple(v / 1000 for v in prev_wh) if prev_wh is not None else None
-    return ChartData(labels, stacks, previous)
+    if previous is not None:  # one total bar against the year before's
+        patterns = (patterns[0] if len(patterns) == 1 else PLAIN,)
+    return ChartData(labels, stacks, previous, patterns)
 
 
 # --- the chart -------------------------------------------------------------------------------
+
+
+def pattern(data: ChartData, index: int) -> str:
+    """The fill of stack ``index`` (plain when the data names none)."""
+    return data.patterns[index] if index < len(data.patterns) else PLAIN
 
 
 class ConsumptionChart(PlotextPlot):
@@ -229,6 +245,7 @@ class ConsumptionChart(PlotextPlot):
                 xs,
                 [list(data.previous), totals],
                 color=[PREVIOUS_COLOR, data.stacks[0][1] if len(data.stacks) == 1 else TOTAL_COLOR],
+                marker=[PREVIOUS_PATTERN, pattern(data, 0)],
                 width=0.6,
             )
         elif len(data.stacks) > 1:
@@ -236,10 +253,17 @@ class ConsumptionChart(PlotextPlot):
                 xs,
                 [list(s[2]) for s in data.stacks],
                 color=[s[1] for s in data.stacks],
+                marker=[pattern(data, i) for i in range(len(data.stacks))],
                 width=0.7,
             )
         else:
-            plt.bar(xs, list(data.stacks[0][2]), color=data.stacks[0][1], width=0.7)
+            plt.bar(
+                xs,
+                list(data.stacks[0][2]),
+                color=data.stacks[0][1],
+                marker=pattern(data, 0),
+                width=0.7,
+            )
         # y: French ticks from 0 to a round top.
         step = nice_step(top or 1)
         ticks = [step * i for i in range(int((top or 1) / step) + 2)]
@@ -318,20 +342,15 @@ def write_csv(series: ConsumptionSeries, folder: Path) -> Path:
 class ExportDialog(ModalScreen[Path | None]):
     """Where to write the CSV (the downloads folder by default)."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Annuler"))]
-    DEFAULT_CSS = """
-    ExportDialog { align: center middle; }
-    ExportDialog > Vertical { width: 72; max-width: 100%; height: auto; border: round $primary;
-        background: $surface; padding: 0 1; }
-    ExportDialog .buttons Button { min-width: 0; }
-    """
+    BINDINGS = [Binding("escape", "cancel", _("Annuler"), id="export-cancel")]
+    CSS_PATH = "export_dialog.tcss"
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
         self.folder = folder
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Form(id="export"):
             yield Static(_("Exporter en CSV ce qui est affiché"), classes="screen-title")
             yield Static(
                 _("Séparateur « ; », virgule décimale, UTF-8 : s'ouvre tel quel dans un tableur."),
@@ -354,7 +373,8 @@ class ExportDialog(ModalScreen[Path | None]):
         if folder == downloads_folder():
             folder.mkdir(parents=True, exist_ok=True)  # the standard folder may not exist yet
         if not folder.is_dir():
-            field.show_error(_("Ce dossier n'existe pas : {path}").format(path=folder))
+            message = _("Ce dossier n'existe pas : {path}").format(path=folder)
+            self.query_one(Form).show_error({"folder": message})
             return
         self.dismiss(folder)
 
@@ -378,39 +398,47 @@ class ConsumptionScreen(BaseScreen):
     AUTO_FOCUS = "#chart"
     HELP = _(
         "Votre consommation par jour, par mois ou par année, en kWh ou en euros TTC (prix de "
-        "chaque période, hors abonnement). Heures pleines et heures creuses sont empilées quand "
-        "votre contrat les distingue. « Comparer » ajoute la même période un an avant (en gris) "
-        "et l'écart en %. Les dates Du/Au (JJ/MM/AAAA) se valident avec Entrée. L'export CSV "
-        "reprend ce qui est affiché (séparateur « ; », virgule décimale)."
+        "chaque période, hors abonnement). Heures pleines (█) et heures creuses (▒) sont "
+        "empilées quand votre contrat les distingue. « Comparer » ajoute la même période un an "
+        "avant (░, en gris) et l'écart en %. Les dates Du/Au (JJ/MM/AAAA) se valident avec "
+        "Entrée. L'export CSV reprend ce qui est affiché (séparateur «\u00a0;\u00a0», "
+        "virgule décimale)."
     )
     BINDINGS = [
-        Binding("j", "granularity('jour')", _("Jour")),
-        Binding("m", "granularity('mois')", _("Mois")),
-        Binding("a", "granularity('annee')", _("Année")),
-        Binding("u", "toggle_unit", _("kWh/€"), tooltip=_("Afficher en kWh ou en euros")),
-        Binding("c", "toggle_compare", _("Comparer"), tooltip=_("Comparer à l'année précédente")),
-        Binding("t", "toggle_table", _("Tableau"), tooltip=_("Graphique ou tableau")),
-        Binding("x", "export", _("Export CSV"), tooltip=_("Exporter ce qui est affiché")),
-        Binding("f5", "reload", _("Actualiser"), show=False),
+        Binding("j", "granularity('jour')", _("Jour"), id="consumption-day"),
+        Binding("m", "granularity('mois')", _("Mois"), id="consumption-month"),
+        Binding("a", "granularity('annee')", _("Année"), id="consumption-year"),
+        Binding(
+            "u",
+            "toggle_unit",
+            _("kWh/€"),
+            tooltip=_("Afficher en kWh ou en euros"),
+            id="consumption-unit",
+        ),
+        Binding(
+            "c",
+            "toggle_compare",
+            _("Comparer"),
+            tooltip=_("Comparer à l'année précédente"),
+            id="consumption-compare",
+        ),
+        Binding(
+            "t",
+            "toggle_table",
+            _("Tableau"),
+            tooltip=_("Graphique ou tableau"),
+            id="consumption-table",
+        ),
+        Binding(
+            "x",
+            "export",
+            _("Export CSV"),
+            tooltip=_("Exporter ce qui est affiché"),
+            id="consumption-export",
+        ),
+        Binding("f5", "reload", _("Actualiser"), show=False, id="refresh"),
     ]
-    DEFAULT_CSS = """
-    ConsumptionScreen #conso { height: 1fr; padding: 0 1; }
-    ConsumptionScreen .row { height: auto; }
-    ConsumptionScreen .row > Label { padding: 0 1 0 0; width: auto; }
-    ConsumptionScreen #contract { width: 1fr; }
-    ConsumptionScreen #granularity { width: 14; margin-left: 1; }
-    ConsumptionScreen #unit { width: 9; margin-left: 1; }
-    ConsumptionScreen #dates > Field { width: 16; margin: 0; }
-    ConsumptionScreen #dates > Field > Label { display: none; }
-    ConsumptionScreen #dates { height: auto; }
-    ConsumptionScreen #dates .field-error { display: none; }
-    ConsumptionScreen #compare { margin: 0 0 0 1; }
-    ConsumptionScreen #summary { height: auto; padding: 0 1; }
-    ConsumptionScreen #chart { height: 1fr; }
-    ConsumptionScreen #table { height: 1fr; display: none; }
-    ConsumptionScreen.-table #table { display: block; }
-    ConsumptionScreen.-table #chart { display: none; }
-    """
+    CSS_PATH = "consumption.tcss"
 
     def __init__(self) -> None:
         super().__init__()
@@ -443,15 +471,28 @@ class ConsumptionScreen(BaseScreen):
                     allow_blank=False,
                     compact=True,
                 )
-            with Horizontal(classes="row", id="dates"):
-                yield Label(_("Du"))
-                yield Field(
-                    "", "start", placeholder="JJ/MM/AAAA", max_length=10, restrict=r"[0-9/]*"
-                )
-                yield Label(_(" au "))
-                yield Field("", "end", placeholder="JJ/MM/AAAA", max_length=10, restrict=r"[0-9/]*")
-                yield Checkbox(_("Comparer à l'année précédente"), id="compare", compact=True)
-            yield FormError(id="form-error")
+            with Form(id="period"):
+                with Horizontal(classes="row", id="dates"):
+                    yield Label(_("Du"))
+                    yield Field(
+                        "",
+                        "start",
+                        placeholder="JJ/MM/AAAA",
+                        max_length=10,
+                        restrict=r"[0-9/]*",
+                        error_below=False,  # no room in the toolbar: the banner says it
+                    )
+                    yield Label(_(" au "))
+                    yield Field(
+                        "",
+                        "end",
+                        placeholder="JJ/MM/AAAA",
+                        max_length=10,
+                        restrict=r"[0-9/]*",
+                        error_below=False,
+                    )
+                    yield Checkbox(_("Comparer à l'année précédente"), id="compare", compact=True)
+                yield FormError(id="form-error")
             yield Static("", id="summary")
             yield ConsumptionChart(id="chart")
             yield DataTable(id="table", zebra_stripes=True, cursor_type="row")
@@ -562,13 +603,6 @@ class ConsumptionScreen(BaseScreen):
     async def _refetch(self, reset_range: bool) -> None:
         await self.fetch(reset_range=reset_range)
 
-    def show_error(self, error: BackendError) -> None:
-        """The date fields have no room for an error line: their messages go in the banner
-        (the wrong field still turns red)."""
-        super().show_error(error)
-        if error.fields:
-            self.query_one("#form-error", FormError).show(" ".join(error.fields.values()))
-
     # --- showing -------------------------------------------------------------------------
     def show_unavailable(self, error: BackendUnavailable) -> None:
         """The service did not answer: its message in the banner, and nothing left on screen
@@ -611,20 +645,23 @@ class ConsumptionScreen(BaseScreen):
             )
         text.append("\n")
         if self.unit == EUR:
-            text.append("█ ", style=RICH[TOTAL_COLOR])
+            text.append(PLAIN * 2 + " ", style=RICH[TOTAL_COLOR])
             text.append(_("coût TTC"))
         elif series.previous is not None:
-            color = COLORS.get(series.registers[0], TOTAL_COLOR) if len(series.wh) == 1 else None
-            text.append("█ ", style=RICH[color or TOTAL_COLOR])
+            single = len(series.wh) == 1
+            color = COLORS.get(series.registers[0], TOTAL_COLOR) if single else None
+            fill = PATTERNS.get(series.registers[0], PLAIN) if single else PLAIN
+            text.append(fill * 2 + " ", style=RICH[color or TOTAL_COLOR])
             text.append(_("total"))
         else:
             for i, register in enumerate(series.registers):
+                fill = PATTERNS.get(register, PLAIN) * 2 + " "
                 text.append(
-                    ("  " if i else "") + "█ ", style=RICH[COLORS.get(register, TOTAL_COLOR)]
+                    ("  " if i else "") + fill, style=RICH[COLORS.get(register, TOTAL_COLOR)]
                 )
                 text.append(register.label)
         if series.previous is not None:
-            text.append("  █ ", style="bright_black")
+            text.append("  " + PREVIOUS_PATTERN * 2 + " ", style="bright_black")
             text.append(_("un an avant"))
         text.append(_("  · en {unit}").format(unit="€ TTC" if self.unit == EUR else "kWh"))
         if series.estimated:

@@ -6,13 +6,20 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Button, Static
 
-from geg_tui.api.errors import BackendError
+from geg_tui.api.limits import (
+    CONTRACT_REF_DIGITS,
+    MESSAGE_MAX,
+    MESSAGE_MIN,
+    NAME_MAX,
+    SUBJECT_MAX,
+)
 from geg_tui.api.models import ContactForm, RequestCategory
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
-from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.fields import Field, FormError, TextAreaField
+from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
@@ -27,23 +34,7 @@ class ContactScreen(BaseScreen):
     HELP = _(
         "Remplissez le formulaire puis envoyez-le (bouton « Envoyer »). Tab passe au champ suivant."
     )
-    DEFAULT_CSS = """
-    ContactScreen #contact { width: 76; max-width: 100%; }
-    ContactScreen { align: center top; }
-    ContactScreen .pair { height: auto; }
-    ContactScreen .pair > Field { width: 1fr; }
-    ContactScreen #message-head { height: 1; padding: 0 1; }
-    ContactScreen #message-label { width: 1fr; color: $text-muted; }
-    ContactScreen #message-count { width: auto; color: $text-muted; }
-    ContactScreen #message-count.-bad { color: $warning; }
-    ContactScreen TextArea { height: 5; margin: 0 1; background: $boost; }
-    ContactScreen TextArea.-invalid { background: $error 20%; }
-    ContactScreen #support { color: $accent; text-style: bold; }
-    ContactScreen .field-error-message { color: $error; padding: 0 1; height: auto; display: none; }
-    ContactScreen .field-error-message.-shown { display: block; }
-    """
-    MESSAGE_MIN = 10  # REQ-1, shown live; the backend decides
-    MESSAGE_MAX = 2000
+    CSS_PATH = "contact.tcss"
 
     def __init__(self, *, email: str = "") -> None:
         super().__init__()
@@ -51,27 +42,30 @@ class ContactScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with VerticalScroll(id="contact"):
+        with VerticalScroll(id="contact"), Form(id="contact-form"):
             yield Static(self.TITLE, classes="screen-title")
             yield from self.intro()
             with Horizontal(classes="pair"):
-                yield Field(_("Nom et prénom"), "name", max_length=100)
+                yield Field(_("Nom et prénom"), "name", max_length=NAME_MAX)
                 yield Field(_("Adresse e-mail (pour la réponse)"), "email", value=self.email)
             with Horizontal(classes="pair"):
                 yield Field(
-                    _("Référence contrat (facultatif)"), "contract_ref", placeholder="10 chiffres"
+                    _("Référence contrat (facultatif)"),
+                    "contract_ref",
+                    placeholder=_("{n} chiffres").format(n=CONTRACT_REF_DIGITS),
                 )
                 yield Field(
-                    _("Objet (100 caractères au plus)"),
+                    _("Objet ({n} caractères au plus)").format(n=SUBJECT_MAX),
                     "subject",
                     value=self.SUBJECT,
-                    max_length=100,
+                    max_length=SUBJECT_MAX,
                 )
-            with Horizontal(id="message-head"):
-                yield Label(_("Message (10 à 2000 caractères)"), id="message-label")
-                yield Label("", id="message-count")
-            yield TextArea(id="message", compact=True)
-            yield Static("", id="message-error", classes="field-error-message")
+            yield TextAreaField(
+                _("Message ({min} à {max} caractères)").format(min=MESSAGE_MIN, max=MESSAGE_MAX),
+                "message",
+                min_length=MESSAGE_MIN,
+                max_length=MESSAGE_MAX,
+            )
             yield FormError(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button(_("Envoyer"), id="send", variant="primary", compact=True)
@@ -82,17 +76,7 @@ class ContactScreen(BaseScreen):
         yield Static(self.INTRO, classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#message", TextArea).cursor_blink = getattr(self.app, "cursor_blink", True)
-        self._count()
         self.query_one("#field-name", Field).input.focus()
-
-    @on(TextArea.Changed, "#message")
-    def _count(self) -> None:
-        """The live counter of the message (REQ-1: 10 to 2000 characters)."""
-        n = len(self.query_one("#message", TextArea).text.strip())
-        counter = self.query_one("#message-count", Label)
-        counter.update(_("{n}/{max}").format(n=n, max=self.MESSAGE_MAX))
-        counter.set_class(n < self.MESSAGE_MIN or n > self.MESSAGE_MAX, "-bad")
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -102,32 +86,13 @@ class ContactScreen(BaseScreen):
     def _send(self) -> None:
         self.send()
 
-    def clear_errors(self) -> None:
-        super().clear_errors()
-        self._message_error(None)
-
-    def _message_error(self, message: str | None) -> None:
-        self.query_one("#message", TextArea).set_class(bool(message), "-invalid")
-        error = self.query_one("#message-error", Static)
-        error.set_class(bool(message), "-shown")
-        error.update(message or "")
-
-    def show_error(self, error: BackendError) -> None:
-        """Field errors under their field, the message's under the text area, the rest above
-        the buttons; the first wrong input gets the focus."""
-        super().show_error(error)
-        message = error.fields.get("message")
-        self._message_error(message)
-        if message and not any(f.has_class("-invalid") for f in self.query(Field)):
-            self.query_one("#message", TextArea).focus()
-
     @work(exclusive=True, exit_on_error=False, group="contact")
     async def send(self) -> None:
-        value = {f.field_name: f.value for f in self.query(Field)}
+        value = self.query_one(Form).values()
         form = ContactForm(
             category=self.CATEGORY,
             subject=value["subject"],
-            message=self.query_one("#message", TextArea).text,
+            message=value["message"],
             name=value["name"],
             email=value["email"],
             contract_ref=value["contract_ref"] or None,
@@ -140,8 +105,10 @@ class ContactScreen(BaseScreen):
             widget=self.query_one("#contact"),
         )
         if request is None:
-            if not self.query(".-invalid") and before is not None and before.is_attached:
-                before.focus()  # the loading indicator took the focus; give it back
+            # The loading indicator took the focus: the first field to correct, else where
+            # the person was.
+            if not self.query_one(Form).focus_first_error() and before and before.is_attached:
+                before.focus()
             return
         self.query_one(FormError).show(
             _(

@@ -1,73 +1,85 @@
-"""F1: the keys of the screen the person is on, with what each does, and the screen's own help."""
+"""F1: the keys that do something on the screen the person is on, with what each does, and the
+screen's own help — in a frame that scrolls, so that nothing is cut at 80×24.
+
+The keys are the screen's *active* bindings (Textual's ``Screen.active_bindings``): those its
+``check_action`` turns off now are not listed, nor those a focused field takes for typing, nor
+those of widgets that are not shown; a key remapped in ``config.toml`` is listed under its new
+key. Only geg-tui's own bindings (they all have an id, geg_tui/keymap.py) are listed: Textual's
+widget keys are in English and are the usual ones (arrows, Entrée, Tab).
+"""
 
 from __future__ import annotations
 
-from textual import actions
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from geg_tui.i18n import _
+from geg_tui.keymap import BINDING_IDS
 
 KEY_NAMES = {
-    "escape": "Échap",
-    "enter": "Entrée",
-    "tab": "Tab",
-    "ctrl+p": "Ctrl+P",
-    "ctrl+q": "Ctrl+Q",
+    "escape": _("Échap"),
+    "enter": _("Entrée"),
+    "tab": _("Tab"),
+    "space": _("Espace"),
+    "backspace": _("Retour arrière"),
+    "delete": _("Suppr"),
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "pageup": _("Page préc."),
+    "pagedown": _("Page suiv."),
 }
+MODIFIER_NAMES = {"ctrl": "Ctrl", "shift": _("Maj"), "alt": "Alt"}
 
 
 def key_label(key: str) -> str:
-    return KEY_NAMES.get(key, key.upper() if len(key) <= 3 else key.capitalize())
+    """« ctrl+q » → « Ctrl+Q », « escape » → « Échap », « f5 » → « F5 », « p » → « P »."""
+    *modifiers, name = key.split("+")
+    shown = KEY_NAMES.get(name, name.upper() if len(name) <= 3 else name.capitalize())
+    return "+".join([*(MODIFIER_NAMES.get(m, m.capitalize()) for m in modifiers), shown])
+
+
+def screen_keys(screen: Screen) -> list[tuple[str, str]]:
+    """(keys, what they do) for each of geg-tui's actions that works now on ``screen``."""
+    by_action: dict[str, tuple[list[str], Binding]] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not active.enabled or binding.id not in BINDING_IDS or not binding.description:
+            continue
+        keys, _first = by_action.setdefault(binding.action, ([], binding))
+        keys.append(key_label(key))
+    return [
+        (" / ".join(keys), f"{b.description} — {b.tooltip}" if b.tooltip else b.description)
+        for keys, b in by_action.values()
+    ]
 
 
 class HelpScreen(ModalScreen[None]):
-    """A modal list of the active keys of ``screen``."""
+    """A modal list of the active keys of ``screen``; arrows and page keys scroll it."""
 
-    BINDINGS = [Binding("escape,f1,q", "dismiss", _("Fermer"))]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 70; max-width: 95%; height: auto; max-height: 90%;
-        border: round $primary; background: $surface; padding: 1 2; }
-    HelpScreen .help-title { text-style: bold; margin-bottom: 1; }
-    """
+    BINDINGS = [Binding("escape,f1,q", "dismiss", _("Fermer"), id="help-close")]
+    CSS_PATH = "help.tcss"
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()
         self._for = screen
 
     def compose(self) -> ComposeResult:
-        lines = []
-        seen: set[str] = set()
-        for binding in self._bindings_of(self._for):
-            _namespace, action, parameters = actions.parse(binding.action)
-            if self._for.check_action(action, parameters) is False:
-                continue  # a key the screen turns off now (Escape on login, « Payer » once paid)
-            if binding.description and binding.key not in seen:
-                seen.add(binding.key)
-                lines.append(f"[b]{key_label(binding.key):>8}[/b]  {binding.description}")
-        lines.append(f"[b]{'Tab':>8}[/b]  {_('Passer au champ suivant (Maj+Tab : précédent)')}")
-        lines.append(f"[b]{'Ctrl+P':>8}[/b]  {_('Palette de commandes : aller à un écran')}")
-        lines.append(f"[b]{'Ctrl+Q':>8}[/b]  {_('Quitter geg-tui')}")
-        with Vertical():
+        keys = screen_keys(self._for)
+        keys.append((_("Tab"), _("Passer au champ suivant (Maj+Tab : précédent)")))
+        width = max(len(k) for k, _d in keys)
+        lines = [f"[b]{k:>{width}}[/b]  {d}" for k, d in keys]
+        with VerticalScroll(id="help-frame"):
             yield Static(_("Aide — touches de cet écran"), classes="help-title")
             help_text = getattr(self._for, "HELP", "")
             if help_text:
-                yield Static(help_text)
-                yield Static("")
-            yield Static("\n".join(lines))
-            yield Static("\n" + _("Échap pour fermer cette aide."))
+                yield Static(help_text, id="help-text")
+            yield Static("\n".join(lines), id="help-keys")
+            yield Static(_("↑ ↓ pour faire défiler · Échap pour fermer cette aide."), id="help-end")
 
-    @staticmethod
-    def _bindings_of(screen: Screen) -> list[Binding]:
-        found: list[Binding] = []
-        for cls in type(screen).__mro__:
-            if not cls.__module__.startswith("geg_tui"):
-                continue  # Textual's own keys (in English) are not this screen's keys
-            for binding in vars(cls).get("BINDINGS", []):
-                if isinstance(binding, Binding):
-                    found.append(binding)
-        return found
+    def on_mount(self) -> None:
+        self.query_one("#help-frame").focus()

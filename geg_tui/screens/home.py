@@ -66,21 +66,20 @@ class HomeScreen(BaseScreen):
         "Les touches 1, 2, 3… ouvrent les espaces du menu, dans l'ordre des boutons."
     )
     BINDINGS = [
-        Binding("r", "refresh", _("Actualiser")),
-        Binding("d", "logout", _("Se déconnecter")),
+        Binding("r", "refresh", _("Actualiser"), id="refresh"),
+        Binding("d", "logout", _("Se déconnecter"), id="logout"),
         *(
             Binding(
-                str(n), f"area({n})", _("Ouvrir l'espace n° {n} du menu").format(n=n), show=False
+                str(n),
+                f"area({n})",
+                _("Ouvrir l'espace n° {n} du menu").format(n=n),
+                show=False,
+                id=f"home-area-{n}",
             )
             for n in range(1, 10)
         ),
     ]
-    DEFAULT_CSS = """
-    HomeScreen #home { padding: 0 1; }
-    HomeScreen .figure { text-style: bold; }
-    HomeScreen #figures { height: auto; }
-    HomeScreen #figures > Static { width: 1fr; height: auto; }
-    """
+    CSS_PATH = "home.tcss"
 
     def compose(self) -> ComposeResult:
         yield TitleBar()

@@ -131,20 +131,11 @@ class InvoiceDetailScreen(BaseScreen):
         "remplacer un fichier existant) ; P paie la facture par carte lorsqu'elle est à payer."
     )
     BINDINGS = [
-        Binding("t", "download", _("Télécharger le PDF")),
-        Binding("p", "pay", _("Payer")),
-        Binding("r", "refresh", _("Actualiser"), show=False),
+        Binding("t", "download", _("Télécharger le PDF"), id="download-pdf"),
+        Binding("p", "pay", _("Payer"), id="pay"),
+        Binding("r", "refresh", _("Actualiser"), show=False, id="refresh"),
     ]
-    DEFAULT_CSS = """
-    InvoiceDetailScreen #detail { padding: 0 1; }
-    InvoiceDetailScreen #title-row { height: 1; }
-    InvoiceDetailScreen #title-row .screen-title { width: auto; }
-    InvoiceDetailScreen StatusBadge { margin-left: 1; }
-    InvoiceDetailScreen #facts { height: auto; padding: 0 1; }
-    InvoiceDetailScreen .section { text-style: bold; color: $accent; padding: 0 1; margin-top: 1; }
-    InvoiceDetailScreen #lines, InvoiceDetailScreen #readings { height: auto; }
-    InvoiceDetailScreen #actions { margin-top: 0; }
-    """
+    CSS_PATH = "invoice_detail.tcss"
 
     def __init__(self, ref: str) -> None:
         super().__init__()
@@ -251,10 +242,10 @@ class InvoiceDetailScreen(BaseScreen):
                 try:
                     folder.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    field.show_error(_("Impossible de créer ce dossier : ") + exc.strerror)
+                    field.set_error(_("Impossible de créer ce dossier : ") + exc.strerror)
                     return
             else:
-                field.show_error(_("Ce dossier n'existe pas : indiquez un dossier existant."))
+                field.set_error(_("Ce dossier n'existe pas : indiquez un dossier existant."))
                 field.input.focus()
                 return
         data = await self.backend_call(
@@ -265,7 +256,7 @@ class InvoiceDetailScreen(BaseScreen):
         try:
             target = await asyncio.to_thread(save_pdf, folder, self.ref, data)
         except OSError as exc:
-            field.show_error(
+            field.set_error(
                 _("Impossible d'enregistrer le PDF ici : ") + (exc.strerror or str(exc))
             )
             return

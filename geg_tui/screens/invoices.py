@@ -32,14 +32,16 @@ ALL = "tous"
 
 # Fixed widths: the table looks the same whenever it is painted (auto widths are computed as
 # rows arrive, so a first paint could show them too narrow).
+# The order is what 80 columns must show whole: the due date right after the amount, before the
+# status; the energy and the billed months, which the detail repeats, last (scroll right).
 COLUMNS = (
     ("date", _("Date"), 10),
     ("ref", _("Référence"), 12),
     ("amount", _("Montant"), 11),
+    ("due", _("Échéance"), 10),
     ("status", _("Statut"), 19),
     ("energy", _("Énergie"), 7),
     ("period", _("Période"), 11),
-    ("due", _("Échéance"), 10),
 )
 
 
@@ -85,10 +87,10 @@ def invoice_row(invoice: Invoice) -> tuple[Any, ...]:
         format_date(invoice.issue_date),
         invoice.ref,
         amount,
+        format_date(invoice.due_date),
         status_text(invoice.status),
         energy_short(invoice),
         short_period(invoice),
-        format_date(invoice.due_date),
     )
 
 
@@ -99,22 +101,18 @@ class InvoicesScreen(BaseScreen):
         "la facture sélectionnée lorsqu'elle est à payer ou en retard."
     )
     BINDINGS = [
-        Binding("enter", "open_invoice", _("Ouvrir"), show=False),
-        Binding("p", "pay", _("Payer"), tooltip=_("Payer la facture sélectionnée par carte")),
-        Binding("f", "filters", _("Filtres"), tooltip=_("Aller aux filtres")),
-        Binding("l", "list", _("Aller à la liste"), show=False),
-        Binding("r", "refresh", _("Actualiser")),
+        Binding("enter", "open_invoice", _("Ouvrir"), show=False, id="invoices-open"),
+        Binding(
+            "p", "pay", _("Payer"), tooltip=_("Payer la facture sélectionnée par carte"), id="pay"
+        ),
+        Binding(
+            "f", "filters", _("Filtres"), tooltip=_("Aller aux filtres"), id="invoices-filters"
+        ),
+        Binding("l", "list", _("Aller à la liste"), show=False, id="invoices-list"),
+        Binding("r", "refresh", _("Actualiser"), id="refresh"),
     ]
     AUTO_FOCUS = "#invoice-table"
-    DEFAULT_CSS = """
-    InvoicesScreen #invoices { padding: 0 1; height: 1fr; }
-    InvoicesScreen #filters { height: auto; margin-bottom: 1; }
-    InvoicesScreen #filters Select { width: 1fr; margin-right: 1; }
-    InvoicesScreen #summary { height: 1; }
-    InvoicesScreen #count { height: 1; color: $text-muted; }
-    InvoicesScreen #count LoadingIndicator { height: 1; }
-    InvoicesScreen DataTable { height: 1fr; }
-    """
+    CSS_PATH = "invoices.tcss"
 
     def __init__(self) -> None:
         super().__init__()

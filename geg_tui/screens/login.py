@@ -13,7 +13,8 @@ from geg_tui.api.errors import AccountLocked, AuthError
 from geg_tui.config import keyring_status
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
-from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.fields import CheckField, Field, FormError
+from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
@@ -27,32 +28,38 @@ class LoginScreen(BaseScreen):
     )
     BINDINGS = [
         Binding(
-            "f2", "toggle_password", _("Afficher/masquer"), tooltip=_("Afficher le mot de passe")
+            "f2",
+            "toggle_password",
+            _("Afficher/masquer"),
+            tooltip=_("Afficher le mot de passe"),
+            id="show-password",
         ),
-        Binding("f5", "open('inscription')", _("Créer un compte")),
-        Binding("f6", "open('mot_de_passe_oublie')", _("Mot de passe oublié")),
-        Binding("f7", "open('identifiant_oublie')", _("Identifiant oublié")),
+        Binding("f5", "open('inscription')", _("Créer un compte"), id="open-signup"),
+        Binding("f6", "open('mot_de_passe_oublie')", _("Mot de passe oublié"), id="open-reset"),
+        Binding(
+            "f7", "open('identifiant_oublie')", _("Identifiant oublié"), id="open-forgotten-id"
+        ),
     ]
-    DEFAULT_CSS = """
-    LoginScreen #login-box { width: 64; max-width: 100%; height: auto; }
-    LoginScreen { align: center top; }
-    LoginScreen #demo { color: $warning; padding: 0 1; }
-    LoginScreen #links Button { min-width: 0; }
-    """
+    ESSENTIAL_KEYS = ("open-signup", "open-reset")  # before F2 in the key bar at 80 columns
+    CSS_PATH = "login.tcss"
 
     # The e-mail field has the focus from the start: set as the screen is first shown rather
     # than by ``focus()`` once mounted, which restyled the whole screen a second time (a sixth
     # of the time to a usable login screen, benchmarks/bench_startup.py).
     AUTO_FOCUS = "#email"
 
-    def __init__(self, *, message: str | None = None, relogin: bool = False) -> None:
+    def __init__(
+        self, *, message: str | None = None, relogin: bool = False, email: str | None = None
+    ) -> None:
+        """``email``: the account whose session expired (filled in, the password to type)."""
         super().__init__()
         self.message = message
         self.relogin = relogin
+        self.email = email
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with VerticalScroll(id="login-box"):
+        with VerticalScroll(id="login-box"), Form(id="login-form"):
             title = (
                 _("Session expirée — reconnectez-vous")
                 if self.relogin
@@ -65,7 +72,7 @@ class LoginScreen(BaseScreen):
             yield Field(_("Mot de passe"), "password", password=True)
             # Whether the keyring is secure is found after the first paint (importing keyring
             # and its backends costs a tenth of a second): until then the option is off.
-            yield Checkbox(_("Se souvenir de moi"), id="remember", disabled=True, compact=True)
+            yield CheckField(_("Se souvenir de moi"), "remember", disabled=True)
             yield Static("", classes="hint", id="remember-reason").set_styles("display: none;")
             yield FormError(id="form-error")
             with Horizontal(classes="buttons"):
@@ -82,8 +89,10 @@ class LoginScreen(BaseScreen):
     def on_mount(self) -> None:
         if self.message:
             self.query_one(FormError).show(self.message)
-        self._prefill(self.geg.settings.remembered_email())
-        if not self.app.app_focus:  # AUTO_FOCUS waits for the terminal's focus: not the form
+        self._prefill(self.email or self.geg.settings.remembered_email())
+        if self.email:  # after a session expiry: the e-mail is known, the password is asked
+            self.query_one("#field-password", Field).input.focus()
+        elif not self.app.app_focus:  # AUTO_FOCUS waits for the terminal's focus: not the form
             self.query_one("#field-email", Field).input.focus()
         self.call_after_refresh(self.geg.first_screen_painted)
         if self.geg.defer_keyring_check:

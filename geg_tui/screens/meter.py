@@ -30,6 +30,7 @@ from geg_tui.formatting import format_date, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
@@ -65,30 +66,16 @@ class MeterScreen(BaseScreen):
         "relevé est celle des 10 jours avant votre prochaine facture."
     )
     BINDINGS = [
-        Binding("ctrl+s", "submit", _("Envoyer le relevé"), tooltip=_("Envoyer les index saisis")),
-        Binding("f5", "reload", _("Actualiser")),
+        Binding(
+            "ctrl+s",
+            "submit",
+            _("Envoyer le relevé"),
+            tooltip=_("Envoyer les index saisis"),
+            id="meter-send",
+        ),
+        Binding("f5", "reload", _("Actualiser"), id="refresh"),
     ]
-    DEFAULT_CSS = """
-    MeterScreen #meter { padding: 0 1; }
-    MeterScreen #contract-row { height: auto; }
-    MeterScreen #contract-row > Label { padding: 0 1; width: auto; }
-    MeterScreen #contract { width: 1fr; max-width: 50; }
-    MeterScreen #contract-row.-single { display: none; }
-    MeterScreen #status { height: auto; }
-    MeterScreen #linky { height: auto; border: round $warning; padding: 0 1; display: none; }
-    MeterScreen #linky.-shown { display: block; }
-    MeterScreen #entry { height: auto; }
-    MeterScreen #entry.-hidden { display: none; }
-    MeterScreen #registers { height: auto; }
-    MeterScreen #registers > Field { width: 1fr; max-width: 40; margin-bottom: 0; }
-    MeterScreen #warning { height: auto; border: round $warning; padding: 0 1; display: none; }
-    MeterScreen #warning.-shown { display: block; }
-    MeterScreen #warning-text { height: auto; }
-    MeterScreen #warning .buttons { margin-top: 0; padding: 0; }
-    MeterScreen #history-title { margin-top: 1; }
-    MeterScreen #history { height: auto; max-height: 12; margin: 0 1; }
-    MeterScreen .buttons Button { min-width: 0; }
-    """
+    CSS_PATH = "meter.tcss"
 
     def __init__(self) -> None:
         super().__init__()
@@ -110,7 +97,7 @@ class MeterScreen(BaseScreen):
                 yield Select[str]([], id="contract", allow_blank=True, compact=True, prompt="…")
             yield Static("", id="status", classes="card")
             yield Static("", id="linky")
-            with Vertical(id="entry"):
+            with Form(id="entry"):
                 yield Horizontal(id="registers")
                 yield FormError(id="form-error")
                 with Vertical(id="warning"):
@@ -368,7 +355,8 @@ class MeterScreen(BaseScreen):
         self.query_one("#warning-text", Static).update(text)
         self.query_one("#warning").set_class(True, "-shown")
         self.query_one("#send-row").display = False
-        self.query_one("#confirm", Button).focus()
+        # The safe choice has the focus: Enter corrects, confirming takes a deliberate move.
+        self.query_one("#correct", Button).focus()
 
     @work(exclusive=True, exit_on_error=False, group="send")
     async def send(self, *, confirm: bool) -> None:

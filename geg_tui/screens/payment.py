@@ -47,12 +47,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from geg_tui.api.errors import BackendError, BackendUnavailable, OutcomeUnknown, SessionExpired
+from geg_tui.api.limits import CARD_HOLDER_MAX
 from geg_tui.api.models import CardBrand, CardPayment, Invoice, InvoiceStatus, Payment
 from geg_tui.formatting import PARIS, format_datetime, format_money
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.card import CardForm, CardNumberField, check, detect_brand, format_expiry
 from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
@@ -102,20 +104,9 @@ class PaymentScreen(BaseScreen):
     # PAY-4: seconds between two checks of the invoice after a lost answer (the last repeats).
     CHECK_AFTER: ClassVar[tuple[float, ...]] = (1.0, 2.0, 5.0, 10.0)
     BINDINGS = [
-        Binding("f9", "pay", _("Payer"), tooltip=_("Envoyer le paiement (ou Entrée)")),
+        Binding("f9", "pay", _("Payer"), tooltip=_("Envoyer le paiement (ou Entrée)"), id="pay"),
     ]
-    DEFAULT_CSS = """
-    PaymentScreen #payment { padding: 0 1; }
-    PaymentScreen #invoice-line { padding: 0 1; height: auto; }
-    PaymentScreen #card-row, PaymentScreen #expiry-row { height: auto; }
-    PaymentScreen #card-row CardNumberField { width: 1fr; }
-    PaymentScreen #brand { width: 22; padding: 1 1 0 1; color: $accent; text-style: bold; }
-    PaymentScreen #expiry-row Field { width: 1fr; }
-    PaymentScreen #receipt { display: none; height: auto; }
-    PaymentScreen.-paid #receipt { display: block; }
-    PaymentScreen.-paid #form { display: none; }
-    PaymentScreen #receipt-text { padding: 0 1; height: auto; }
-    """
+    CSS_PATH = "payment.tcss"
 
     def __init__(self, invoice: Invoice) -> None:
         super().__init__()
@@ -140,7 +131,7 @@ class PaymentScreen(BaseScreen):
                 ),
                 id="invoice-line",
             )
-            with Vertical(id="form"):
+            with Form(id="form"):
                 with Horizontal(id="card-row"):
                     yield CardNumberField(_("Numéro de carte"))
                     yield Static("", id="brand")
@@ -151,6 +142,7 @@ class PaymentScreen(BaseScreen):
                         placeholder="MM/AA",
                         max_length=5,
                         restrict=r"[0-9/]*",
+                        also=("expiry_month", "expiry_year"),  # the backend's names
                     )
                     yield Field(
                         _("Cryptogramme"),
@@ -160,7 +152,7 @@ class PaymentScreen(BaseScreen):
                         max_length=4,
                         restrict=r"[0-9]*",
                     )
-                yield Field(_("Titulaire de la carte"), "holder", max_length=70)
+                yield Field(_("Titulaire de la carte"), "holder", max_length=CARD_HOLDER_MAX)
                 yield FormError(id="form-error")
                 with Horizontal(classes="buttons"):
                     yield Button(
@@ -200,8 +192,8 @@ class PaymentScreen(BaseScreen):
     def _edited(self, event: Input.Changed) -> None:
         """A field being corrected loses its error message."""
         field = event.input.parent
-        if isinstance(field, Field) and field.has_class("-invalid"):
-            field.show_error(None)
+        if isinstance(field, Field) and field.invalid:
+            field.set_error(None)
 
     @on(Input.Changed, "#card_number")
     def _number_changed(self, event: Input.Changed) -> None:
@@ -225,9 +217,15 @@ class PaymentScreen(BaseScreen):
         self.action_pay()
 
     @on(Button.Pressed, "#cancel")
-    @on(Button.Pressed, "#done")
     def _leave(self) -> None:
         self.action_back()
+
+    @on(Button.Pressed, "#done")
+    def _to_invoices(self) -> None:
+        """« Retour aux factures »: the list, also when the payment was opened from an invoice."""
+        from geg_tui.screens.invoices import InvoicesScreen
+
+        self.geg.back_to(InvoicesScreen)
 
     # --- sending ---------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -275,23 +273,10 @@ class PaymentScreen(BaseScreen):
         self.pay(form)
 
     def show_field_errors(self, errors: dict[str, str]) -> None:
-        first = None
-        for name, message in errors.items():
-            field = self.query_one(f"#field-{name}", Field)
-            field.show_error(message)
-            first = first or field
-        self.query_one(FormError).show(_("Vérifiez les champs signalés : rien n'a été envoyé."))
-        if first is not None:
-            first.input.focus()
-
-    def show_error(self, error: BackendError) -> None:
-        """The backend names the expiry by month and year; the form has one expiry field."""
-        fields = dict(error.fields)
-        for name in ("expiry_month", "expiry_year"):
-            if name in fields:
-                fields.setdefault("expiry", fields.pop(name))
-        error.fields = fields
-        super().show_error(error)
+        """The form's own checks (PAY-2), placed by the form like the backend's."""
+        self.query_one(Form).show_error(
+            errors, general=_("Vérifiez les champs signalés : rien n'a été envoyé.")
+        )
 
     def request_of(self, form: CardForm) -> CardPayment:
         """The request of this attempt (PAY-4: its key kept as long as the form is the same)."""
@@ -341,8 +326,8 @@ class PaymentScreen(BaseScreen):
             self.show_receipt(payment)
             return
         # The loading indicator took the focus away: give it to the first field to correct.
-        invalid = [f for f in self.query(Field) if f.has_class("-invalid")]
-        target = invalid[0].input if invalid else self.query_one("#pay", Button)
+        first = self.query_one(Form).first_error()
+        target = first.control if first is not None else self.query_one("#pay", Button)
         self.call_after_refresh(target.focus)
 
     # --- PAY-4: a lost answer ----------------------------------------------------------------
@@ -381,7 +366,7 @@ class PaymentScreen(BaseScreen):
                 self.geg.session_expired(message)
                 return
             except BackendError as exc:  # a read refused (a refused replay is handled there)
-                self.show_error(exc)
+                self.report_error(exc)
                 return
 
     async def replay(self, request: CardPayment) -> bool:
@@ -396,7 +381,7 @@ class PaymentScreen(BaseScreen):
         except BackendError as exc:  # the server refused it: its own words
             if self.payment is None:
                 self.unknown = False
-                self.show_error(exc)  # a card refused: under its field, which gets the focus
+                self.report_error(exc)  # a card refused: under its field, which gets the focus
                 if not exc.fields:
                     self.call_after_refresh(self.query_one("#pay", Button).focus)
             return True

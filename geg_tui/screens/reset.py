@@ -15,77 +15,46 @@ from typing import TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import (
     Button,
-    ContentSwitcher,
     Input,
-    Label,
     Select,
     Static,
 )
 
 from geg_tui.api.backend import Backend
 from geg_tui.api.errors import AccountLocked, BackendError, ValidationError
+from geg_tui.api.limits import ANSWER_MAX, ANSWER_MIN, PASSWORD_MAX, PASSWORD_MIN
 from geg_tui.api.models import ResetQueued
 from geg_tui.formatting import format_datetime
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
-from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.fields import Field, FormError, SelectField
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
-
-PASSWORD_MIN = 8  # SIGNUP-2, shown live; the backend decides
-PASSWORD_MAX = 25
+from geg_tui.widgets.wizard import Wizard, WizardStep, WizardSteps
 
 T = TypeVar("T")
-
-STEPS = ("step-identity", "step-question", "step-code")
 
 
 def password_hint(password: str, identifier: str) -> tuple[str, bool]:
     """The live SIGNUP-2 hint under the new password: length in code points after NFC."""
     n = len(unicodedata.normalize("NFC", password))
+    span = _("{min} à {max}").format(min=PASSWORD_MIN, max=PASSWORD_MAX)
     if not password:
-        return _("8 à 25 caractères."), False
+        return _("{span} caractères.").format(span=span), False
     if n < PASSWORD_MIN:
-        return _("{n} caractère(s) : encore {k} au moins (8 à 25).").format(
-            n=n, k=PASSWORD_MIN - n
+        return _("{n} caractère(s) : encore {k} au moins ({span}).").format(
+            n=n, k=PASSWORD_MIN - n, span=span
         ), False
     if n > PASSWORD_MAX:
-        return _("{n} caractères : {k} de trop (25 au plus).").format(
-            n=n, k=n - PASSWORD_MAX
+        return _("{n} caractères : {k} de trop ({max} au plus).").format(
+            n=n, k=n - PASSWORD_MAX, max=PASSWORD_MAX
         ), False
     if identifier and password.casefold() == identifier.strip().casefold():
         return _("Le mot de passe doit être différent de l'identifiant."), False
-    return _("✓ {n} caractères (8 à 25).").format(n=n), True
-
-
-class SelectField(Vertical):
-    """A labelled Select with its error line (same look and API as ``Field``)."""
-
-    DEFAULT_CSS = """
-    SelectField { height: auto; margin: 0 0 1 0; }
-    SelectField > Label { color: $text-muted; padding: 0 1; }
-    SelectField > Select { margin: 0 1; }
-    SelectField > .field-error { color: $error; padding: 0 1; height: auto; display: none; }
-    SelectField.-invalid > .field-error { display: block; }
-    """
-
-    def __init__(self, label: str, name: str, prompt: str) -> None:
-        super().__init__(id=f"field-{name}")
-        self.field_name = name
-        self._label = label
-        self.select: Select[int] = Select([], prompt=prompt, id=name, compact=True)
-
-    def compose(self) -> ComposeResult:
-        yield Label(self._label)
-        yield self.select
-        yield Static("", classes="field-error")
-
-    def show_error(self, message: str | None) -> None:
-        self.set_class(bool(message), "-invalid")
-        self.query_one(".field-error", Static).update(message or "")
+    return _("✓ {n} caractères ({span}).").format(n=n, span=span), True
 
 
 class ResetPasswordScreen(BaseScreen):
@@ -96,41 +65,34 @@ class ResetPasswordScreen(BaseScreen):
     HELP = _(
         "Étape 1 : votre adresse e-mail et votre date de naissance (JJ/MM/AAAA). "
         "Étape 2 : la réponse à votre question secrète. Étape 3 : le code reçu par e-mail "
-        "(sous 24 heures) et votre nouveau mot de passe (8 à 25 caractères). "
+        "(sous 24 heures) et votre nouveau mot de passe ({min} à {max} caractères). "
         "Vous avez déjà un code ? « J'ai déjà un code » à l'étape 1. "
         "Échap revient à l'étape précédente sans rien effacer."
-    )
+    ).format(min=PASSWORD_MIN, max=PASSWORD_MAX)
     BINDINGS = [
         Binding(
-            "f2", "toggle_password", _("Afficher/masquer"), tooltip=_("Afficher le mot de passe")
+            "f2",
+            "toggle_password",
+            _("Afficher/masquer"),
+            tooltip=_("Afficher le mot de passe"),
+            id="show-password",
         ),
     ]
-    DEFAULT_CSS = """
-    ResetPasswordScreen { align: center top; }
-    ResetPasswordScreen #reset { width: 76; max-width: 100%; height: 1fr; }
-    ResetPasswordScreen .step { height: 1fr; }
-    ResetPasswordScreen #question-text { text-style: bold; padding: 0 1 1 1; height: auto; }
-    ResetPasswordScreen #queued { color: $success; padding: 0 1; height: auto; }
-    ResetPasswordScreen .pair { height: auto; }
-    ResetPasswordScreen .pair > Field { width: 1fr; margin-bottom: 0; }
-    ResetPasswordScreen #password-hint { padding: 0 1; height: 1; color: $text-muted; }
-    ResetPasswordScreen #password-hint.-ok { color: $success; }
-    ResetPasswordScreen #new-question { height: auto; display: none; }
-    ResetPasswordScreen #new-question.-shown { display: block; }
-    ResetPasswordScreen .buttons Button { min-width: 0; }
-    """
+    CSS_PATH = "reset.tcss"
 
     def __init__(self, *, email: str = "") -> None:
         super().__init__()
         self.email = email
-        self.history: list[str] = []
         self.queued: ResetQueued | None = None
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with ContentSwitcher(initial="step-identity", id="reset"):
-            with VerticalScroll(id="step-identity", classes="step"):
+        with (
+            Wizard(id="reset", reveal_other_steps=False),
+            WizardSteps(initial="step-identity"),
+        ):
+            with WizardStep(id="step-identity"):
                 yield Static(_("Mot de passe oublié — étape 1 sur 3"), classes="screen-title")
                 yield Static(
                     _(
@@ -158,17 +120,17 @@ class ResetPasswordScreen(BaseScreen):
                     yield Button(_("J'ai déjà un code"), id="have-code", compact=True)
                     yield Button(_("Identifiant oublié"), id="forgot-id", compact=True)
                     yield Button(_("Annuler"), id="cancel", compact=True)
-            with VerticalScroll(id="step-question", classes="step"):
+            with WizardStep(id="step-question"):
                 yield Static(_("Mot de passe oublié — étape 2 sur 3"), classes="screen-title")
                 yield Static(_("Votre question secrète :"), classes="hint")
                 yield Static("", id="question-text")
-                yield Field(_("Votre réponse"), "secret_answer", max_length=50)
+                yield Field(_("Votre réponse"), "secret_answer", max_length=ANSWER_MAX)
                 yield FormError(classes="step-error")
                 with Horizontal(classes="buttons"):
                     yield Button(_("Valider"), id="answer", variant="primary", compact=True)
                     yield Button(_("Question secrète oubliée"), id="forgot-question", compact=True)
                     yield Button(_("Retour"), id="back-question", compact=True)
-            with VerticalScroll(id="step-code", classes="step"):
+            with WizardStep(id="step-code"):
                 yield Static(
                     _("Mot de passe oublié — étape 3 sur 3 : nouveau mot de passe"),
                     classes="screen-title",
@@ -184,7 +146,7 @@ class ResetPasswordScreen(BaseScreen):
                     yield Field(
                         _("Confirmation"), "new_password_confirm", password=True, max_length=100
                     )
-                yield Static(_("8 à 25 caractères."), id="password-hint")
+                yield Static(password_hint("", "")[0], id="password-hint")
                 with Vertical(id="new-question"):
                     yield Static(
                         _("Ce code permet aussi de choisir une nouvelle question secrète :"),
@@ -196,7 +158,12 @@ class ResetPasswordScreen(BaseScreen):
                         prompt=_("Choisissez une question"),
                     )
                     yield Field(
-                        _("Réponse (3 à 50 caractères)"), "new_secret_answer", max_length=50
+                        _("Réponse ({min} à {max} caractères)").format(
+                            min=ANSWER_MIN, max=ANSWER_MAX
+                        ),
+                        "new_secret_answer",
+                        max_length=ANSWER_MAX,
+                        also=("secret_answer",),  # the backend's name for it
                     )
                 yield FormError(classes="step-error")
                 with Horizontal(classes="buttons"):
@@ -216,18 +183,19 @@ class ResetPasswordScreen(BaseScreen):
 
     # --- steps -----------------------------------------------------------------------------
     @property
-    def step(self) -> str:
-        return self.query_one(ContentSwitcher).current or STEPS[0]
+    def wizard(self) -> Wizard:
+        return self.query_one(Wizard)
 
-    def step_widget(self) -> VerticalScroll:
-        return self.query_one(f"#{self.step}", VerticalScroll)
+    @property
+    def step(self) -> str:
+        return self.wizard.step
+
+    def step_widget(self) -> WizardStep:
+        return self.wizard.current_step()
 
     def go(self, step: str, *, focus: str | None = None) -> None:
-        if step != self.step:
-            self.history.append(self.step)
-        self.query_one(ContentSwitcher).current = step
+        self.wizard.go(step)
         self.refresh_bindings()
-        self.clear_errors()
         if focus:
             self.query_one(f"#field-{focus}", Field).input.focus()
 
@@ -238,10 +206,8 @@ class ResetPasswordScreen(BaseScreen):
 
     def action_back(self) -> None:
         """Escape: the previous step (nothing typed is lost), then the screen before."""
-        if self.history:
-            self.query_one(ContentSwitcher).current = self.history.pop()
+        if self.wizard.back():
             self.refresh_bindings()
-            self.clear_errors()
             self.call_after_refresh(self._focus_first_empty)
         else:
             super().action_back()
@@ -270,53 +236,11 @@ class ResetPasswordScreen(BaseScreen):
                 call, label=label, widget=self.step_widget(), propagate=propagate
             )
         finally:
-            invalid = self.step_widget().query("Field.-invalid, SelectField.-invalid")
-            if not invalid and before is not None and before.is_attached:
+            if not self.wizard.focus_first_error() and before is not None and before.is_attached:
                 before.focus()
 
     def value(self, name: str) -> str:
         return self.query_one(f"#field-{name}", Field).value
-
-    # --- errors on the visible step --------------------------------------------------------
-    ALIASES = {"step-code": {"secret_answer": "new_secret_answer"}}
-
-    def show_error(self, error: BackendError) -> None:
-        """Per-field messages next to their field on the current step; the rest in its banner."""
-        self.clear_errors()
-        step = self.step_widget()
-        aliases = self.ALIASES.get(self.step, {})
-        fields: dict[str, Field | SelectField] = {
-            f.field_name: f for f in step.query(Field) if f.display
-        }
-        for select in step.query(SelectField):
-            if self.query_one("#new-question").has_class("-shown"):
-                fields[select.field_name] = select
-        placed: list[Field | SelectField] = []
-        unplaced: list[str] = []
-        for name, message in error.fields.items():
-            target = fields.get(aliases.get(name, name))
-            if target is not None:
-                target.show_error(message)
-                placed.append(target)
-            else:
-                unplaced.append(message)
-        banner = step.query_one(FormError)
-        if not placed:
-            banner.show(error.message)
-        elif unplaced:
-            banner.show(" ".join(unplaced))
-        elif error.message not in error.fields.values() and error.message != (
-            ValidationError.default_message
-        ):
-            banner.show(error.message)
-        if placed:
-            first = placed[0]
-            (first.input if isinstance(first, Field) else first.select).focus()
-
-    def clear_errors(self) -> None:
-        super().clear_errors()
-        for select in self.query(SelectField):
-            select.show_error(None)
 
     # --- step 1: e-mail and birth date (RESET-1, RESET-2) ----------------------------------
     @on(Button.Pressed, "#start")
@@ -360,9 +284,9 @@ class ResetPasswordScreen(BaseScreen):
         """A code already received (or sent by customer service, RESET-7): straight to step 3."""
         self.clear_errors()
         if not self.value("email").strip():
-            field = self.query_one("#field-email", Field)
-            field.show_error(_("Saisissez d'abord l'adresse e-mail de votre compte."))
-            field.input.focus()
+            self.wizard.show_error(
+                {"email": _("Saisissez d'abord l'adresse e-mail de votre compte.")}
+            )
             return
         self.queued = None
         self._describe_code_step()
@@ -501,7 +425,7 @@ class ResetPasswordScreen(BaseScreen):
         except ValidationError as error:
             if "secret_question_id" in error.fields and not self.asks_question:
                 await self.ask_new_question()
-            self.show_error(error)
+            self.wizard.show_error(error)
             return
         if done:
             self.finished(email)
@@ -514,7 +438,7 @@ class ResetPasswordScreen(BaseScreen):
         )
         if questions is None:
             return
-        self.query_one("#secret_question_id", Select).set_options(
+        self.query_one("#field-secret_question_id", SelectField).set_options(
             [(q.text, q.id) for q in questions]
         )
         self.query_one("#new-question").add_class("-shown")

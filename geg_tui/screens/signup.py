@@ -14,35 +14,44 @@ before the summary. On success the person is back on the login screen with the e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import (
     Button,
-    ContentSwitcher,
     Input,
-    Label,
     RadioButton,
     RadioSet,
     Select,
     Static,
 )
 
-from geg_tui.api.errors import BackendError
+from geg_tui.api.limits import (
+    ANSWER_MAX,
+    ANSWER_MIN,
+    CONTRACT_REF_DIGITS,
+    EMAIL_MAX,
+    INVOICE_REF_DIGITS,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+)
 from geg_tui.api.models import SignupIdentity, SignupRequest
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
-from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.fields import Field, FormError, SelectField
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.password_rules import PasswordRules
 from geg_tui.widgets.steps import StepIndicator
 from geg_tui.widgets.titlebar import TitleBar
+from geg_tui.widgets.wizard import Wizard, WizardStep, WizardSteps
 
 STEP_TITLES = (
     _("Identifiant et mot de passe"),
@@ -54,20 +63,6 @@ STEP_TITLES = (
 STEP_SHORT = (_("Identifiant"), _("Contrat"), _("Coordonnées"), _("Question"), _("Récapitulatif"))
 LAST = len(STEP_TITLES)
 
-# The step that owns each field the backend may name in an error.
-FIELD_STEP = {
-    "email": 1,
-    "password": 1,
-    "password_confirm": 1,
-    "contract_ref": 2,
-    "invoice_ref": 2,
-    "invoice_amount": 2,
-    "birth_date": 3,
-    "phone": 3,
-    "secret_question_id": 4,
-    "secret_answer": 4,
-}
-ANSWER_MIN, ANSWER_MAX = 3, 50
 MASKED_PASSWORD = "••••••••"
 
 
@@ -87,42 +82,26 @@ class SignupScreen(BaseScreen):
         "ressaisir). Rien n'est enregistré avant «\u00a0Créer mon compte\u00a0»."
     )
     BINDINGS = [
-        Binding("escape", "back", _("Précédent"), tooltip=_("Revenir à l'étape précédente")),
-        Binding("enter", "next", _("Suivant"), tooltip=_("Valider l'étape")),
+        Binding(
+            "escape",
+            "back",
+            _("Précédent"),
+            tooltip=_("Revenir à l'étape précédente"),
+            id="signup-previous",
+        ),
+        Binding("enter", "next", _("Suivant"), tooltip=_("Valider l'étape"), id="signup-next"),
         Binding(
             "f2",
             "toggle_password",
             _("Afficher/masquer"),
             tooltip=_("Afficher ou masquer les mots de passe"),
+            id="show-password",
         ),
     ]
-    DEFAULT_CSS = """
-    SignupScreen { align: center top; }
-    SignupScreen #signup { width: 78; max-width: 100%; height: 1fr; }
-    SignupScreen #steps { margin: 0 0 1 0; }
-    SignupScreen #signup-body { height: 1fr; }
-    SignupScreen #wizard { height: auto; }
-    SignupScreen .step { height: auto; }
-    SignupScreen .step > .hint { margin: 0 0 1 0; }
-    SignupScreen #nav { height: auto; margin: 0; padding: 0 1; }
-    SignupScreen #nav Button { margin-right: 2; }
-    SignupScreen #show-row { margin: 0; height: auto; }
-    SignupScreen #identity { padding: 0 1; margin: 0 0 1 0; height: auto; }
-    SignupScreen #phone-on-record { padding: 0 1; height: auto; }
-    SignupScreen #phone-choice { margin: 0 1 1 1; }
-    SignupScreen #support { color: $accent; margin: 0; }
-    SignupScreen #question-label { color: $text-muted; padding: 0 1; }
-    SignupScreen #secret_question_id { margin: 0 1; width: 1fr; }
-    SignupScreen #question-error { color: $error; padding: 0 1; height: auto; display: none; }
-    SignupScreen #question-error.-shown { display: block; }
-    SignupScreen #question-gap { height: 1; }
-    SignupScreen #summary { padding: 0 1; height: auto; margin: 0 0 1 0; }
-    SignupScreen #form-error { margin: 0 0 0 0; }
-    """
+    CSS_PATH = "signup.tcss"
 
     def __init__(self) -> None:
         super().__init__()
-        self.step = 1
         self.identity: SignupIdentity | None = None
         self.support = SupportLine()
         # What each step looked like when the backend last accepted it (to skip it on re-entry).
@@ -134,25 +113,31 @@ class SignupScreen(BaseScreen):
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with Vertical(id="signup"):
+        with Wizard(id="signup"):
             yield StepIndicator(STEP_TITLES, STEP_SHORT, id="steps")
             with (
                 VerticalScroll(id="signup-body"),
-                ContentSwitcher(initial="step-1", id="wizard"),
+                WizardSteps(initial="step-1", id="wizard"),
             ):
-                with Vertical(id="step-1", classes="step"):
+                with WizardStep(id="step-1"):
                     yield Field(
                         _("Identifiant (votre adresse e-mail)"),
                         "email",
                         placeholder="prenom.nom@exemple.fr",
-                        max_length=254,
+                        max_length=EMAIL_MAX,
                     )
-                    yield Field(_("Mot de passe (8 à 25 caractères)"), "password", password=True)
+                    yield Field(
+                        _("Mot de passe ({min} à {max} caractères)").format(
+                            min=PASSWORD_MIN, max=PASSWORD_MAX
+                        ),
+                        "password",
+                        password=True,
+                    )
                     yield Field(_("Confirmez le mot de passe"), "password_confirm", password=True)
                     yield PasswordRules(id="rules")
                     with Horizontal(classes="buttons", id="show-row"):
                         yield Button(_("Afficher les mots de passe (F2)"), id="show", compact=True)
-                with Vertical(id="step-2", classes="step"):
+                with WizardStep(id="step-2"):
                     yield Static(
                         _(
                             "Munissez-vous de votre dernière facture : ces trois informations "
@@ -161,14 +146,16 @@ class SignupScreen(BaseScreen):
                         classes="hint",
                     )
                     yield Field(
-                        _("Référence contrat (10 chiffres)"),
+                        _("Référence contrat ({n} chiffres)").format(n=CONTRACT_REF_DIGITS),
                         "contract_ref",
                         placeholder="1234567890",
                         restrict=r"[0-9 ]*",
                         max_length=20,
                     )
                     yield Field(
-                        _("Référence de la dernière facture (12 chiffres)"),
+                        _("Référence de la dernière facture ({n} chiffres)").format(
+                            n=INVOICE_REF_DIGITS
+                        ),
                         "invoice_ref",
                         placeholder="123456789012",
                         restrict=r"[0-9 ]*",
@@ -180,7 +167,7 @@ class SignupScreen(BaseScreen):
                         placeholder="123,45",
                         max_length=20,
                     )
-                with Vertical(id="step-3", classes="step"):
+                with WizardStep(id="step-3"):
                     yield Static("", id="identity")
                     yield Field(
                         _("Date de naissance (JJ/MM/AAAA)"),
@@ -200,7 +187,7 @@ class SignupScreen(BaseScreen):
                         max_length=20,
                     )
                     yield Static("", id="support", classes="hint")
-                with Vertical(id="step-4", classes="step"):
+                with WizardStep(id="step-4", check=check_question):
                     yield Static(
                         _(
                             "Elle vous sera posée si vous oubliez votre mot de passe. "
@@ -208,17 +195,19 @@ class SignupScreen(BaseScreen):
                         ),
                         classes="hint",
                     )
-                    yield Label(_("Question secrète"), id="question-label")
-                    yield Select[int](
-                        [],
+                    yield SelectField(
+                        _("Question secrète"),
+                        "secret_question_id",
                         prompt=_("Choisissez une question (Entrée)"),
-                        id="secret_question_id",
-                        compact=True,
                     )
-                    yield Static("", id="question-error")
-                    yield Static("", id="question-gap")
-                    yield Field(_("Réponse (3 à 50 caractères)"), "secret_answer", max_length=80)
-                with Vertical(id="step-5", classes="step"):
+                    yield Field(
+                        _("Réponse ({min} à {max} caractères)").format(
+                            min=ANSWER_MIN, max=ANSWER_MAX
+                        ),
+                        "secret_answer",
+                        max_length=80,  # longer than allowed: the check says so, nothing is cut
+                    )
+                with WizardStep(id="step-5"):
                     yield Static(
                         _("Vérifiez vos informations. Rien n'est enregistré avant la validation."),
                         classes="hint",
@@ -244,18 +233,15 @@ class SignupScreen(BaseScreen):
     @work(exclusive=True, exit_on_error=False, group="signup-lists")
     async def load_lists(self) -> None:
         """The secret questions (SIGNUP-8) and customer service's phone (SIGNUP-7)."""
-        select = self.query_one("#secret_question_id", Select)
+        select = self.query_one("#field-secret_question_id", SelectField)
         questions = await self.backend_call(
             lambda backend: backend.secret_questions(),
             label=_("Chargement des questions secrètes…"),
-            widget=select,
+            widget=select.select,
         )
         if questions:
             self._questions = {q.id: q.text for q in questions}
-            value = select.value
             select.set_options([(q.text, q.id) for q in questions])
-            if value is not Select.NULL:
-                select.value = value
         info = await self.backend_call(
             lambda backend: backend.support_info(),
             label=_("Chargement des coordonnées du service client…"),
@@ -282,8 +268,8 @@ class SignupScreen(BaseScreen):
         return self.query_one("#phone-keep", RadioButton).value
 
     def question_id(self) -> int | None:
-        value = self.query_one("#secret_question_id", Select).value
-        return None if value is Select.NULL else int(value)  # type: ignore[arg-type]
+        value = self.query_one("#field-secret_question_id", SelectField).value
+        return None if value is None else int(value)
 
     def _snapshot(self, step: int) -> tuple[object, ...]:
         if step == 2:
@@ -311,9 +297,27 @@ class SignupScreen(BaseScreen):
         )
 
     # --- moving between steps --------------------------------------------------------------
+    @property
+    def wizard(self) -> Wizard:
+        return self.query_one(Wizard)
+
+    @property
+    def step(self) -> int:
+        """The current step, from 1."""
+        return self.wizard.index()
+
     def _show_step(self, step: int) -> None:
-        self.step = step
-        self.query_one(ContentSwitcher).current = f"step-{step}"
+        self.wizard.go(f"step-{step}", remember=False)
+        self._step_shown()
+        self._focus_step()
+
+    def on_wizard_step_changed(self, event: Wizard.StepChanged) -> None:
+        """Also when the form brings back the step of a field the backend refused."""
+        self._step_shown()
+
+    def _step_shown(self) -> None:
+        """The indicator, the buttons and the keys of the step in view."""
+        step = self.step
         self.query_one(StepIndicator).current = step
         prev = self.query_one("#prev", Button)
         prev.label = _("◀ Annuler") if step == 1 else _("◀ Précédent")
@@ -329,22 +333,17 @@ class SignupScreen(BaseScreen):
             self._render_summary()
         self.query_one("#signup-body", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
-        self._focus_step()
 
     def _focus_step(self) -> None:
-        step = self.query_one(f"#step-{self.step}")
         if self.step == LAST:
             self.query_one("#next", Button).focus()
             return
-        if self.step == 4 and self.question_id() is None:
-            self.query_one("#secret_question_id", Select).focus()
+        if self.step == 4 and self.question_id() is not None:
+            self.query_one("#field-secret_answer", Field).input.focus()
             return
-        fields = [f for f in step.query(Field) if f.display]
-        # Back on step 1 with the e-mail kept: straight to the (cleared) password.
-        empty = [f for f in fields if not f.value] if self.step == 1 else []
-        target = (empty or fields or [None])[0]
-        if target is not None:
-            target.input.focus()
+        # Back on step 1 with the e-mail kept: straight to the (cleared) password; on step 4,
+        # the question while none is chosen.
+        self.wizard.focus_first_field(empty_first=self.step == 1)
 
     def action_back(self) -> None:
         """Escape: one step back (SIGNUP-9), or back to login from the first step."""
@@ -418,49 +417,11 @@ class SignupScreen(BaseScreen):
         field = self.query_one("#field-phone", Field)
         field.display = not self.keep_phone()
         if field.display:
-            field.show_error(None)
+            field.set_error(None)
 
     @on(Select.Changed, "#secret_question_id")
     def _question_chosen(self) -> None:
-        self._question_error(None)
-
-    # --- errors ----------------------------------------------------------------------------
-    def _question_error(self, message: str | None) -> None:
-        error = self.query_one("#question-error", Static)
-        error.set_class(bool(message), "-shown")
-        error.update(Text(message or ""))
-
-    def clear_errors(self) -> None:
-        super().clear_errors()
-        self._question_error(None)
-
-    def show_error(self, error: BackendError) -> None:
-        """Per-field messages next to their field, on the step that owns it (the summary sends
-        the person back there); a message that belongs to no field goes to the banner."""
-        self.clear_errors()
-        steps = [FIELD_STEP[name] for name in error.fields if name in FIELD_STEP]
-        if steps and self.step not in steps:
-            self._show_step(min(steps))
-        placed = False
-        focus = None
-        for name, message in error.fields.items():
-            if FIELD_STEP.get(name) != self.step:
-                continue
-            if name == "secret_question_id":
-                self._question_error(message)
-                focus = focus or self.query_one("#secret_question_id", Select)
-                placed = True
-                continue
-            field = self.query_one(f"#field-{name}", Field)
-            if name == "phone" and not field.display:
-                continue
-            field.show_error(message)
-            focus = focus or field.input
-            placed = True
-        if not placed:
-            self.query_one(FormError).show(error.message)
-        if focus is not None:
-            focus.focus()
+        self.query_one("#field-secret_question_id", SelectField).set_error(None)
 
     # --- each step's check -----------------------------------------------------------------
     @work(exclusive=True, exit_on_error=False, group="signup-step")
@@ -517,7 +478,7 @@ class SignupScreen(BaseScreen):
             self._accepted[3] = snapshot
             self._show_step(4)
         elif step == 4:
-            if not self._check_question():
+            if not self.wizard.check_step():  # SIGNUP-8, the step's own check
                 return
             self._accepted[4] = self._snapshot(4)
             if not self.value("password") or not self.value("password_confirm"):
@@ -535,40 +496,12 @@ class SignupScreen(BaseScreen):
     def _restore_focus(self, before: Widget | None) -> None:
         """After a refusal (the loading indicator took the focus away): the first field in
         error, else where the person was."""
-        for field in self.query_one(f"#step-{self.step}").query(Field):
-            if field.display and field.has_class("-invalid"):
-                field.input.focus()
-                return
-        if self.query_one("#question-error").has_class("-shown"):
-            self.query_one("#secret_question_id", Select).focus()
-        elif before is not None and before.is_attached and before.focusable:
+        if self.wizard.focus_first_error():
+            return
+        if before is not None and before.is_attached and before.focusable:
             before.focus()
         else:
             self._focus_step()
-
-    def _check_question(self) -> bool:
-        """SIGNUP-8, checked here (there is no backend call for this step; the backend checks
-        it again on confirmation)."""
-        ok = True
-        if self.question_id() is None:
-            self._question_error(_("Choisissez une question secrète dans la liste."))
-            self.query_one("#secret_question_id", Select).focus()
-            ok = False
-        answer = self.value("secret_answer").strip()
-        field = self.query_one("#field-secret_answer", Field)
-        if len(" ".join(answer.split())) < ANSWER_MIN:
-            field.show_error(
-                _("La réponse doit contenir au moins {n} caractères.").format(n=ANSWER_MIN)
-            )
-        elif len(answer) > ANSWER_MAX:
-            field.show_error(
-                _("La réponse ne peut pas dépasser {n} caractères.").format(n=ANSWER_MAX)
-            )
-        else:
-            return ok
-        if ok:
-            field.input.focus()
-        return False
 
     def _set_identity(self, identity: SignupIdentity) -> None:
         self.identity = identity
@@ -647,12 +580,30 @@ class SignupScreen(BaseScreen):
         if isinstance(below, LoginScreen):
             email = below.query_one("#field-email", Field)
             email.value = account.email
-            email.show_error(None)
+            email.set_error(None)
             password = below.query_one("#field-password", Field)
             password.value = ""
-            password.show_error(None)
+            password.set_error(None)
             below.query_one(FormError).show(message, info=True)
             password.input.focus()
+
+
+def check_question(values: Mapping[str, Any]) -> dict[str, str]:
+    """SIGNUP-8, step 4's own check (there is no backend call for this step; the backend
+    checks it again on confirmation): a question chosen, an answer of 3 to 50 characters."""
+    errors: dict[str, str] = {}
+    if values.get("secret_question_id") is None:
+        errors["secret_question_id"] = _("Choisissez une question secrète dans la liste.")
+    answer = str(values.get("secret_answer") or "").strip()
+    if len(" ".join(answer.split())) < ANSWER_MIN:
+        errors["secret_answer"] = _("La réponse doit contenir au moins {n} caractères.").format(
+            n=ANSWER_MIN
+        )
+    elif len(answer) > ANSWER_MAX:
+        errors["secret_answer"] = _("La réponse ne peut pas dépasser {n} caractères.").format(
+            n=ANSWER_MAX
+        )
+    return errors
 
 
 async def _done(call: object) -> bool:

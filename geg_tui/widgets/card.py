@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
+from geg_tui.api.limits import CARD_HOLDER_MAX, CARD_NUMBER_MAX, CARD_NUMBER_MIN
 from geg_tui.api.models import CardBrand
 from geg_tui.i18n import _
-from geg_tui.widgets.fields import Field
+from geg_tui.widgets.fields import Field, FormInput
 
-NUMBER_MIN, NUMBER_MAX = 13, 19
+NUMBER_MIN, NUMBER_MAX = CARD_NUMBER_MIN, CARD_NUMBER_MAX
 MASK = "•"
 
 # (first digits, brand), longest prefixes first; CB is the French acquirers' CB test range.
@@ -88,7 +89,7 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-class CardNumberInput(Input):
+class CardNumberInput(FormInput):
     """An input whose value is the grouped number and whose display masks all but the last 4."""
 
     def __init__(self, **kwargs: object) -> None:
@@ -187,7 +188,9 @@ def check(form: CardForm, today: date | None, *, resend: bool = False) -> dict[s
     if not form.number.strip():
         errors["card_number"] = _("Numéro de carte : champ obligatoire.")
     elif not NUMBER_MIN <= len(digits) <= NUMBER_MAX:
-        errors["card_number"] = _("Le numéro de carte doit comporter de 13 à 19 chiffres.")
+        errors["card_number"] = _(
+            "Le numéro de carte doit comporter de {min} à {max} chiffres."
+        ).format(min=NUMBER_MIN, max=NUMBER_MAX)
     elif brand is None:
         errors["card_number"] = _(
             "Carte non acceptée : utilisez une carte Visa, Mastercard, American Express ou CB."
@@ -220,6 +223,8 @@ def check(form: CardForm, today: date | None, *, resend: bool = False) -> dict[s
         errors["holder"] = _("Titulaire de la carte : champ obligatoire.")
     elif not any(ch.isalpha() for ch in form.holder):
         errors["holder"] = _("Indiquez le nom du titulaire tel qu'il figure sur la carte.")
-    elif len(form.holder.strip()) > 70:
-        errors["holder"] = _("Le nom du titulaire ne peut pas dépasser 70 caractères.")
+    elif len(form.holder.strip()) > CARD_HOLDER_MAX:
+        errors["holder"] = _("Le nom du titulaire ne peut pas dépasser {n} caractères.").format(
+            n=CARD_HOLDER_MAX
+        )
     return errors

@@ -1,8 +1,8 @@
 """The password rules shown live while the person types (SIGNUP-2).
 
-The rule itself is simple enough to be restated here (screens never import the fake backend):
-8 to 25 Unicode code points after NFC normalisation, different from the identifier, typed twice.
-The backend remains the judge; this is only the feedback while typing.
+The rule: 8 to 25 Unicode code points after NFC normalisation (``geg_tui.api.limits``, which the
+backend reads too), different from the identifier, typed twice. The backend remains the judge;
+this is only the feedback while typing. Each rule shows ✓ or ✗, not only a colour.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import unicodedata
 
 from textual.widgets import Static
 
+from geg_tui.api.limits import PASSWORD_MAX, PASSWORD_MIN
 from geg_tui.i18n import _
-
-PASSWORD_MIN, PASSWORD_MAX = 8, 25
 
 
 def password_checks(password: str, confirm: str, identifier: str) -> list[tuple[str, bool]]:
@@ -38,9 +37,7 @@ def password_checks(password: str, confirm: str, identifier: str) -> list[tuple[
 class PasswordRules(Static):
     """Two lines of ✓/✗, updated by ``check``."""
 
-    DEFAULT_CSS = """
-    PasswordRules { height: auto; padding: 0 1; margin: 0 0 1 0; }
-    """
+    DEFAULT_CSS = "PasswordRules { height: auto; padding: 0 1; margin: 0 0 1 0; }"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from geg_tui.api.models import InvoiceStatus
 from geg_tui.formatting import format_date
+from geg_tui.widgets.styles import widget_css
 
 STYLES = {
     InvoiceStatus.OVERDUE: "bold white on dark_red",
@@ -33,7 +34,7 @@ def status_text(status: InvoiceStatus, day: date | None = None, *, long: bool = 
 
 
 class StatusBadge(Static):
-    DEFAULT_CSS = "StatusBadge { width: auto; height: 1; }"
+    DEFAULT_CSS = widget_css(__file__, "status_badge.tcss")
 
     def show(self, status: InvoiceStatus, day: date | None = None) -> None:
         """``day``: the debit date of a scheduled debit, the refund date of a credit."""

@@ -14,6 +14,8 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
 
+from geg_tui.widgets.styles import widget_css
+
 ICON = "⭘"
 ICON_WIDTH = 8  # as Header's icon area
 RIGHT_WIDTH = 10  # as Header's clock space, kept so that titles sit where they did
@@ -23,15 +25,7 @@ class TitleBar(Widget):
     """« ⭘   GEG Mon Compte » — the screen's title, centred."""
 
     ALLOW_SELECT = False
-    DEFAULT_CSS = """
-    TitleBar {
-        dock: top;
-        width: 100%;
-        height: 1;
-        background: $panel;
-        color: $foreground;
-    }
-    """
+    DEFAULT_CSS = widget_css(__file__, "titlebar.tcss")
 
     def on_mount(self) -> None:
         for owner in (self.app, self.screen):

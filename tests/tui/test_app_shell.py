@@ -25,7 +25,7 @@ async def test_key_bar_lists_the_screen_keys_and_follows_the_screen(make_app: An
         text = bar_text(app)
         assert "f1 Aide" in text and "f5 Créer un compte" in text
         assert "Retour" not in text  # nothing behind the login screen
-        assert text.rstrip().endswith("^p palette")  # the palette's key at the right end
+        assert text.rstrip().endswith("^p Palette")  # the palette's key at the right end
         assert len(text) == 120
         await pilot.press("f5")
         await settle(pilot)
@@ -38,7 +38,7 @@ async def test_key_bar_keeps_the_palette_key_when_cut(make_app: Any) -> None:
     async with app.run_test(size=(60, 24)) as pilot:
         await settle(pilot)
         text = bar_text(app)
-        assert "…" in text and text.rstrip().endswith("^p palette") and len(text) == 60
+        assert "…" in text and text.rstrip().endswith("^p Palette") and len(text) == 60
 
 
 async def test_key_bar_click_presses_the_key(make_app: Any) -> None:

@@ -3,12 +3,16 @@ the command palette, and the snapshots of these screens at 80×24."""
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import timedelta
 from typing import Any
 
 import keyring
 import pytest
 from keyring.backends import fail
+from rich.console import Console
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Checkbox
 
@@ -173,6 +177,90 @@ async def test_auth_3_expired_session_returns_to_login_then_back(
         assert "Claire Martin" in str(home.query_one("#greeting").render())
 
 
+async def test_auth_3_after_an_expiry_the_email_is_filled_in(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    """Safer default: the login over an expired session has the e-mail filled in and the
+    focus in the password; typing it and Enter is enough."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+        home = app.screen
+        backend.clock.advance(timedelta(minutes=31))
+        await pilot.press("r")
+        await settle(pilot)
+        login = app.screen
+        assert isinstance(login, LoginScreen) and login.relogin
+        assert login.query_one("#field-email", Field).value == demo_credentials["email"]
+        assert login.query_one("#field-password", Field).value == ""
+        assert app.focused is login.query_one("#password")
+        await pilot.press(*demo_credentials["password"], "enter")
+        await settle(pilot)
+        assert app.screen is home
+
+
+async def test_errors_say_so_with_a_marker_and_a_word(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    """WCAG 1.4.1: an error is not told by its red alone."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], "mauvais-mot-de-passe")
+        assert banner(app).startswith("✗ Erreur : Identifiant ou mot de passe incorrect")
+
+
+async def test_remember_me_on_and_off_differ_without_colour(make_app: Any) -> None:
+    """WCAG 1.4.1: « Se souvenir de moi » showed ▐X▌ on and off, only its colour changed."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#remember", Checkbox)
+        box.value = False
+        await pilot.pause()
+        off = box.render().plain
+        box.value = True
+        await pilot.pause()
+        on = box.render().plain
+        assert "✓" in on and "✓" not in off
+        assert on.replace("✓", " ") == off  # the same box and label, only the mark differs
+
+
+def _burst(app: Any, keys: str) -> None:
+    """Keys as a fast typist's terminal sends them: all at once, no pause between them (Pilot's
+    ``press`` waits for the app after each key, which hides the problem)."""
+    for char in keys:
+        key = {"\t": "tab", "\r": "enter"}.get(char, char)
+        event = events.Key(key, None if key == "enter" else char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_a_burst_after_tab_goes_to_the_password_not_the_email_in_clear(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    """``abc<Tab>secret`` typed fast: Textual moves the focus on Tab only once the key has gone
+    up to the screen, and the characters after it used to land in the e-mail field, in clear."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        login = app.screen
+        login.query_one("#email").focus()
+        await pilot.pause()
+        _burst(app, "abc\tsecret")
+        await settle(pilot)
+        assert login.query_one("#field-email", Field).value == "abc"
+        assert login.query_one("#field-password", Field).value == "secret"
+        login.query_one("#field-email", Field).value = ""
+        login.query_one("#field-password", Field).value = ""
+        login.query_one("#email").focus()
+        await pilot.pause()
+        _burst(app, f"{demo_credentials['email']}\t{demo_credentials['password']}\r")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
 async def test_f1_lists_the_keys_of_the_screen(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -221,6 +309,56 @@ def test_snapshot_login_error(
         await log_in(pilot, demo_credentials["email"], "mauvais")
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def _screen_text_and_colours(app: Any) -> tuple[str, set[tuple[int, int, int]]]:
+    """What the terminal receives for the whole screen: its text, and every colour used."""
+    console = Console(
+        width=80,
+        height=24,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+    )
+    console.print(app.screen._compositor.render_update(full=True))
+    ansi = console.export_text(styles=True, clear=False)
+    colours = {
+        (int(r), int(g), int(b)) for r, g, b in re.findall(r"[34]8;2;(\d+);(\d+);(\d+)", ansi)
+    }
+    return console.export_text(), colours
+
+
+async def test_no_color_the_login_error_is_in_greys_and_still_says_error(
+    make_app: Any, demo_credentials: dict[str, str], monkeypatch: Any
+) -> None:
+    """NO_COLOR=1 (read by Textual when the app is created): no colour at all on screen, and
+    the error still reads as one (« ✗ Erreur : »)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    assert app.no_color
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], "mauvais")
+        text, colours = _screen_text_and_colours(app)
+    assert colours, "no colour found at all: the check would prove nothing"
+    assert {c for c in colours if len(set(c)) > 1} == set()  # greys only
+    assert "✗ Erreur : Identifiant ou mot de passe incorrect" in text.replace("\xa0", " ")
+
+
+def test_snapshot_login_error_no_color(
+    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str], monkeypatch: Any
+) -> None:
+    """The same error as ``test_snapshot_login_error``, as a person with NO_COLOR=1 sees it."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await log_in(pilot, demo_credentials["email"], "mauvais")
+
+    app = make_app()
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 def test_snapshot_login_without_secure_keyring(snap_compare: Any, make_app: Any) -> None:

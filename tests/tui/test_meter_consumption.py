@@ -146,6 +146,24 @@ async def test_meter_3_correct_hides_the_warning_and_keeps_nothing(
         assert cells(screen.query_one("#history", DataTable), 0)[0] == "27/10/2026"
 
 
+async def test_meter_3_the_warning_focuses_correct_so_enter_stores_nothing(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    """Safer default: the implausible-reading question has « Corriger » focused, not
+    « Confirmer »; Enter right away corrects instead of storing the doubtful index."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_area(pilot, demo_credentials, "releve")
+        await type_reading(pilot, gaz="26000")
+        assert screen.query_one("#warning").has_class("-shown")
+        assert screen.focused is screen.query_one("#correct")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not screen.query_one("#warning").has_class("-shown")
+        assert screen.focused is screen.query_one("#field-gaz", Field).input
+        assert cells(screen.query_one("#history", DataTable), 0)[0] == "27/10/2026"
+
+
 async def test_meter_4_6_valid_reading_first_in_history_as_customer_reading(
     make_app: Any, demo_credentials: dict[str, str]
 ) -> None:

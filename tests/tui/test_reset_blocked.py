@@ -18,7 +18,7 @@ from geg_tui.screens.contact import (
 from geg_tui.screens.home import HomeScreen
 from geg_tui.screens.login import LoginScreen
 from geg_tui.screens.reset import ResetPasswordScreen
-from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.fields import Field, FormError, error_text
 from tests.tui.pilot_helpers import settle
 
 GENERIC = "Les informations saisies ne permettent pas de retrouver votre compte."
@@ -139,7 +139,7 @@ async def test_lock_5_request_access_from_the_blocked_screen(
         assert isinstance(screen, AccessRequestScreen)
         assert screen.query_one("#field-email", Field).value == email  # prefilled
         await send_contact(pilot, "Claire Martin", "court")  # REQ-1: 10 characters at least
-        assert "10 caractères" in text(screen, "#message-error")
+        assert "10 caractères" in text(screen, "#field-message .field-error")
         assert screen.query_one("#field-name", Field).value == "Claire Martin"  # kept
         await send_contact(pilot, "Claire Martin", "Mon compte est bloqué, merci de le débloquer.")
         (request,) = admin.list_requests(backend)
@@ -199,13 +199,13 @@ async def test_reset_1_wrong_birth_date_is_generic_and_keeps_the_input(
         await pilot.press("enter")  # Enter in the last field sends the step
         await settle(pilot)
         assert screen.step == "step-identity"
-        assert banner(screen) == GENERIC
+        assert banner(screen) == error_text(GENERIC)
         assert screen.query_one("#field-email", Field).value == demo_credentials["email"]
         assert screen.query_one("#field-birth_date", Field).value == "01/01/1950"
         assert app.focused is screen.query_one("#birth_date")  # focus back, retype at once
         await fill(pilot, email="personne@exemple.fr", birth_date="17/04/1986")
         await click(pilot, "#start")
-        assert banner(screen) == GENERIC  # an unknown e-mail gets the same message
+        assert banner(screen) == error_text(GENERIC)  # an unknown e-mail gets the same message
 
 
 async def test_reset_2_failed_steps_block_the_account(make_app, backend, demo_credentials) -> None:

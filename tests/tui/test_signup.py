@@ -15,7 +15,7 @@ from geg_tui.fake_backend import admin
 from geg_tui.screens.home import HomeScreen
 from geg_tui.screens.login import LoginScreen
 from geg_tui.screens.signup import SignupScreen
-from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.fields import Field, FormError, FormField
 from geg_tui.widgets.password_rules import PasswordRules
 from geg_tui.widgets.steps import StepIndicator
 from tests.conftest import unregistered_customer
@@ -49,8 +49,8 @@ async def next_step(pilot) -> None:
     await settle(pilot)
 
 
-def field(screen, name: str) -> Field:
-    return screen.query_one(f"#field-{name}", Field)
+def field(screen, name: str) -> FormField:
+    return screen.query_one(f"#field-{name}", FormField)
 
 
 def error_of(screen, name: str) -> str:
@@ -349,8 +349,7 @@ async def test_secret_question_checked_before_summary(make_app, backend) -> None
         await fill(pilot, secret_answer=" a ")
         await next_step(pilot)
         assert screen.step == 4
-        error = str(screen.query_one("#question-error", Static).render())
-        assert "Choisissez une question" in error
+        assert "Choisissez une question" in error_of(screen, "secret_question_id")
         assert "au moins 3 caractères" in error_of(screen, "secret_answer")
 
 
