@@ -3,8 +3,8 @@
 Timed from pushing ``ConsumptionScreen`` (headless, 80×24, already logged in) to its chart drawn
 with the series: once through the fake backend on the demo world (the Linky contract, five
 years of load curve and daily totals; the backend aggregates to 12 months, CONSO-4), once with a
-stub backend whose ``account`` and ``consumption`` return objects prepared in memory (the same
-12 monthly values, fetched once beforehand). Same run, interleaved, best of N each.
+stub backend whose ``account``, ``consumption_range`` and ``consumption`` return objects prepared
+in memory (the same 12 monthly values, fetched once beforehand). Same run, interleaved, best of N each.
 Target: the real backend costs at most 1.5 × the in-memory one.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geg_tui.api.models import ConsumptionSeries, Granularity
+from geg_tui.api.models import ConsumptionRange, ConsumptionSeries, Granularity
 from geg_tui.app import GegApp
 from geg_tui.config import Settings
 from geg_tui.fake_backend.backend import FakeBackend
@@ -39,12 +39,16 @@ TARGET = 1.5
 class StubBackend:
     """The methods the screen calls, answering with ready objects."""
 
-    def __init__(self, account: Any, series: ConsumptionSeries) -> None:
+    def __init__(self, account: Any, days: ConsumptionRange, series: ConsumptionSeries) -> None:
         self._account = account
+        self._days = days
         self._series = series
 
     async def account(self, token: str) -> Any:
         return self._account
+
+    async def consumption_range(self, token: str, contract_ref: str) -> ConsumptionRange:
+        return self._days
 
     async def consumption(self, token: str, *args: Any, **kwargs: Any) -> ConsumptionSeries:
         return self._series
@@ -96,7 +100,8 @@ async def main() -> None:
         datetime(2026, 11, 30).date(),
         Granularity.MONTH,
     )
-    stub = StubBackend(account, series)
+    days = await fake.consumption_range(session.token, linky.ref)
+    stub = StubBackend(account, days, series)
     real_times, stub_times = [], []
     with tempfile.TemporaryDirectory() as tmp:
         await open_screen(stub, session, Path(tmp))  # warm-up: imports (plotext…), caches

@@ -13,14 +13,19 @@ import asyncio
 import contextlib
 import gc
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
+from geg_tui import failures
 from geg_tui.api.errors import BackendUnavailable, SessionExpired
 from geg_tui.config import Settings
+from geg_tui.failure_guard import GuardedDispatch
 from geg_tui.i18n import _
 
 if TYPE_CHECKING:  # the models are imported by the first backend call, not at start-up
@@ -32,7 +37,7 @@ if TYPE_CHECKING:  # the models are imported by the first backend call, not at s
 BackendFactory = Callable[[], "Backend"]
 
 
-class GegApp(App[None]):
+class GegApp(GuardedDispatch, App[None]):
     """« GEG Mon Compte » in a terminal."""
 
     CSS_PATH = "app.tcss"
@@ -64,6 +69,7 @@ class GegApp(App[None]):
         defer_keyring_check: bool = True,
         resume_gc: bool = False,
         session: Session | None = None,
+        log_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self._factory = backend_factory
@@ -86,6 +92,9 @@ class GegApp(App[None]):
         # A session already open (tests whose subject is not the login: typing it in every
         # Pilot test was a tenth of its time): the app starts on home, as after a login.
         self._opening_session = session
+        # Unexpected failures: their details go there (``$GEG_TUI_LOG_DIR`` or the user log
+        # directory when ``log_dir`` is not given), opened at the first one.
+        self.failure_log = failures.FailureLog(log_dir)
 
     # --- backend and session ---------------------------------------------------------------
     async def get_backend(self) -> Backend:
@@ -147,6 +156,77 @@ class GegApp(App[None]):
         while not isinstance(self.screen, LoginScreen) or self.screen.relogin:
             self.pop_screen()
         self.screen.reset(_("Vous êtes déconnecté·e."))
+
+    # --- unexpected failures (geg_tui.failures) ---------------------------------------------
+    def report_failure(
+        self,
+        error: BaseException,
+        *,
+        screen: Screen | None = None,
+        worker: Worker[Any] | None = None,
+        what: str | None = None,
+    ) -> None:
+        """An exception nobody expected: its details (scrubbed) to the log, a French notice to
+        the person, the app kept running with everything typed, and the tests told."""
+        try:
+            screen = screen or self.screen
+        except Exception:  # no screen yet (start-up): the app's name stands for it
+            screen = None
+        what = what or failures.activity_of(error) or _activity(screen)
+        failure = failures.Failure(
+            error, what, type(screen).__name__ if screen else "—", worker.name if worker else None
+        )
+        failures.REPORTED.append(failure)
+        path = self.failure_log.write(failures.details(failure, self._secrets(screen)))
+        self.notify(
+            failures.notice(what, path),
+            title=_("Erreur inattendue"),
+            severity="error",
+            timeout=15,
+        )
+
+    def _secrets(self, screen: Screen | None) -> list[str]:
+        """What must never reach the log: the session token and every value typed on screen."""
+        from textual.widgets import Input
+
+        found = [self.session.token] if self.session is not None else []
+        for node in (screen, *self.screen_stack) if screen else self.screen_stack:
+            found += [field.value for field in node.query(Input)]
+        return found
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (logout from the command palette)."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.report_failure(event.worker.error, worker=event.worker)
+
+    def report_dispatch_failure(self, error: Exception, message: Message) -> None:
+        """A key binding's action (they run in the app's loop) raised: reported, the app goes
+        on (``GuardedDispatch``)."""
+        self.report_failure(error)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """What still reaches Textual's crash path (a screen that cannot be built) is logged
+        too, before Textual closes the app as it does."""
+        with contextlib.suppress(Exception):
+            screen = type(self.screen_stack[-1]).__name__ if self.screen_stack else "—"
+            failure = failures.Failure(error, _("Affichage"), screen, None)
+            failures.REPORTED.append(failure)
+            self.failure_log.write(failures.details(failure, self._secrets(None)))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without the locals of every frame it prints by default (a
+        typed password, a card number may be among them)."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
 
     # --- navigation ------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -281,5 +361,16 @@ class GegApp(App[None]):
         self.run_worker(self.logout(), exclusive=True, group="logout")
 
     async def on_unmount(self) -> None:
+        self.failure_log.close()
         if self._backend is not None and self.owns_backend:
             await self._backend.close()
+
+
+def _activity(screen: Screen | None) -> str:
+    """What failed, in the person's words, when no loading was under way: what the screen is
+    loading or sending now, else the screen's title. (A worker's description is Python.)"""
+    activity = getattr(screen, "activity", None)
+    if activity:
+        return str(activity)
+    title = getattr(screen, "TITLE", None) or _("GEG Mon Compte")
+    return _("écran « {title} »").format(title=title)

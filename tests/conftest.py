@@ -135,6 +135,39 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_failure(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, monkeypatch: Any
+) -> Iterator[None]:
+    """Every test fails on an unexpected exception in a worker or a handler of the TUI (which
+    the app reports and survives: ``geg_tui.failures``), unless it is marked
+    ``@pytest.mark.expects_failure`` (and then checks what was reported). Autouse: no test can
+    forget it, however it builds its app. The failure log goes to a folder of the test's own
+    (created only if something is logged), never to the user's log directory."""
+    from geg_tui import failures
+
+    folder = tmp_path_factory.getbasetemp() / "failure-logs" / f"{abs(hash(request.node.nodeid))}"
+    monkeypatch.setenv(failures.LOG_DIR_ENV, str(folder))
+    failures.REPORTED.clear()
+    yield
+    reported, failures.REPORTED[:] = list(failures.REPORTED), []
+    if request.node.get_closest_marker("expects_failure") is None:
+        assert_no_failure(reported)
+
+
+def assert_no_failure(reported: list[Any]) -> None:
+    """The unexpected exceptions the app reported during a test, as a test failure."""
+    if reported:
+        import traceback
+
+        shown = "\n".join(
+            f"— {f.screen}, « {f.what} », worker {f.worker}:\n"
+            + "".join(traceback.format_exception(f.error))
+            for f in reported
+        )
+        raise AssertionError(f"unexpected exception(s) reported by the TUI:\n{shown}")
+
+
 @pytest.fixture
 def make_app(backend: FakeBackend, tmp_path_factory: pytest.TempPathFactory):
     """``make_app(**kwargs)`` → a GegApp on the test backend, with its own settings folder,

@@ -9,7 +9,7 @@ logged-out contact). Rule IDs in the docstrings point to RULES.md.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
 from geg_tui.api.models import (
@@ -17,6 +17,7 @@ from geg_tui.api.models import (
     AlertSetting,
     BankDetails,
     CardPayment,
+    ConsumptionRange,
     ConsumptionSeries,
     ContactForm,
     Contract,
@@ -54,6 +55,11 @@ class Backend(Protocol):
 
     async def close(self) -> None:
         """Release connections and files."""
+
+    # --- the backend's clock (SIM-1) -------------------------------------------------------
+    async def server_time(self) -> datetime:
+        """The backend's current date-time (time-zone aware): the fake's own clock, a server's
+        time over HTTP. Screens ask this, never the computer's clock, which may disagree."""
 
     # --- signup (SIGNUP) -------------------------------------------------------------------
     async def secret_questions(self) -> list[SecretQuestion]:
@@ -229,6 +235,10 @@ class Backend(Protocol):
         compare_previous_year: bool = False,
     ) -> ConsumptionSeries:
         """CONSO-1…4: aggregated by the backend."""
+
+    async def consumption_range(self, token: str, contract_ref: str) -> ConsumptionRange:
+        """CONSO-2: the first and last day with consumption for the contract (its start, or the
+        oldest day kept, to yesterday as the backend sees it)."""
 
     # --- customer service (REQ) ------------------------------------------------------------
     async def create_request(self, token: str, form: ContactForm) -> ServiceRequest:

@@ -649,6 +649,17 @@ class ConsumptionPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsumptionRange:
+    """CONSO-2: the days a contract has consumption for, ``first``..``last`` inclusive (both
+    ``None`` when it has none yet, e.g. a contract started today). Screens take their default
+    ranges from it rather than from the computer's date, which is not the backend's."""
+
+    contract_ref: str
+    first: date | None
+    last: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class ConsumptionSeries:
     """CONSO-2/3: aggregated by the backend (CONSO-4), held by column.
 

@@ -63,6 +63,7 @@ class Route:
 
 
 ROUTES: tuple[Route, ...] = (
+    Route("server_time", "GET", "/time"),
     Route("secret_questions", "GET", "/signup/questions"),
     Route("signup_check_credentials", "POST", "/signup/credentials"),
     Route("signup_check_contract", "POST", "/signup/contract"),
@@ -98,6 +99,7 @@ ROUTES: tuple[Route, ...] = (
     Route("submit_reading", "POST", "/contracts/{contract_ref}/readings"),
     Route("reading_history", "GET", "/contracts/{contract_ref}/readings"),
     Route("consumption", "GET", "/contracts/{contract_ref}/consumption"),
+    Route("consumption_range", "GET", "/contracts/{contract_ref}/consumption/range"),
     Route("create_request", "POST", "/requests", body_model="form"),
     Route("list_requests", "GET", "/requests"),
     Route("get_request", "GET", "/requests/{ref}"),

@@ -35,6 +35,7 @@ from geg_tui.api.models import (
     AlertSetting,
     BankDetails,
     CardPayment,
+    ConsumptionRange,
     ConsumptionSeries,
     ContactForm,
     Contract,
@@ -102,9 +103,11 @@ READ_ONLY = frozenset(
         "meter_status",
         "reading_history",
         "consumption",
+        "consumption_range",
         "list_requests",
         "get_request",
         "list_alerts",
+        "server_time",
     }
 )
 
@@ -158,6 +161,10 @@ class FakeBackend:
 
     async def close(self) -> None:
         self.store.close()
+
+    async def server_time(self) -> datetime:
+        """SIM-1: the clock every rule reads (after the world caught up with it)."""
+        return await self._run(self.clock.now)
 
     def injected_fault(self, operation: str, *, drop_only: bool = False) -> faults.Fault | None:
         """The tester's fault on ``operation`` (a read: it never waits for a writer)."""
@@ -664,6 +671,15 @@ class FakeBackend:
             return consumption.series(
                 db, self.clock.today(), contract, start, end, granularity, compare_previous_year
             )
+
+        return await self._run(self._authed, token, run)
+
+    async def consumption_range(self, token: str, contract_ref: str) -> ConsumptionRange:
+        from geg_tui.fake_backend import consumption
+
+        def run(db: Tx, account_id: int) -> ConsumptionRange:
+            contract = self._contract_row(db, account_id, contract_ref)
+            return consumption.data_range(db, self.clock.today(), contract)
 
         return await self._run(self._authed, token, run)
 

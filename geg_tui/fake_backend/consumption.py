@@ -44,6 +44,7 @@ from operator import add, itemgetter, mul
 
 from geg_tui.api.errors import NotFound, ValidationError
 from geg_tui.api.models import (
+    ConsumptionRange,
     ConsumptionSeries,
     DayRange,
     Granularity,
@@ -357,6 +358,24 @@ def _by_period(
             (prev_first, prev_last),
         )
     return make(starts, ends, wh, costs, previous, bounds)
+
+
+def data_range(db: Tx, today: date, contract_row: sqlite3.Row) -> ConsumptionRange:
+    """CONSO-2: the days with consumption: from the contract's start (or the oldest month kept)
+    to yesterday — the same bounds ``series`` cuts a range to, so a screen asking for exactly
+    this range gets every point there is and nothing empty at the ends."""
+    ref = contract_row["ref"]
+    oldest = db.scalar(
+        "SELECT MIN(month) FROM consumption_months WHERE contract_id = ?", (contract_row["id"],)
+    )
+    if oldest is None:
+        return ConsumptionRange(ref, None, None)
+    year, month = map(int, str(oldest).split("-"))
+    first = max(date(year, month, 1), date.fromisoformat(contract_row["start_date"]))
+    last = today - timedelta(days=1)
+    if first > last:
+        return ConsumptionRange(ref, None, None)
+    return ConsumptionRange(ref, first, last)
 
 
 def percent_change(current: int, previous: int) -> float | None:

@@ -9,13 +9,18 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.worker import Worker, WorkerState
 
+from geg_tui import failures
 from geg_tui.api.errors import BackendError, SessionExpired
+from geg_tui.failure_guard import GuardedDispatch
 from geg_tui.i18n import _
 from geg_tui.widgets.fields import FormError
 from geg_tui.widgets.form import Form
+from geg_tui.widgets.loading import LabelledLoading
 
 if TYPE_CHECKING:
     from geg_tui.api.backend import Backend
@@ -24,8 +29,11 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class BaseScreen(Screen[Any]):
-    """A screen of geg-tui (``HELP`` is the F1 text; bindings are listed with it)."""
+class BaseScreen(GuardedDispatch, Screen[Any]):
+    """A screen of geg-tui (``HELP`` is the F1 text; bindings are listed with it).
+
+    An unexpected exception in one of its workers or message handlers is reported by the app
+    (``GegApp.report_failure``: a notice, the log) and the screen goes on as it was."""
 
     HELP = ""
     # Binding ids the key bar shows first, after F1, most needed first (widgets/keybar.py);
@@ -36,9 +44,20 @@ class BaseScreen(Screen[Any]):
         Binding("f1", "help", _("Aide"), tooltip=_("Les touches de cet écran"), id="help"),
     ]
 
+    activity: str | None = None  # the label of the loading indicator shown, if any
+
     @property
     def geg(self) -> GegApp:
         return self.app  # type: ignore[return-value]
+
+    # --- unexpected failures (geg_tui.failures) ------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that raised (they are declared ``exit_on_error=False``): never silent."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.geg.report_failure(event.worker.error, screen=self, worker=event.worker)
+
+    def report_dispatch_failure(self, error: Exception, message: Message) -> None:
+        self.geg.report_failure(error, screen=self)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
@@ -75,33 +94,47 @@ class BaseScreen(Screen[Any]):
             self.notify(error.message, severity="error")
 
     @contextmanager
-    def busy(self, widget: Widget | None = None) -> Iterator[None]:
-        """The loading indicator over ``widget`` (the screen by default) while a call runs.
+    def busy(self, widget: Widget | None = None, *, label: str) -> Iterator[None]:
+        """The loading indicator over ``widget`` (the screen by default) while a call runs,
+        saying what is loading or being sent (``label``: « Chargement des factures… »).
 
         The indicator takes the focus while it shows; afterwards the focus goes back to where
         the person was typing, unless an error has already put it on the field to correct.
+        The label is also what an unexpected failure meanwhile says has failed.
         """
         target = widget or self
         focused = self.focused
+        previous, self.activity = self.activity, label
         target.loading = True
         try:
             yield
+        except Exception as error:  # a bug: the failure report will say what was under way
+            failures.mark_activity(error, label)
+            raise
         finally:
             target.loading = False
+            self.activity = previous
             if focused is not None and self.focused is None and focused.is_attached:
                 focused.focus()
+
+    def get_loading_widget(self) -> Widget:
+        """Textual's dots, with the label of the call under way."""
+        return LabelledLoading(self.activity or _("Chargement…"))
 
     async def backend_call(
         self,
         call: Callable[[Backend], Awaitable[T]],
         *,
+        label: str,
         widget: Widget | None = None,
         propagate: tuple[type[BackendError], ...] = (),
     ) -> T | None:
-        """Run one backend call with a loading indicator. A typed error is shown (next to its
-        field when it names one) and ``None`` returned, the form keeping its values; an expired
-        session goes through login first; errors in ``propagate`` go up to the caller."""
-        with self.busy(widget):
+        """Run one backend call with a loading indicator saying what it does (``label``). A
+        typed error is shown (next to its field when it names one) and ``None`` returned, the
+        form keeping its values; an expired session goes through login first; errors in
+        ``propagate`` go up to the caller. Any other exception is a bug: it goes up, and the
+        worker's failure is reported (``on_worker_state_changed``)."""
+        with self.busy(widget, label=label):
             try:
                 backend = await self.geg.get_backend()
                 return await call(backend)

@@ -8,8 +8,8 @@ imported only when the screen opens (``screens.registry``), never at start-up.
 Choices:
 
 - Default ranges end on the last day the backend has data for (yesterday as the backend sees it,
-  asked once per contract with a cheap yearly view), so the screen agrees with the backend's
-  clock: month view, the 12 calendar months up to that day; day view, its last 31 days; year
+  asked once per contract with ``consumption_range``), so the screen agrees with the backend's
+  clock, never with this computer's date: month view, the 12 calendar months up to that day; day view, its last 31 days; year
   view, the last 5 calendar years. Changing the granularity resets the range to its default;
   « Du » / « Au » (JJ/MM/AAAA) can then be edited and applied with Entrée.
 - Chart: HP and HC stacked (kWh) where the contract has them; in € a single bar per period
@@ -51,9 +51,10 @@ from textual.widgets import (
 )
 from textual_plotext import PlotextPlot
 
+from geg_tui.api.errors import BackendUnavailable
 from geg_tui.api.models import ConsumptionSeries, Contract, Granularity, Register
 from geg_tui.downloads import downloads_folder, save_new
-from geg_tui.formatting import NBSP, format_date, format_kwh, format_money, group_thousands
+from geg_tui.formatting import NBSP, PARIS, format_date, format_kwh, format_money, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
@@ -83,6 +84,11 @@ RICH = {
     "green": "green",
     "gray": "bright_black",
 }
+UNAVAILABLE_CHART = _(
+    "Consommations indisponibles pour le moment (voir le message ci-dessus) : ce n'est pas une "
+    "consommation nulle. Réessayez avec F5."
+)
+UNAVAILABLE_SUMMARY = _("Les consommations n'ont pas pu être chargées.")
 GRANULARITIES = (
     (_("Par jour"), Granularity.DAY),
     (_("Par mois"), Granularity.MONTH),
@@ -91,13 +97,6 @@ GRANULARITIES = (
 
 
 # --- ranges and numbers ----------------------------------------------------------------------
-
-
-def shift_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def default_range(granularity: Granularity, last: date) -> tuple[date, date]:
@@ -203,7 +202,11 @@ def pattern(data: ChartData, index: int) -> str:
 
 
 class ConsumptionChart(PlotextPlot):
-    """Bars drawn for the widget's current size (labels thinned to fit the width)."""
+    """Bars drawn for the widget's current size (labels thinned to fit the width).
+
+    Three states that must not be confused: nothing loaded (blank, while the first call runs),
+    a service error (``unavailable``: says so — never « no data », which would tell the person
+    they consumed nothing) and a loaded series, which may truly be empty."""
 
     can_focus = True
     DEFAULT_CSS = "ConsumptionChart { height: 1fr; min-height: 8; }"
@@ -211,14 +214,25 @@ class ConsumptionChart(PlotextPlot):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: ChartData | None = None
+        self.unavailable = False
 
     def show(self, data: ChartData | None) -> None:
         self.data = data
+        self.unavailable = False
+        self.refresh()
+
+    def show_unavailable(self) -> None:
+        self.data = None
+        self.unavailable = True
         self.refresh()
 
     def render(self) -> RenderResult:
         data = self.data
-        if data is None or not data.labels:
+        if self.unavailable:
+            return Text(UNAVAILABLE_CHART, style="bold")
+        if data is None:
+            return Text("")
+        if not data.labels:
             return Text(_("Aucune donnée à afficher sur cette période."), style="italic")
         plt = self.plt
         plt.clear_figure()
@@ -496,9 +510,16 @@ class ConsumptionScreen(BaseScreen):
     async def load(self) -> None:
         """The contracts (first time), then the series shown."""
         if not self.contracts:
-            account = await self.backend_call(
-                lambda backend: backend.account(self.geg.token), widget=self.query_one("#conso")
-            )
+            try:
+                account = await self.backend_call(
+                    lambda backend: backend.account(self.geg.token),
+                    label=_("Chargement de vos contrats…"),
+                    widget=self.query_one("#conso"),
+                    propagate=(BackendUnavailable,),
+                )
+            except BackendUnavailable as exc:
+                self.show_unavailable(exc)
+                return
             if account is None:
                 return
             self.contracts = account.contracts
@@ -529,7 +550,8 @@ class ConsumptionScreen(BaseScreen):
             if reset_range and last is None:
                 last = await self.last_data_day(backend, token, ref)
             if reset_range:
-                first, end = default_range(granularity, last or date.today())
+                assert last is not None  # known, or just asked for above
+                first, end = default_range(granularity, last)
                 start: date | str = first
             else:
                 start, end = start_field.value, end_field.value  # checked by the backend
@@ -541,7 +563,16 @@ class ConsumptionScreen(BaseScreen):
             return series, last
 
         self.clear_errors()
-        result = await self.backend_call(call, widget=self.query_one("#conso"))
+        try:
+            result = await self.backend_call(
+                call,
+                label=_("Chargement des consommations…"),
+                widget=self.query_one("#conso"),
+                propagate=(BackendUnavailable,),
+            )
+        except BackendUnavailable as exc:
+            self.show_unavailable(exc)
+            return False
         if result is None:
             return False
         series, last = result
@@ -555,18 +586,15 @@ class ConsumptionScreen(BaseScreen):
         return True
 
     @staticmethod
-    async def last_data_day(backend: Backend, token: str, ref: str) -> date | None:
-        """The last day the backend has data for (its yesterday), from a cheap yearly view
-        over three years either side of this computer's today."""
-        today = date.today()
-        probe = await backend.consumption(
-            token,
-            ref,
-            shift_years(today, -3) + timedelta(days=1),
-            shift_years(today, 3) - timedelta(days=1),
-            Granularity.YEAR,
-        )
-        return probe.ends[-1] if probe.size else None
+    async def last_data_day(backend: Backend, token: str, ref: str) -> date:
+        """The last day the backend has data for, as the backend says (``consumption_range``);
+        for a contract without data yet, the backend's yesterday — never this computer's date,
+        which may not be the backend's (a tester's clock set to 2031, a server abroad)."""
+        days = await backend.consumption_range(token, ref)
+        if days.last is not None:
+            return days.last
+        now = await backend.server_time()
+        return now.astimezone(PARIS).date() - timedelta(days=1)
 
     def refetch(self, *, reset_range: bool) -> None:
         self._refetch(reset_range)
@@ -576,6 +604,15 @@ class ConsumptionScreen(BaseScreen):
         await self.fetch(reset_range=reset_range)
 
     # --- showing -------------------------------------------------------------------------
+    def show_unavailable(self, error: BackendUnavailable) -> None:
+        """The service did not answer: its message in the banner, and nothing left on screen
+        that could be read as this range's consumption (no « no data », no older chart)."""
+        self.series = None
+        self.query_one("#form-error", FormError).show(error.message)
+        self.query_one("#summary", Static).update(UNAVAILABLE_SUMMARY)
+        self.query_one(ConsumptionChart).show_unavailable()
+        self.query_one("#table", DataTable).clear(columns=True)
+
     def show_series(self) -> None:
         series = self.series
         if series is None:

@@ -100,7 +100,9 @@ class ContactScreen(BaseScreen):
         self.clear_errors()
         before = self.focused
         request = await self.backend_call(
-            lambda backend: backend.contact_logged_out(form), widget=self.query_one("#contact")
+            lambda backend: backend.contact_logged_out(form),
+            label=_("Envoi de votre demande…"),
+            widget=self.query_one("#contact"),
         )
         if request is None:
             # The loading indicator took the focus: the first field to correct, else where
@@ -157,7 +159,9 @@ class ForgottenIdentifierScreen(ContactScreen):
     @work(exclusive=True, exit_on_error=False, group="support")
     async def load_support(self) -> None:
         info = await self.backend_call(
-            lambda backend: backend.support_info(), widget=self.query_one("#support")
+            lambda backend: backend.support_info(),
+            label=_("Chargement des coordonnées du service client…"),
+            widget=self.query_one("#support"),
         )
         if info is not None:
             self.query_one("#support", Static).update(

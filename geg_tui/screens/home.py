@@ -156,7 +156,9 @@ class HomeScreen(BaseScreen):
             return
         token = self.geg.session.token
         summary = await self.backend_call(
-            lambda backend: backend.home(token), widget=self.query_one("#home")
+            lambda backend: backend.home(token),
+            label=_("Chargement de votre compte…"),
+            widget=self.query_one("#home"),
         )
         if summary is not None:
             self.show(summary)

@@ -178,11 +178,17 @@ class InvoiceDetailScreen(BaseScreen):
             return
         token = self.geg.session.token
         scroll = self.query_one("#detail")
-        invoice = await self.backend_call(lambda b: b.get_invoice(token, self.ref), widget=scroll)
+        invoice = await self.backend_call(
+            lambda b: b.get_invoice(token, self.ref),
+            label=_("Chargement de la facture…"),
+            widget=scroll,
+        )
         if invoice is None:
             return
         if self._account is None:
-            self._account = await self.backend_call(lambda b: b.account(token), widget=scroll)
+            self._account = await self.backend_call(
+                lambda b: b.account(token), label=_("Chargement de vos contrats…"), widget=scroll
+            )
         self.show(invoice)
 
     def show(self, invoice: Invoice) -> None:
@@ -242,7 +248,9 @@ class InvoiceDetailScreen(BaseScreen):
                 field.set_error(_("Ce dossier n'existe pas : indiquez un dossier existant."))
                 field.input.focus()
                 return
-        data = await self.backend_call(lambda b: b.invoice_pdf(token, self.ref))
+        data = await self.backend_call(
+            lambda b: b.invoice_pdf(token, self.ref), label=_("Téléchargement de la facture PDF…")
+        )
         if data is None:
             return
         try:

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Select, Static
 
+from geg_tui.api.errors import BackendUnavailable
 from geg_tui.api.models import Account, Invoice, InvoicePage, InvoiceStatus
 from geg_tui.formatting import format_date, format_money, group_thousands
 from geg_tui.i18n import _
@@ -121,6 +122,7 @@ class InvoicesScreen(BaseScreen):
         self._account: Account | None = None
         self._years_asked = False
         self._asked: dict[str, Any] | None = None  # the filters of the last list asked for
+        self._shown: dict[str, Any] | None = None  # the filters of the list on screen
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -203,18 +205,28 @@ class InvoicesScreen(BaseScreen):
         busy = self.query_one("#count")  # not the table: a loading widget loses the focus
         first = self._account is None
         if self._account is None:
-            account = await self.backend_call(lambda b: b.account(token), widget=busy)
+            account = await self.backend_call(
+                lambda b: b.account(token), label=_("Chargement de vos contrats…"), widget=busy
+            )
             if account is None:
                 return
             self._account = account
             self._fill_contracts(account)
         filters = self._asked = self.filters()
         keep = max(PAGE_SIZE, len(self._invoices)) if self._invoices else PAGE_SIZE
-        page = await self.backend_call(
-            lambda b: b.list_invoices(token, offset=0, limit=keep, **filters), widget=busy
-        )
+        try:
+            page = await self.backend_call(
+                lambda b: b.list_invoices(token, offset=0, limit=keep, **filters),
+                label=_("Chargement des factures…"),
+                widget=busy,
+                propagate=(BackendUnavailable,),
+            )
+        except BackendUnavailable as exc:
+            self.show_unavailable(exc, filters)
+            return
         if page is None:
             return
+        self._shown = filters
         self.clear_errors()
         selected = self._selected_ref()
         table.clear()
@@ -240,6 +252,7 @@ class InvoicesScreen(BaseScreen):
             filters = self.filters()
             page = await self.backend_call(
                 lambda b: b.list_invoices(token, offset=offset, limit=PAGE_SIZE, **filters),
+                label=_("Chargement des factures suivantes…"),
                 widget=self.query_one("#count"),
             )
         finally:
@@ -256,12 +269,18 @@ class InvoicesScreen(BaseScreen):
         # The indicator over the year filter it fills, not over the screen (the list is already
         # there and keeps the focus).
         select = self.query_one("#filter-year", Select)
-        newest = await self.backend_call(lambda b: b.list_invoices(token, limit=1), widget=select)
+        newest = await self.backend_call(
+            lambda b: b.list_invoices(token, limit=1),
+            label=_("Chargement des années…"),
+            widget=select,
+        )
         if newest is None or not newest.invoices:
             return
         last = newest.total_count - 1
         oldest = await self.backend_call(
-            lambda b: b.list_invoices(token, offset=last, limit=1), widget=select
+            lambda b: b.list_invoices(token, offset=last, limit=1),
+            label=_("Chargement des années…"),
+            widget=select,
         )
         if oldest is None or not oldest.invoices:
             return
@@ -274,6 +293,21 @@ class InvoicesScreen(BaseScreen):
                 + [(str(y), str(y)) for y in range(first_year, last_year - 1, -1)]
             )
             select.value = current
+
+    def show_unavailable(self, error: BackendUnavailable, filters: dict[str, Any]) -> None:
+        """The service did not answer: its message in the banner. The list on screen stays if
+        it is the one asked for (a refresh); the list of other filters is taken away, never
+        left under filters it does not match, and the count says why there is none."""
+        self.query_one(FormError).show(error.message)
+        if filters == self._shown:
+            return
+        self._shown = None
+        self._invoices.clear()
+        self._total = 0
+        self.query_one(DataTable).clear()
+        self.query_one("#count", Static).update(
+            _("Factures indisponibles pour le moment : R pour réessayer.")
+        )
 
     def _fill_contracts(self, account: Account) -> None:
         select = self.query_one("#filter-contract", Select)

@@ -199,6 +199,7 @@ class LoginScreen(BaseScreen):
         try:
             session = await self.backend_call(
                 lambda backend: backend.login(email, password),
+                label=_("Connexion…"),
                 widget=self.query_one("#login-box"),
                 propagate=(AccountLocked, AuthError) if automatic else (AccountLocked,),
             )

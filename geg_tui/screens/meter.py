@@ -126,7 +126,9 @@ class MeterScreen(BaseScreen):
     @work(exclusive=True, exit_on_error=False, group="meter")
     async def load(self) -> None:
         account = await self.backend_call(
-            lambda backend: backend.account(self.geg.token), widget=self.query_one("#meter")
+            lambda backend: backend.account(self.geg.token),
+            label=_("Chargement de vos contrats…"),
+            widget=self.query_one("#meter"),
         )
         if account is None:
             return
@@ -160,7 +162,9 @@ class MeterScreen(BaseScreen):
             )
             return status, history
 
-        result = await self.backend_call(both, widget=self.query_one("#meter"))
+        result = await self.backend_call(
+            both, label=_("Chargement du compteur et des relevés…"), widget=self.query_one("#meter")
+        )
         if result is None:
             return False
         self.status, self.history = result
@@ -366,6 +370,7 @@ class MeterScreen(BaseScreen):
             lambda backend: backend.submit_reading(
                 self.geg.token, ref, sent, confirm_implausible=confirm, idempotency_key=key
             ),
+            label=_("Envoi du relevé…"),
             widget=self.query_one("#entry"),
         )
         if result is None:  # refused: the message is next to its field, the values stay

@@ -49,7 +49,7 @@ from textual.widgets import Button, Input, Static
 from geg_tui.api.errors import BackendError, BackendUnavailable, OutcomeUnknown, SessionExpired
 from geg_tui.api.limits import CARD_HOLDER_MAX
 from geg_tui.api.models import CardBrand, CardPayment, Invoice, InvoiceStatus, Payment
-from geg_tui.formatting import format_datetime, format_money
+from geg_tui.formatting import PARIS, format_datetime, format_money
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.card import CardForm, CardNumberField, check, detect_brand, format_expiry
@@ -92,14 +92,6 @@ NOTHING_TO_PAY = (
 CardIdentity = tuple[CardBrand | None, str, str]
 
 
-def today() -> date:
-    from datetime import datetime
-
-    from geg_tui.formatting import PARIS
-
-    return datetime.now(PARIS).date()
-
-
 class PaymentScreen(BaseScreen):
     HELP = _(
         "Payez la facture par carte bancaire (Visa, Mastercard, American Express, CB). Le numéro "
@@ -124,6 +116,7 @@ class PaymentScreen(BaseScreen):
         self.unknown = False  # PAY-4: the current attempt may have been charged, answer lost
         self.check_halted = False  # PAY-4: the check stopped when the session expired
         self.sent = 0  # requests sent by the person (tests; the check's replays not counted)
+        self.backend_day: date | None = None  # today as the backend sees it (card expiry)
 
     def compose(self) -> ComposeResult:
         invoice = self.invoice
@@ -180,6 +173,19 @@ class PaymentScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one(CardNumberField).input.focus()
+        self.read_backend_day()
+
+    @work(exclusive=True, exit_on_error=False, group="clock")
+    async def read_backend_day(self) -> None:
+        """Today as the backend sees it, for the card's expiry (PAY-2): the computer's date may
+        not be the backend's (a tester's clock, a server abroad). Unread (the service down), the
+        expiry is left to the backend, which checks it anyway."""
+        try:
+            backend = await self.geg.get_backend()
+            now = await backend.server_time()
+        except BackendError:
+            return
+        self.backend_day = now.astimezone(PARIS).date()
 
     # --- live formatting -------------------------------------------------------------------
     @on(Input.Changed)
@@ -259,7 +265,7 @@ class PaymentScreen(BaseScreen):
         form = self.form()
         # PAY-4: a request sent again is the same request: its first outcome stands, even if
         # the card's expiry month has ended since (the backend answers it, not this check).
-        errors = check(form, today(), resend=self.already_sent(form))
+        errors = check(form, self.backend_day, resend=self.already_sent(form))
         self.clear_errors()
         if errors:
             self.show_field_errors(errors)
@@ -300,6 +306,7 @@ class PaymentScreen(BaseScreen):
         try:
             payment = await self.backend_call(
                 lambda b: b.pay_invoice(token, request),
+                label=_("Envoi du paiement…"),
                 widget=self.query_one("#form"),
                 propagate=(BackendUnavailable,),
             )

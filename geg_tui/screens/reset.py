@@ -224,13 +224,17 @@ class ResetPasswordScreen(BaseScreen):
     async def call(
         self,
         call: Callable[[Backend], Awaitable[T]],
+        *,
+        label: str,
         propagate: tuple[type[BackendError], ...] = (),
     ) -> T | None:
         """``backend_call`` over the current step; the focus comes back where it was (the
         loading indicator takes it away), unless an error moved it to a wrong field."""
         before = self.focused
         try:
-            return await self.backend_call(call, widget=self.step_widget(), propagate=propagate)
+            return await self.backend_call(
+                call, label=label, widget=self.step_widget(), propagate=propagate
+            )
         finally:
             if not self.wizard.focus_first_error() and before is not None and before.is_attached:
                 before.focus()
@@ -258,6 +262,7 @@ class ResetPasswordScreen(BaseScreen):
         try:
             challenge = await self.call(
                 lambda backend: backend.reset_start(email, birth),
+                label=_("Vérification de vos informations…"),
                 propagate=(AccountLocked,),
             )
         except AccountLocked as locked:
@@ -312,6 +317,7 @@ class ResetPasswordScreen(BaseScreen):
         try:
             queued = await self.call(
                 lambda backend: backend.reset_answer(email, birth, answer),
+                label=_("Vérification de votre réponse…"),
                 propagate=(AccountLocked,),
             )
         except AccountLocked as locked:
@@ -413,7 +419,9 @@ class ResetPasswordScreen(BaseScreen):
             return True
 
         try:
-            done = await self.call(call, propagate=(ValidationError,))
+            done = await self.call(
+                call, label=_("Enregistrement du mot de passe…"), propagate=(ValidationError,)
+            )
         except ValidationError as error:
             if "secret_question_id" in error.fields and not self.asks_question:
                 await self.ask_new_question()
@@ -424,7 +432,10 @@ class ResetPasswordScreen(BaseScreen):
 
     async def ask_new_question(self) -> None:
         """RESET-7: the code came from customer service; a new secret question goes with it."""
-        questions = await self.call(lambda backend: backend.secret_questions())
+        questions = await self.call(
+            lambda backend: backend.secret_questions(),
+            label=_("Chargement des questions secrètes…"),
+        )
         if questions is None:
             return
         self.query_one("#field-secret_question_id", SelectField).set_options(

@@ -235,13 +235,17 @@ class SignupScreen(BaseScreen):
         """The secret questions (SIGNUP-8) and customer service's phone (SIGNUP-7)."""
         select = self.query_one("#field-secret_question_id", SelectField)
         questions = await self.backend_call(
-            lambda backend: backend.secret_questions(), widget=select.select
+            lambda backend: backend.secret_questions(),
+            label=_("Chargement des questions secrètes…"),
+            widget=select.select,
         )
         if questions:
             self._questions = {q.id: q.text for q in questions}
             select.set_options([(q.text, q.id) for q in questions])
         info = await self.backend_call(
-            lambda backend: backend.support_info(), widget=self.query_one("#support")
+            lambda backend: backend.support_info(),
+            label=_("Chargement des coordonnées du service client…"),
+            widget=self.query_one("#support"),
         )
         if info is not None:
             self.support = SupportLine(info.phone, info.hours)
@@ -432,7 +436,9 @@ class SignupScreen(BaseScreen):
                 self.value("password_confirm"),
             )
             ok = await self.backend_call(
-                lambda b: _done(b.signup_check_credentials(email, pw, confirm)), widget=body
+                lambda b: _done(b.signup_check_credentials(email, pw, confirm)),
+                label=_("Vérification de l'identifiant et du mot de passe…"),
+                widget=body,
             )
             if ok is None or self.step != step:
                 self._restore_focus(before)
@@ -447,6 +453,7 @@ class SignupScreen(BaseScreen):
             contract, invoice, amount = self._snapshot(2)
             identity = await self.backend_call(
                 lambda b: b.signup_check_contract(contract, invoice, amount),  # type: ignore[arg-type]
+                label=_("Vérification du contrat…"),
                 widget=body,
             )
             if identity is None or self.step != step:
@@ -462,6 +469,7 @@ class SignupScreen(BaseScreen):
                 lambda b: _done(
                     b.signup_check_personal(contract, invoice, amount, birth, phone)  # type: ignore[arg-type]
                 ),
+                label=_("Vérification de vos informations personnelles…"),
                 widget=body,
             )
             if ok is None or self.step != step:
@@ -553,7 +561,9 @@ class SignupScreen(BaseScreen):
         """SIGNUP-10: the backend checks everything again and creates the account."""
         request = self.request()
         account = await self.backend_call(
-            lambda b: b.signup_confirm(request), widget=self.query_one("#signup-body")
+            lambda b: b.signup_confirm(request),
+            label=_("Création de votre compte…"),
+            widget=self.query_one("#signup-body"),
         )
         if account is None or self.step != LAST:
             self._restore_focus(before)

@@ -174,11 +174,13 @@ class CardForm:
         return month.strip(), year.strip()
 
 
-def check(form: CardForm, today: date, *, resend: bool = False) -> dict[str, str]:
+def check(form: CardForm, today: date | None, *, resend: bool = False) -> dict[str, str]:
     """PAY-2, client side: one French message per wrong field (empty when all is well).
 
-    ``resend``: this very request was sent before (same idempotency key, PAY-4); its expiry is
-    not compared with today, since the backend returns the first outcome whatever the date.
+    ``today`` is the backend's (never the computer's); ``None`` when it could not be read, and
+    the expiry is then left to the backend. ``resend``: this very request was sent before (same
+    idempotency key, PAY-4); its expiry is not compared with today, since the backend returns
+    the first outcome whatever the date.
     """
     errors: dict[str, str] = {}
     digits = form.digits
@@ -202,7 +204,11 @@ def check(form: CardForm, today: date, *, resend: bool = False) -> dict[str, str
         errors["expiry"] = _("Date d'expiration au format MM/AA, par exemple 08/29.")
     elif not 1 <= int(month) <= 12:
         errors["expiry"] = _("Mois d'expiration invalide (01 à 12).")
-    elif not resend and (2000 + int(year), int(month)) < (today.year, today.month):
+    elif (
+        not resend
+        and today is not None
+        and (2000 + int(year), int(month)) < (today.year, today.month)
+    ):
         errors["expiry"] = _("Cette carte a expiré.")
     expected = 4 if brand is CardBrand.AMEX else 3
     if not form.code:

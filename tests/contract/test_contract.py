@@ -13,7 +13,7 @@ import ast
 import re
 import uuid
 from collections.abc import Awaitable
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,8 @@ from geg_tui.api.models import (
     Tariff,
 )
 from geg_tui.fake_backend import admin
-from tests.conftest import signup_request, unregistered_customer
+from geg_tui.formatting import PARIS
+from tests.conftest import START, signup_request, unregistered_customer
 
 from .conftest import CALLED, PROTOCOL, Api, clear_faults, inject_fault
 
@@ -490,6 +491,46 @@ async def test_conso_2_to_4_month_and_day_views(api: Api, demo_credentials) -> N
         api.backend.consumption(token, hphc, date(2026, 3, 7), date(2026, 3, 1), Granularity.DAY),
         ValidationError,
     )
+
+
+async def test_conso_2_range_of_days_with_data(api: Api, demo_credentials) -> None:
+    """The first and last day with data: the contract's start (or the oldest day kept) to the
+    backend's yesterday; a range asked exactly over it is full to both ends."""
+    token = await login_demo(api, demo_credentials)
+    contracts = (await api.backend.account(token)).contracts
+    for contract in contracts:
+        days = same(
+            await api.backend.consumption_range(token, contract.ref),
+            await api.fake.consumption_range(token, contract.ref),
+        )
+        assert days.contract_ref == contract.ref
+        assert days.last == TODAY - timedelta(days=1)
+        assert days.first is not None and days.first >= contract.start_date
+        assert (days.last - days.first).days > 5 * 365  # the demo world keeps six years
+        for first, last in (  # a year on either end (a range is at most six years: CONSO-2)
+            (days.first - timedelta(days=10), days.first + timedelta(days=355)),
+            (days.last - timedelta(days=355), days.last + timedelta(days=10)),
+        ):
+            series = await api.backend.consumption(
+                token, contract.ref, first, last, Granularity.DAY
+            )
+            assert series.starts[0] == max(first, days.first)
+            assert series.ends[-1] == min(last, days.last)
+    await refused(api.backend.consumption_range(token, "CT-INCONNU"), NotFound)
+    api.fake.clock.advance(timedelta(days=3))  # the world catches up: three more days of data
+    token = await login_demo(api, demo_credentials)  # the session idled out meanwhile
+    later = await api.backend.consumption_range(token, contracts[0].ref)
+    assert later.last == TODAY + timedelta(days=2)
+
+
+async def test_sim_1_server_time_is_the_backends_clock(api: Api) -> None:
+    """The backend's own clock (frozen at the tests' start), not the computer's; over HTTP the
+    same instant, time-zone aware."""
+    moment = same(await api.backend.server_time(), await api.fake.server_time())
+    assert moment == START and moment.tzinfo is not None
+    api.fake.clock.set(datetime(2026, 11, 29, 18, 30, tzinfo=PARIS))  # a tester's `clock set`
+    moved = await api.backend.server_time()
+    assert moved == datetime(2026, 11, 29, 18, 30, tzinfo=PARIS)
 
 
 # --- customer service (REQ) ---------------------------------------------------------------------

@@ -711,11 +711,9 @@ async def test_pay_4_send_again_after_the_card_expired_gets_the_first_payment(
     from datetime import date, datetime
 
     from geg_tui.formatting import PARIS
-    from geg_tui.screens import payment as payment_screen
 
     # the person sends it again, not the check
     monkeypatch.setattr(PaymentScreen, "CHECK_AFTER", (60.0,), raising=False)
-    monkeypatch.setattr(payment_screen, "today", lambda: date(2026, 11, 30))
     backend.clock.set(datetime(2026, 11, 30, 23, 50, tzinfo=PARIS))
     lossy = LosingBackend(backend)
     session = await backend.login(demo_credentials["email"], demo_credentials["password"])
@@ -723,8 +721,9 @@ async def test_pay_4_send_again_after_the_card_expired_gets_the_first_payment(
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials, expiry="1126")
         assert payments_count(backend, OVERDUE_GAS) == 1
-        monkeypatch.setattr(payment_screen, "today", lambda: date(2026, 12, 1))
         backend.clock.set(datetime(2026, 12, 1, 0, 5, tzinfo=PARIS))
+        pay.read_backend_day()  # as if read after midnight: the card has expired for the form
+        await wait_for(pilot, lambda: pay.backend_day == date(2026, 12, 1))
         lossy.losing = False  # the link is back for payments; reads still fail
         await pilot.press("enter")
         await wait_for(pilot, lambda: pay.payment is not None)

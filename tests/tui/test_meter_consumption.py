@@ -288,6 +288,31 @@ async def test_conso_2_month_day_year_and_kwh_euros(
         assert screen.series.size == 12 and screen.unit == "eur"
 
 
+async def test_conso_2_the_backends_clock_in_2031_not_the_computers_date(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+) -> None:
+    """A tester sets the backend's clock to 14/03/2031 (the world catches up day by day): the
+    screen's default ranges end on the backend's yesterday, whatever this computer's date —
+    the range comes from the backend (``consumption_range``), not from probing around today."""
+    from datetime import datetime
+
+    from geg_tui.formatting import PARIS
+
+    backend.clock.set(datetime(2031, 3, 14, 9, 0, tzinfo=PARIS))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_area(pilot, demo_credentials, "consommation")
+        series = screen.series
+        assert (series.start, series.end) == (date(2030, 4, 1), date(2031, 3, 31))
+        assert series.ends[-1] == date(2031, 3, 13) and series.size == 12
+        assert screen.query_one("#chart").data.labels[-1] == "mar 31"
+        assert "13/03/2031" in text_of(screen, "#summary")
+        await pilot.press("a")
+        await settle(pilot)
+        assert [s.year for s in screen.series.starts] == [2027, 2028, 2029, 2030, 2031]
+        assert screen.query_one("#field-end", Field).value == "31/12/2031"
+
+
 async def test_conso_2_edited_range_and_its_errors(
     make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
