@@ -142,11 +142,11 @@ async def test_meter_3_correct_hides_the_warning_and_keeps_nothing(
 
 
 async def test_meter_3_the_warning_focuses_correct_so_enter_stores_nothing(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
     """Safer default: the implausible-reading question has « Corriger » focused, not
     « Confirmer »; Enter right away corrects instead of storing the doubtful index."""
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "releve")
         await type_reading(pilot, gaz="26000")
@@ -299,7 +299,8 @@ async def test_conso_2_the_backends_clock_in_2031_not_the_computers_date(
     from geg_tui.formatting import PARIS
 
     backend.clock.set(datetime(2031, 3, 14, 9, 0, tzinfo=PARIS))
-    app = make_app()
+    session = await backend.login(demo_credentials["email"], demo_credentials["password"])
+    app = make_app(session=session)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "consommation")
         series = screen.series

@@ -85,7 +85,7 @@ async def test_with_colour_the_cursor_row_keeps_textuals_look(
 
 def test_snapshot_invoice_list_no_color_80x24(
     snap_compare: Any,
-    make_app: Any,
+    make_home_app: Any,
     demo_credentials: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -98,4 +98,4 @@ def test_snapshot_invoice_list_no_color_80x24(
         await settle(pilot)
 
     monkeypatch.setenv("NO_COLOR", "1")
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=(80, 24), run_before=run_before)
