@@ -33,7 +33,7 @@ TARGET = 1.3
 TIMEOUT_S = 30.0
 # What must be on the terminal: the login screen laid out (title, a field, the key bar).
 # Searched with the escape sequences taken out: the text cursor's style splits the placeholder.
-LOGIN_TEXTS = ("Connexion à mon espace client", "prenom.nom@exemple.fr", "palette")
+LOGIN_TEXTS = ("Connexion à mon espace client", "prenom.nom@exemple.fr", "Palette")
 MINIMAL_TEXTS = ("Application minimale prête",)
 ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$ ]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 
@@ -54,8 +54,8 @@ def time_to_text(argv: list[str], texts: tuple[str, ...], env: dict[str, str]) -
         seen = b""
         while True:
             ready, _, _ = select.select([master], [], [], TIMEOUT_S)
-            if not ready:
-                raise RuntimeError(f"{argv[1:]}: nothing new on the terminal for {TIMEOUT_S} s")
+            if not ready or time.perf_counter() - began > TIMEOUT_S:
+                raise RuntimeError(f"{argv[1:]}: {texts} not all on the terminal after {TIMEOUT_S} s")
             try:
                 chunk = os.read(master, 1 << 16)
             except OSError:  # the child ended (EIO) before showing the text
