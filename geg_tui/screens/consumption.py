@@ -57,7 +57,7 @@ from geg_tui.downloads import downloads_folder, save_new
 from geg_tui.formatting import NBSP, PARIS, format_date, format_kwh, format_money, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
-from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.fields import Field, FormError, MarkedCheckbox
 from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
@@ -491,7 +491,9 @@ class ConsumptionScreen(BaseScreen):
                         restrict=r"[0-9/]*",
                         error_below=False,
                     )
-                    yield Checkbox(_("Comparer à l'année précédente"), id="compare", compact=True)
+                    yield MarkedCheckbox(
+                        _("Comparer à l'année précédente"), id="compare", compact=True
+                    )
                 yield FormError(id="form-error")
             yield Static("", id="summary")
             yield ConsumptionChart(id="chart")

@@ -340,10 +340,12 @@ async def test_conso_3_compare_with_the_year_before(
     app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_area(pilot, demo_credentials, "consommation")
+        box = screen.query_one("#compare", Checkbox)
+        assert "✓" not in box.render().plain  # off: an empty box, not Textual's grey « X »
         await pilot.press("c")
         await settle(pilot)
         series = screen.series
-        assert screen.query_one("#compare", Checkbox).value
+        assert box.value and "✓" in box.render().plain  # WCAG 1.4.1: told without colour
         assert series.previous is not None and series.previous.starts[0] == date(2024, 12, 1)
         chart = screen.query_one("#chart").data
         assert chart.previous == tuple(v / 1000 for v in series.previous.totals_wh)
