@@ -1,14 +1,18 @@
-"""What every Pilot test waits for before it looks or acts (one ``settle`` for all), and typing."""
+"""What every Pilot test waits for before it looks or acts (one ``settle`` for all), typing, and
+opening a screen from home."""
 
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import LoadingIndicator
 from textual.worker import WorkerCancelled
+
+from geg_tui.screens.home import HomeScreen
 
 
 async def settle(pilot: Pilot) -> None:
@@ -37,6 +41,23 @@ def _loading(pilot: Pilot) -> list[object]:
     covered = [w for w in (screen, *screen.query("*")) if w.loading]
     mounted = [w for w in screen.query(LoadingIndicator) if w.display and w.visible]
     return covered + mounted
+
+
+async def on_home(pilot: Pilot, credentials: dict[str, str]) -> None:
+    """Home shown and loaded, the app logged in as ``credentials``: where ``make_home_app``
+    starts (the login has its own tests)."""
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, HomeScreen)
+    assert pilot.app.session.email == credentials["email"]  # type: ignore[attr-defined]
+
+
+async def open_area(pilot: Pilot, credentials: dict[str, str], name: str) -> Any:
+    """From home, where the app starts logged in as ``credentials`` (``on_home``), to the
+    screen ``name``."""
+    await on_home(pilot, credentials)
+    pilot.app.open_screen(name)  # type: ignore[attr-defined]
+    await settle(pilot)
+    return pilot.app.screen
 
 
 async def type_keys(pilot: Pilot, text: str) -> None:

@@ -21,7 +21,7 @@ from geg_tui.screens.login import LoginScreen
 from geg_tui.widgets.fields import Field
 from geg_tui.widgets.loading import LabelledLoading
 from tests.conftest import assert_no_failure
-from tests.tui.pilot_helpers import settle
+from tests.tui.pilot_helpers import on_home, open_area, settle
 from tests.tui.test_login_home import fill
 
 SCREENS = Path(__file__).parents[2] / "geg_tui" / "screens"
@@ -148,14 +148,11 @@ def test_every_backend_call_says_what_it_loads() -> None:
 
 
 async def test_the_loading_indicator_says_what_is_loading(
-    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, backend: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill(pilot, email=demo_credentials["email"], password=demo_credentials["password"])
-        await pilot.click("#login")
-        await settle(pilot)
+        await on_home(pilot, demo_credentials)
         set_fault(backend, "list_invoices", latency_ms=600)
         app.open_screen("factures")
         label = await shown_loading(pilot)
@@ -177,20 +174,14 @@ async def shown_loading(pilot: Pilot) -> str:
 
 
 async def test_a_service_outage_is_not_shown_as_no_consumption(
-    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, backend: Any, demo_credentials: dict[str, str]
 ) -> None:
     """SIM-5 on the consumption calls: the screen says the service did not answer — never
     « Aucune donnée », which would tell the person they consumed nothing. F5 once it is back."""
     set_fault(backend, "consumption", error_rate=1.0)
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill(pilot, email=demo_credentials["email"], password=demo_credentials["password"])
-        await pilot.click("#login")
-        await settle(pilot)
-        app.open_screen("consommation")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_area(pilot, demo_credentials, "consommation")
         shown = " ".join(
             str(screen.query_one(selector).render()) for selector in ("#form-error", "#summary")
         )
@@ -252,16 +243,13 @@ def shown_text(screen: Any) -> str:
     ],
 )
 async def test_no_screen_shows_an_outage_as_no_data(
-    make_app: Any, backend: Any, demo_credentials: dict[str, str], area: str, operation: str
+    make_home_app: Any, backend: Any, demo_credentials: dict[str, str], area: str, operation: str
 ) -> None:
     """Home, invoices, invoice detail, meter and consumption with their load failing (SIM-5):
     the service's message is on screen, and nothing reads « aucun(e) … »."""
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill(pilot, email=demo_credentials["email"], password=demo_credentials["password"])
-        await pilot.click("#login")
-        await settle(pilot)
+        await on_home(pilot, demo_credentials)
         set_fault(backend, operation, error_rate=1.0)
         if area == "detail":
             app.open_screen("factures")
@@ -276,22 +264,16 @@ async def test_no_screen_shows_an_outage_as_no_data(
 
 
 async def test_invoices_of_other_filters_are_not_left_on_screen_during_an_outage(
-    make_app: Any, backend: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, backend: Any, demo_credentials: dict[str, str]
 ) -> None:
     """A filter changed while the service is down: the list of the old filters goes (it would
     read as this year's invoices), the count says the list is unavailable — not « aucune
     facture »; a refresh that fails keeps the list it refreshes; R once the service is back."""
     from textual.widgets import DataTable, Select
 
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill(pilot, email=demo_credentials["email"], password=demo_credentials["password"])
-        await pilot.click("#login")
-        await settle(pilot)
-        app.open_screen("factures")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_area(pilot, demo_credentials, "factures")
         table = screen.query_one(DataTable)
         listed = table.row_count
         assert listed > 0

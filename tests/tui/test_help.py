@@ -8,11 +8,8 @@ from typing import Any
 from textual.pilot import Pilot
 
 from geg_tui.screens.help import HelpScreen
-from geg_tui.screens.invoice_detail import InvoiceDetailScreen
-from geg_tui.screens.invoices import InvoicesScreen
-from tests.tui.pilot_helpers import settle
-from tests.tui.test_invoices_payment import select_row
-from tests.tui.test_login_home import log_in
+from tests.tui.pilot_helpers import on_home, open_area, settle
+from tests.tui.test_invoices_payment import open_detail, open_invoices
 
 
 def help_text(app: Any) -> str:
@@ -23,26 +20,19 @@ def help_text(app: Any) -> str:
 
 
 async def test_help_lists_what_the_bar_left_out_and_not_what_does_nothing(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
+        await on_home(pilot, demo_credentials)
         await pilot.press("f1")
         await settle(pilot)
         text = help_text(app)
         assert "Se déconnecter" in text and "Ctrl+Q" in text and "Retour" not in text
         await pilot.press("escape")
-        app.open_screen("factures")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, InvoicesScreen)
+        screen = await open_invoices(pilot, demo_credentials)
         paid = next(r for r, i in screen._invoices.items() if i.status.value == "payee")
-        await select_row(pilot, paid)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, InvoiceDetailScreen)
+        await open_detail(pilot, paid)
         await pilot.press("f1")
         await settle(pilot)
         text = help_text(app)
@@ -51,14 +41,11 @@ async def test_help_lists_what_the_bar_left_out_and_not_what_does_nothing(
 
 
 async def test_f1_on_consumption_scrolls_at_80x24(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
-        app.open_screen("consommation")
-        await settle(pilot)
+        await open_area(pilot, demo_credentials, "consommation")
         await pilot.press("f1")
         await settle(pilot)
         frame = app.screen.query_one("#help-frame")
@@ -72,14 +59,11 @@ async def test_f1_on_consumption_scrolls_at_80x24(
 
 
 def test_snapshot_help_on_consumption_80x24(
-    snap_compare: Any, make_app: Any, demo_credentials: dict[str, str]
+    snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
-        pilot.app.open_screen("consommation")  # type: ignore[attr-defined]
-        await settle(pilot)
+        await open_area(pilot, demo_credentials, "consommation")
         await pilot.press("f1")
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make_home_app(), terminal_size=(80, 24), run_before=run_before)

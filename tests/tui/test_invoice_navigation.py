@@ -7,24 +7,24 @@ from typing import Any
 from textual.widgets import DataTable
 
 from geg_tui.screens.home import HomeScreen
-from geg_tui.screens.invoice_detail import InvoiceDetailScreen
 from geg_tui.screens.invoices import InvoicesScreen
 from geg_tui.screens.payment import PaymentScreen
 from tests.tui.pilot_helpers import settle
-from tests.tui.test_invoices_payment import OVERDUE_GAS, VALID_CARD, select_row, type_card
-from tests.tui.test_login_home import log_in
+from tests.tui.test_invoices_payment import (
+    OVERDUE_GAS,
+    VALID_CARD,
+    open_detail,
+    open_invoices,
+    type_card,
+)
 
 
 async def test_invoice_list_shows_its_due_date_whole_at_80_columns(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
-        app.open_screen("factures")
-        await settle(pilot)
-        table = app.screen.query_one(DataTable)
+        table = (await open_invoices(pilot, demo_credentials)).query_one(DataTable)
         x = 0
         for key, column in table.columns.items():
             right = x + column.get_render_width(table)
@@ -37,19 +37,12 @@ async def test_invoice_list_shows_its_due_date_whole_at_80_columns(
 
 
 async def test_back_to_invoices_after_paying_from_the_detail_goes_to_the_list(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
-        app.open_screen("factures")
-        await settle(pilot)
-        listing = app.screen
-        await select_row(pilot, OVERDUE_GAS)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, InvoiceDetailScreen)
+        listing = await open_invoices(pilot, demo_credentials)
+        await open_detail(pilot, OVERDUE_GAS)
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, PaymentScreen)

@@ -22,7 +22,7 @@ from geg_tui.screens.payment import PaymentScreen
 from geg_tui.widgets.card import CardForm, check, detect_brand, masked
 from geg_tui.widgets.fields import Field, FormError
 from tests.payment_helpers import card, payments_count
-from tests.tui.pilot_helpers import type_keys
+from tests.tui.pilot_helpers import open_area, type_keys
 from tests.tui.test_login_home import log_in, settle
 
 OVERDUE_GAS = "968320100013"  # the demo's overdue gas invoice (145,00 €)
@@ -44,12 +44,7 @@ def fixed_download_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 async def open_invoices(pilot: Pilot, credentials: dict[str, str]) -> InvoicesScreen:
     """From home, where the app starts logged in as ``credentials`` (``make_home_app``,
     ``app_on``: the login has its own tests), to the invoice list."""
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, HomeScreen)
-    assert pilot.app.session.email == credentials["email"]  # type: ignore[attr-defined]
-    pilot.app.open_screen("factures")  # type: ignore[attr-defined]
-    await settle(pilot)
-    screen = pilot.app.screen
+    screen = await open_area(pilot, credentials, "factures")
     assert isinstance(screen, InvoicesScreen)
     return screen
 
@@ -59,6 +54,16 @@ async def select_row(pilot: Pilot, ref: str) -> None:
     table.focus()
     table.move_cursor(row=table.get_row_index(ref), animate=False)
     await pilot.pause()
+
+
+async def open_detail(pilot: Pilot, ref: str) -> InvoiceDetailScreen:
+    """From the invoice list, the detail of the invoice ``ref`` (Entrée on its row)."""
+    await select_row(pilot, ref)
+    await pilot.press("enter")
+    await settle(pilot)
+    detail = pilot.app.screen
+    assert isinstance(detail, InvoiceDetailScreen)
+    return detail
 
 
 def row_status(screen: InvoicesScreen, ref: str) -> str:

@@ -21,21 +21,10 @@ from textual.widgets import Checkbox, DataTable, Select
 
 from geg_tui.screens.home import HomeScreen
 from geg_tui.widgets.fields import Field, FormError
-from tests.tui.pilot_helpers import settle
+from tests.tui.pilot_helpers import open_area, settle
 
 GAS = "9600821651"
 ELEC = "5092891721"
-
-
-async def open_area(pilot: Pilot, credentials: dict[str, str], name: str) -> Any:
-    """From home, where the app starts logged in as ``credentials`` (``make_home_app``: the
-    login has its own tests), to the screen ``name``."""
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, HomeScreen)
-    assert pilot.app.session.email == credentials["email"]  # type: ignore[attr-defined]
-    pilot.app.open_screen(name)  # type: ignore[attr-defined]
-    await settle(pilot)
-    return pilot.app.screen
 
 
 def cells(table: DataTable, row: int) -> list[str]:

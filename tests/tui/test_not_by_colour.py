@@ -11,22 +11,18 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from geg_tui.screens.consumption import ConsumptionChart
-from tests.tui.pilot_helpers import settle
+from tests.tui.pilot_helpers import open_area, settle
 from tests.tui.test_login_home import log_in
 
 ELEC = "5092891721"  # the demo's HP/HC electricity contract
 
 
 async def test_hp_and_hc_differ_by_fill_not_only_by_colour(
-    make_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    app = make_app()
+    app = make_home_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await log_in(pilot, demo_credentials["email"], demo_credentials["password"])
-        app.open_screen("consommation")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_area(pilot, demo_credentials, "consommation")
         screen.query_one("#contract").value = ELEC
         await settle(pilot)
         legend = str(screen.query_one("#summary").render())
