@@ -55,7 +55,9 @@ def time_to_text(argv: list[str], texts: tuple[str, ...], env: dict[str, str]) -
         while True:
             ready, _, _ = select.select([master], [], [], TIMEOUT_S)
             if not ready or time.perf_counter() - began > TIMEOUT_S:
-                raise RuntimeError(f"{argv[1:]}: {texts} not all on the terminal after {TIMEOUT_S} s")
+                raise RuntimeError(
+                    f"{argv[1:]}: {texts} not all on the terminal after {TIMEOUT_S} s"
+                )
             try:
                 chunk = os.read(master, 1 << 16)
             except OSError:  # the child ended (EIO) before showing the text
