@@ -92,87 +92,98 @@ class ResetPasswordScreen(BaseScreen):
             Wizard(id="reset", reveal_other_steps=False),
             WizardSteps(initial="step-identity"),
         ):
-            with WizardStep(id="step-identity"):
-                yield Static(_("Mot de passe oublié — étape 1 sur 3"), classes="screen-title")
+            yield from self._identity_step()
+            yield from self._question_step()
+            yield from self._code_step()
+        yield KeyBar()
+
+    def _identity_step(self) -> ComposeResult:
+        """Step 1: the account's e-mail and birth date, and the ways out (a code already
+        received, the identifier forgotten)."""
+        with WizardStep(id="step-identity"):
+            yield Static(_("Mot de passe oublié — étape 1 sur 3"), classes="screen-title")
+            yield Static(
+                _(
+                    "Saisissez l'adresse e-mail de votre compte et votre date de naissance : "
+                    "nous vous poserons ensuite votre question secrète."
+                ),
+                classes="hint",
+            )
+            yield Field(
+                _("Identifiant (adresse e-mail)"),
+                "email",
+                value=self.email,
+                placeholder="prenom.nom@exemple.fr",
+            )
+            yield Field(
+                _("Date de naissance (JJ/MM/AAAA)"),
+                "birth_date",
+                placeholder="JJ/MM/AAAA",
+                max_length=10,
+                restrict=r"[0-9/.\- ]*",
+            )
+            yield FormError(classes="step-error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Continuer"), id="start", variant="primary", compact=True)
+                yield Button(_("J'ai déjà un code"), id="have-code", compact=True)
+                yield Button(_("Identifiant oublié"), id="forgot-id", compact=True)
+                yield Button(_("Annuler"), id="cancel", compact=True)
+
+    def _question_step(self) -> ComposeResult:
+        """Step 2: the secret question on record and its answer (RESET-2 counts the failures)."""
+        with WizardStep(id="step-question"):
+            yield Static(_("Mot de passe oublié — étape 2 sur 3"), classes="screen-title")
+            yield Static(_("Votre question secrète :"), classes="hint")
+            yield Static("", id="question-text")
+            yield Field(_("Votre réponse"), "secret_answer", max_length=ANSWER_MAX)
+            yield FormError(classes="step-error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Valider"), id="answer", variant="primary", compact=True)
+                yield Button(_("Question secrète oubliée"), id="forgot-question", compact=True)
+                yield Button(_("Retour"), id="back-question", compact=True)
+
+    def _code_step(self) -> ComposeResult:
+        """Step 3: the mailed code, the new password twice, and optionally a new secret question (RESET-7)."""
+        with WizardStep(id="step-code"):
+            yield Static(
+                _("Mot de passe oublié — étape 3 sur 3 : nouveau mot de passe"),
+                classes="screen-title",
+            )
+            yield Static("", id="queued")
+            yield Field(
+                _("Code reçu par e-mail"), "code", placeholder="XXXX-XXXX-XXXX", max_length=30
+            )
+            with Horizontal(classes="pair"):
+                yield Field(
+                    _("Nouveau mot de passe"), "new_password", password=True, max_length=100
+                )
+                yield Field(
+                    _("Confirmation"), "new_password_confirm", password=True, max_length=100
+                )
+            yield Static(password_hint("", "")[0], id="password-hint")
+            with Vertical(id="new-question"):
                 yield Static(
-                    _(
-                        "Saisissez l'adresse e-mail de votre compte et votre date de naissance : "
-                        "nous vous poserons ensuite votre question secrète."
-                    ),
+                    _("Ce code permet aussi de choisir une nouvelle question secrète :"),
                     classes="hint",
                 )
-                yield Field(
-                    _("Identifiant (adresse e-mail)"),
-                    "email",
-                    value=self.email,
-                    placeholder="prenom.nom@exemple.fr",
+                yield SelectField(
+                    _("Nouvelle question secrète"),
+                    "secret_question_id",
+                    prompt=_("Choisissez une question"),
                 )
                 yield Field(
-                    _("Date de naissance (JJ/MM/AAAA)"),
-                    "birth_date",
-                    placeholder="JJ/MM/AAAA",
-                    max_length=10,
-                    restrict=r"[0-9/.\- ]*",
+                    _("Réponse ({min} à {max} caractères)").format(min=ANSWER_MIN, max=ANSWER_MAX),
+                    "new_secret_answer",
+                    max_length=ANSWER_MAX,
+                    also=("secret_answer",),  # the backend's name for it
                 )
-                yield FormError(classes="step-error")
-                with Horizontal(classes="buttons"):
-                    yield Button(_("Continuer"), id="start", variant="primary", compact=True)
-                    yield Button(_("J'ai déjà un code"), id="have-code", compact=True)
-                    yield Button(_("Identifiant oublié"), id="forgot-id", compact=True)
-                    yield Button(_("Annuler"), id="cancel", compact=True)
-            with WizardStep(id="step-question"):
-                yield Static(_("Mot de passe oublié — étape 2 sur 3"), classes="screen-title")
-                yield Static(_("Votre question secrète :"), classes="hint")
-                yield Static("", id="question-text")
-                yield Field(_("Votre réponse"), "secret_answer", max_length=ANSWER_MAX)
-                yield FormError(classes="step-error")
-                with Horizontal(classes="buttons"):
-                    yield Button(_("Valider"), id="answer", variant="primary", compact=True)
-                    yield Button(_("Question secrète oubliée"), id="forgot-question", compact=True)
-                    yield Button(_("Retour"), id="back-question", compact=True)
-            with WizardStep(id="step-code"):
-                yield Static(
-                    _("Mot de passe oublié — étape 3 sur 3 : nouveau mot de passe"),
-                    classes="screen-title",
+            yield FormError(classes="step-error")
+            with Horizontal(classes="buttons"):
+                yield Button(
+                    _("Changer le mot de passe"), id="complete", variant="primary", compact=True
                 )
-                yield Static("", id="queued")
-                yield Field(
-                    _("Code reçu par e-mail"), "code", placeholder="XXXX-XXXX-XXXX", max_length=30
-                )
-                with Horizontal(classes="pair"):
-                    yield Field(
-                        _("Nouveau mot de passe"), "new_password", password=True, max_length=100
-                    )
-                    yield Field(
-                        _("Confirmation"), "new_password_confirm", password=True, max_length=100
-                    )
-                yield Static(password_hint("", "")[0], id="password-hint")
-                with Vertical(id="new-question"):
-                    yield Static(
-                        _("Ce code permet aussi de choisir une nouvelle question secrète :"),
-                        classes="hint",
-                    )
-                    yield SelectField(
-                        _("Nouvelle question secrète"),
-                        "secret_question_id",
-                        prompt=_("Choisissez une question"),
-                    )
-                    yield Field(
-                        _("Réponse ({min} à {max} caractères)").format(
-                            min=ANSWER_MIN, max=ANSWER_MAX
-                        ),
-                        "new_secret_answer",
-                        max_length=ANSWER_MAX,
-                        also=("secret_answer",),  # the backend's name for it
-                    )
-                yield FormError(classes="step-error")
-                with Horizontal(classes="buttons"):
-                    yield Button(
-                        _("Changer le mot de passe"), id="complete", variant="primary", compact=True
-                    )
-                    yield Button(_("Afficher le mot de passe"), id="show", compact=True)
-                    yield Button(_("Retour"), id="back-code", compact=True)
-        yield KeyBar()
+                yield Button(_("Afficher le mot de passe"), id="show", compact=True)
+                yield Button(_("Retour"), id="back-code", compact=True)
 
     def on_mount(self) -> None:
         for field in ("email", "birth_date"):

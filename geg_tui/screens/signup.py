@@ -119,105 +119,121 @@ class SignupScreen(BaseScreen):
                 VerticalScroll(id="signup-body"),
                 WizardSteps(initial="step-1", id="wizard"),
             ):
-                with WizardStep(id="step-1"):
-                    yield Field(
-                        _("Identifiant (votre adresse e-mail)"),
-                        "email",
-                        placeholder="prenom.nom@exemple.fr",
-                        max_length=EMAIL_MAX,
-                    )
-                    yield Field(
-                        _("Mot de passe ({min} à {max} caractères)").format(
-                            min=PASSWORD_MIN, max=PASSWORD_MAX
-                        ),
-                        "password",
-                        password=True,
-                    )
-                    yield Field(_("Confirmez le mot de passe"), "password_confirm", password=True)
-                    yield PasswordRules(id="rules")
-                    with Horizontal(classes="buttons", id="show-row"):
-                        yield Button(_("Afficher les mots de passe (F2)"), id="show", compact=True)
-                with WizardStep(id="step-2"):
-                    yield Static(
-                        _(
-                            "Munissez-vous de votre dernière facture : ces trois informations "
-                            'figurent dans le bloc "votre contrat" de votre facture.'
-                        ),
-                        classes="hint",
-                    )
-                    yield Field(
-                        _("Référence contrat ({n} chiffres)").format(n=CONTRACT_REF_DIGITS),
-                        "contract_ref",
-                        placeholder="1234567890",
-                        restrict=r"[0-9 ]*",
-                        max_length=20,
-                    )
-                    yield Field(
-                        _("Référence de la dernière facture ({n} chiffres)").format(
-                            n=INVOICE_REF_DIGITS
-                        ),
-                        "invoice_ref",
-                        placeholder="123456789012",
-                        restrict=r"[0-9 ]*",
-                        max_length=24,
-                    )
-                    yield Field(
-                        _("Montant TTC de cette facture (ex. 123,45 ou 1 234,56 €)"),
-                        "invoice_amount",
-                        placeholder="123,45",
-                        max_length=20,
-                    )
-                with WizardStep(id="step-3"):
-                    yield Static("", id="identity")
-                    yield Field(
-                        _("Date de naissance (JJ/MM/AAAA)"),
-                        "birth_date",
-                        placeholder="JJ/MM/AAAA",
-                        restrict=r"[0-9/.\- ]*",
-                        max_length=10,
-                    )
-                    yield Static("", id="phone-on-record")
-                    with RadioSet(id="phone-choice", compact=True):
-                        yield RadioButton(_("Garder ce numéro"), value=True, id="phone-keep")
-                        yield RadioButton(_("Saisir un nouveau numéro"), id="phone-new")
-                    yield Field(
-                        _("Nouveau numéro (06 12 34 56 78 ou +33 6 12 34 56 78)"),
-                        "phone",
-                        placeholder="06 12 34 56 78",
-                        max_length=20,
-                    )
-                    yield Static("", id="support", classes="hint")
-                with WizardStep(id="step-4", check=check_question):
-                    yield Static(
-                        _(
-                            "Elle vous sera posée si vous oubliez votre mot de passe. "
-                            "La réponse ne tient compte ni des majuscules ni des accents."
-                        ),
-                        classes="hint",
-                    )
-                    yield SelectField(
-                        _("Question secrète"),
-                        "secret_question_id",
-                        prompt=_("Choisissez une question (Entrée)"),
-                    )
-                    yield Field(
-                        _("Réponse ({min} à {max} caractères)").format(
-                            min=ANSWER_MIN, max=ANSWER_MAX
-                        ),
-                        "secret_answer",
-                        max_length=80,  # longer than allowed: the check says so, nothing is cut
-                    )
-                with WizardStep(id="step-5"):
-                    yield Static(
-                        _("Vérifiez vos informations. Rien n'est enregistré avant la validation."),
-                        classes="hint",
-                    )
-                    yield Static("", id="summary")
+                yield from self._identifier_step()
+                yield from self._contract_step()
+                yield from self._identity_step()
+                yield from self._question_step()
+                yield from self._summary_step()
             yield FormError(id="form-error")
             with Horizontal(classes="buttons", id="nav"):
                 yield Button(_("◀ Annuler"), id="prev", compact=True)
                 yield Button(_("Suivant ▶"), id="next", variant="primary", compact=True)
         yield KeyBar()
+
+    def _identifier_step(self) -> ComposeResult:
+        """Step 1: the e-mail that will be the identifier, the password twice and its rules."""
+        with WizardStep(id="step-1"):
+            yield Field(
+                _("Identifiant (votre adresse e-mail)"),
+                "email",
+                placeholder="prenom.nom@exemple.fr",
+                max_length=EMAIL_MAX,
+            )
+            yield Field(
+                _("Mot de passe ({min} à {max} caractères)").format(
+                    min=PASSWORD_MIN, max=PASSWORD_MAX
+                ),
+                "password",
+                password=True,
+            )
+            yield Field(_("Confirmez le mot de passe"), "password_confirm", password=True)
+            yield PasswordRules(id="rules")
+            with Horizontal(classes="buttons", id="show-row"):
+                yield Button(_("Afficher les mots de passe (F2)"), id="show", compact=True)
+
+    def _contract_step(self) -> ComposeResult:
+        """Step 2: the three references of the last invoice that prove the contract is theirs."""
+        with WizardStep(id="step-2"):
+            yield Static(
+                _(
+                    "Munissez-vous de votre dernière facture : ces trois informations "
+                    'figurent dans le bloc "votre contrat" de votre facture.'
+                ),
+                classes="hint",
+            )
+            yield Field(
+                _("Référence contrat ({n} chiffres)").format(n=CONTRACT_REF_DIGITS),
+                "contract_ref",
+                placeholder="1234567890",
+                restrict=r"[0-9 ]*",
+                max_length=20,
+            )
+            yield Field(
+                _("Référence de la dernière facture ({n} chiffres)").format(n=INVOICE_REF_DIGITS),
+                "invoice_ref",
+                placeholder="123456789012",
+                restrict=r"[0-9 ]*",
+                max_length=24,
+            )
+            yield Field(
+                _("Montant TTC de cette facture (ex. 123,45 ou 1 234,56 €)"),
+                "invoice_amount",
+                placeholder="123,45",
+                max_length=20,
+            )
+
+    def _identity_step(self) -> ComposeResult:
+        """Step 3: the birth date on record and the phone (kept or replaced)."""
+        with WizardStep(id="step-3"):
+            yield Static("", id="identity")
+            yield Field(
+                _("Date de naissance (JJ/MM/AAAA)"),
+                "birth_date",
+                placeholder="JJ/MM/AAAA",
+                restrict=r"[0-9/.\- ]*",
+                max_length=10,
+            )
+            yield Static("", id="phone-on-record")
+            with RadioSet(id="phone-choice", compact=True):
+                yield RadioButton(_("Garder ce numéro"), value=True, id="phone-keep")
+                yield RadioButton(_("Saisir un nouveau numéro"), id="phone-new")
+            yield Field(
+                _("Nouveau numéro (06 12 34 56 78 ou +33 6 12 34 56 78)"),
+                "phone",
+                placeholder="06 12 34 56 78",
+                max_length=20,
+            )
+            yield Static("", id="support", classes="hint")
+
+    def _question_step(self) -> ComposeResult:
+        """Step 4: the secret question and its answer (checked before the summary)."""
+        with WizardStep(id="step-4", check=check_question):
+            yield Static(
+                _(
+                    "Elle vous sera posée si vous oubliez votre mot de passe. "
+                    "La réponse ne tient compte ni des majuscules ni des accents."
+                ),
+                classes="hint",
+            )
+            yield SelectField(
+                _("Question secrète"),
+                "secret_question_id",
+                prompt=_("Choisissez une question (Entrée)"),
+            )
+            yield Field(
+                _("Réponse ({min} à {max} caractères)").format(min=ANSWER_MIN, max=ANSWER_MAX),
+                "secret_answer",
+                max_length=80,  # longer than allowed: the check says so, nothing is cut
+            )
+
+    def _summary_step(self) -> ComposeResult:
+        """Step 5: what will be created, checked before anything is stored."""
+        with WizardStep(id="step-5"):
+            yield Static(
+                _("Vérifiez vos informations. Rien n'est enregistré avant la validation."),
+                classes="hint",
+            )
+            yield Static("", id="summary")
 
     def on_mount(self) -> None:
         for item in self.query(Input):
