@@ -40,7 +40,10 @@ BackendFactory = Callable[[], "Backend"]
 class GegApp(GuardedDispatch, App[None]):
     """« GEG Mon Compte » in a terminal."""
 
-    CSS_PATH = "app.tcss"
+    # The login screen's rules are read with the app's: a screen's own ``CSS_PATH`` makes
+    # Textual parse the whole stylesheet again (every widget's default CSS) and restyle every
+    # node once more when the screen is first shown, and the login screen is always shown.
+    CSS_PATH = ["app.tcss", "screens/login.tcss"]
     TITLE = "GEG Mon Compte"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [

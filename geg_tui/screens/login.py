@@ -41,7 +41,7 @@ class LoginScreen(BaseScreen):
         ),
     ]
     ESSENTIAL_KEYS = ("open-signup", "open-reset")  # before F2 in the key bar at 80 columns
-    CSS_PATH = "login.tcss"
+    # Its rules (login.tcss) are read with the app's (``GegApp.CSS_PATH``): see there why.
 
     # The e-mail field has the focus from the start: set as the screen is first shown rather
     # than by ``focus()`` once mounted, which restyled the whole screen a second time (a sixth
