@@ -18,6 +18,10 @@ from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
+# After the first frame, how long the complete one (fields laid out) may take to follow before
+# the start's deferred work runs (``LoginScreen._after_first_frame``).
+SETTLED_S = 0.15
+
 
 class LoginScreen(BaseScreen):
     """The first screen. With ``relogin`` it sits over the screen whose session expired."""
@@ -94,11 +98,23 @@ class LoginScreen(BaseScreen):
             self.query_one("#field-password", Field).input.focus()
         elif not self.app.app_focus:  # AUTO_FOCUS waits for the terminal's focus: not the form
             self.query_one("#field-email", Field).input.focus()
-        self.call_after_refresh(self.geg.first_screen_painted)
         if self.geg.defer_keyring_check:
-            self.call_after_refresh(self.check_keyring)  # after the first paint
+            self.call_after_refresh(self._after_first_frame)
         else:
             self._keyring_ready(*self._keyring_facts())
+            self.call_after_refresh(self.geg.first_screen_painted)
+
+    def _after_first_frame(self) -> None:
+        """The first frame is not the whole screen yet: laying it out finds the scroll bar the
+        form needs, and the frame with the fields follows some 50 ms later, with no refresh to
+        wait for in between. The garbage collection (a full one, a twentieth of the start) and
+        the keyring's thread (its imports hold the interpreter) wait a little longer rather than
+        delaying that frame (benchmarks/bench_startup_pty.py)."""
+        self.set_timer(SETTLED_S, self._settled)
+
+    def _settled(self) -> None:
+        self.geg.first_screen_painted()
+        self.check_keyring()
 
     def _keyring_facts(self) -> tuple[bool, str | None, str | None, str | None]:
         """SEC-5: is the keyring secure (else why not), and the remembered e-mail and password."""
