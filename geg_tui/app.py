@@ -233,9 +233,17 @@ class GegApp(GuardedDispatch, App[None]):
 
     # --- navigation ------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        # Textual mounts the app inside a batch of updates (nothing drawn until its ``Mount``
+        # has been handled, including what is pushed from here). A login screen pushed here was
+        # laid out and drawn in that batch, and the frame thrown away: the first frame on the
+        # terminal was then a partial one, the whole screen another layout later. Pushed just
+        # after the batch, its first frame is the whole screen (benchmarks/bench_startup_pty.py).
+        self.call_later(self._open_first_screen)
+
+    def _open_first_screen(self) -> None:
         from geg_tui.screens.login import LoginScreen
 
-        self.theme = "textual-dark"
         self.push_screen(LoginScreen())
         self.apply_user_keymap()
         if self._opening_session is not None:

@@ -18,8 +18,8 @@ from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
-# After the first frame, how long the complete one (fields laid out) may take to follow before
-# the start's deferred work runs (``LoginScreen._after_first_frame``).
+# After the first frame, how long the frames Textual draws right after it may take before the
+# start's deferred work runs (``LoginScreen._after_first_frame``).
 SETTLED_S = 0.15
 
 
@@ -105,11 +105,13 @@ class LoginScreen(BaseScreen):
             self.call_after_refresh(self.geg.first_screen_painted)
 
     def _after_first_frame(self) -> None:
-        """The first frame is not the whole screen yet: laying it out finds the scroll bar the
-        form needs, and the frame with the fields follows some 50 ms later, with no refresh to
-        wait for in between. The garbage collection (a full one, a twentieth of the start) and
-        the keyring's thread (its imports hold the interpreter) wait a little longer rather than
-        delaying that frame (benchmarks/bench_startup_pty.py)."""
+        """Textual draws the screen again two or three times in the 40 ms or so after its first
+        frame (the sizes the first layout found, the mount's own refresh, the key bar once the
+        bindings are known), with no moment between them to be called back in. The garbage
+        collection (a full one, a twentieth of the start) and the keyring's thread (its imports
+        hold the interpreter) wait until those are out rather than delaying them: before the
+        app's first frame was whole (``GegApp.on_mount``), the one with the fields was among
+        them (benchmarks/bench_startup_pty.py)."""
         self.set_timer(SETTLED_S, self._settled)
 
     def _settled(self) -> None:
