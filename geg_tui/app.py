@@ -282,6 +282,15 @@ class GegApp(GuardedDispatch, App[None]):
             timeout=10,
         )
 
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """Textual restyles a widget at each change of its classes, even one just built and
+        not mounted yet (a ``Button`` sets three classes in its constructor, an ``Input`` two):
+        on the login screen, 14 restyles before it is mounted. Mounting styles every widget
+        anyway (``App._register``), so a widget with no parent yet is left to it."""
+        if node is not self and node._parent is None:
+            return
+        super().update_styles(node, animate=animate)
+
     def first_screen_painted(self) -> None:
         """Called by the login screen after its first paint: the start is over."""
         if self.resume_gc:
