@@ -3,8 +3,8 @@
 ``bench_startup`` times the first paint from inside a headless app. Here nothing is patched:
 ``python -m geg_tui`` runs as typed, on an already seeded fake-backend data folder, its output
 going to a pseudo-terminal (stdlib ``pty``) that this script reads until the login screen's text
-is on it — its title, the e-mail field's placeholder (shown once the form is laid out: the very
-first frame has the labels without their fields) and the key bar — then kills it. The baseline is
+is on it — its title, the e-mail field's placeholder (shown once the form is laid out: a first
+frame drawn too early had the labels without their fields) and the key bar — then kills it. The baseline is
 a one-Label Textual app (``minimal_label_app.py``), read until its text is there. Rounds
 interleaved, median of each. Target: ≤ 1.3 × the one-Label app.
 """
@@ -55,7 +55,9 @@ def time_to_text(argv: list[str], texts: tuple[str, ...], env: dict[str, str]) -
         while True:
             ready, _, _ = select.select([master], [], [], TIMEOUT_S)
             if not ready or time.perf_counter() - began > TIMEOUT_S:
-                raise RuntimeError(f"{argv[1:]}: {texts} not all on the terminal after {TIMEOUT_S} s")
+                raise RuntimeError(
+                    f"{argv[1:]}: {texts} not all on the terminal after {TIMEOUT_S} s"
+                )
             try:
                 chunk = os.read(master, 1 << 16)
             except OSError:  # the child ended (EIO) before showing the text
