@@ -3,8 +3,8 @@
 ``bench_startup`` times the first paint from inside a headless app. Here nothing is patched:
 ``python -m geg_tui`` runs as typed, on an already seeded fake-backend data folder, its output
 going to a pseudo-terminal (stdlib ``pty``) that this script reads until the login screen's text
-is on it — its title, the e-mail field's placeholder (shown once the form is laid out: the very
-first frame has the labels without their fields) and the key bar — then kills it. The baseline is
+is on it — its title, the e-mail field's placeholder (shown once the form is laid out: a first
+frame drawn too early had the labels without their fields) and the key bar — then kills it. The baseline is
 a one-Label Textual app (``minimal_label_app.py``), read until its text is there. Rounds
 interleaved, median of each. Target: ≤ 1.3 × the one-Label app.
 """

@@ -40,7 +40,10 @@ BackendFactory = Callable[[], "Backend"]
 class GegApp(GuardedDispatch, App[None]):
     """« GEG Mon Compte » in a terminal."""
 
-    CSS_PATH = "app.tcss"
+    # The login screen's rules are read with the app's: a screen's own ``CSS_PATH`` makes
+    # Textual parse the whole stylesheet again (every widget's default CSS) and restyle every
+    # node once more when the screen is first shown, and the login screen is always shown.
+    CSS_PATH = ["app.tcss", "screens/login.tcss"]
     TITLE = "GEG Mon Compte"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -230,9 +233,17 @@ class GegApp(GuardedDispatch, App[None]):
 
     # --- navigation ------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        # Textual mounts the app inside a batch of updates (nothing drawn until its ``Mount``
+        # has been handled, including what is pushed from here). A login screen pushed here was
+        # laid out and drawn in that batch, and the frame thrown away: the first frame on the
+        # terminal was then a partial one, the whole screen another layout later. Pushed just
+        # after the batch, its first frame is the whole screen (benchmarks/bench_startup_pty.py).
+        self.call_later(self._open_first_screen)
+
+    def _open_first_screen(self) -> None:
         from geg_tui.screens.login import LoginScreen
 
-        self.theme = "textual-dark"
         self.push_screen(LoginScreen())
         self.apply_user_keymap()
         if self._opening_session is not None:
@@ -270,6 +281,15 @@ class GegApp(GuardedDispatch, App[None]):
             markup=False,  # « [keymap] » is text, not a markup tag
             timeout=10,
         )
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """Textual restyles a widget at each change of its classes, even one just built and
+        not mounted yet (a ``Button`` sets three classes in its constructor, an ``Input`` two):
+        on the login screen, 14 restyles before it is mounted. Mounting styles every widget
+        anyway (``App._register``), so a widget with no parent yet is left to it."""
+        if node is not self and node._parent is None:
+            return
+        super().update_styles(node, animate=animate)
 
     def first_screen_painted(self) -> None:
         """Called by the login screen after its first paint: the start is over."""

@@ -18,6 +18,10 @@ from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
+# After the first frame, how long the frames Textual draws right after it may take before the
+# start's deferred work runs (``LoginScreen._after_first_frame``).
+SETTLED_S = 0.15
+
 
 class LoginScreen(BaseScreen):
     """The first screen. With ``relogin`` it sits over the screen whose session expired."""
@@ -41,7 +45,7 @@ class LoginScreen(BaseScreen):
         ),
     ]
     ESSENTIAL_KEYS = ("open-signup", "open-reset")  # before F2 in the key bar at 80 columns
-    CSS_PATH = "login.tcss"
+    # Its rules (login.tcss) are read with the app's (``GegApp.CSS_PATH``): see there why.
 
     # The e-mail field has the focus from the start: set as the screen is first shown rather
     # than by ``focus()`` once mounted, which restyled the whole screen a second time (a sixth
@@ -94,11 +98,25 @@ class LoginScreen(BaseScreen):
             self.query_one("#field-password", Field).input.focus()
         elif not self.app.app_focus:  # AUTO_FOCUS waits for the terminal's focus: not the form
             self.query_one("#field-email", Field).input.focus()
-        self.call_after_refresh(self.geg.first_screen_painted)
         if self.geg.defer_keyring_check:
-            self.call_after_refresh(self.check_keyring)  # after the first paint
+            self.call_after_refresh(self._after_first_frame)
         else:
             self._keyring_ready(*self._keyring_facts())
+            self.call_after_refresh(self.geg.first_screen_painted)
+
+    def _after_first_frame(self) -> None:
+        """Textual draws the screen again two or three times in the 40 ms or so after its first
+        frame (the sizes the first layout found, the mount's own refresh, the key bar once the
+        bindings are known), with no moment between them to be called back in. The garbage
+        collection (a full one, a twentieth of the start) and the keyring's thread (its imports
+        hold the interpreter) wait until those are out rather than delaying them: before the
+        app's first frame was whole (``GegApp.on_mount``), the one with the fields was among
+        them (benchmarks/bench_startup_pty.py)."""
+        self.set_timer(SETTLED_S, self._settled)
+
+    def _settled(self) -> None:
+        self.geg.first_screen_painted()
+        self.check_keyring()
 
     def _keyring_facts(self) -> tuple[bool, str | None, str | None, str | None]:
         """SEC-5: is the keyring secure (else why not), and the remembered e-mail and password."""
