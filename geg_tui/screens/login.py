@@ -3,7 +3,7 @@ ways out for a person who cannot log in: signup, forgotten password, forgotten i
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -58,6 +58,7 @@ class LoginScreen(BaseScreen):
         """``email``: the account whose session expired (filled in, the password to type)."""
         super().__init__()
         self.message = message
+        self._shown_once = False
         self.relogin = relogin
         self.email = email
 
@@ -89,6 +90,16 @@ class LoginScreen(BaseScreen):
             if self.geg.demo_hint:
                 yield Static(self.geg.demo_hint, id="demo")
         yield KeyBar()
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first time the screen is shown, Textual restyles every widget of it although
+        mounting has just styled them, and nothing has changed between the two (the focus
+        restyles the widgets it moves between by itself): that second pass is skipped, the
+        later ones (back from another screen, a theme change) are not."""
+        if not self._shown_once:
+            self._shown_once = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
 
     def on_mount(self) -> None:
         if self.message:
