@@ -4,7 +4,7 @@
 hashes are shipped precomputed, see ``demo.DEMO_PASSWORD_HASH``)
 is compared with inserting exactly the rows ``generate`` returns into an empty SQLite file with
 the same schema and pragmas, in one transaction — the floor any seeding could reach. Timed in
-turn, best of 7 each, in the same run. Target: seeding costs at most 3 × the bare insert.
+turn, best of 15 each, in the same run. Target: seeding costs at most 3 × the bare insert.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from geg_tui.fake_backend.store import Store
 
 SEED = 2026
 START = datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
-REPEATS = 7
+REPEATS = 15
 TARGET = 3
 
 
