@@ -92,6 +92,8 @@ class Settings:
             text = self.path.read_text(encoding="utf-8")
         except OSError:  # no file: nothing remembered (and no TOML parser to import at start)
             return {}
+        except UnicodeDecodeError:  # edited by hand in another encoding: as a bad TOML file
+            return None
         import tomllib
 
         try:
@@ -166,7 +168,7 @@ class Settings:
         )
         try:
             kept = self.path.read_text(encoding="utf-8").splitlines()
-        except OSError:
+        except (OSError, UnicodeDecodeError):  # none, or not UTF-8: rewritten with ours only
             kept = []
         # Top-level keys must come before the first [table]: ours go right after the comments
         # at the top; a previous remembered_email line (top level) goes.
@@ -181,4 +183,7 @@ class Settings:
         lines = [header]
         lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in data.items()]
         lines += top + kept[first_table:]
-        self.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        # Written beside, then moved over: an interrupted write never loses the person's keymap.
+        partial = self.path.with_name(self.path.name + ".tmp")
+        partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(partial, self.path)

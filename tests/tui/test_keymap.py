@@ -96,6 +96,23 @@ async def test_a_keymap_that_is_not_toml_starts_with_the_usual_keys(
         assert " f1 Aide " in bar(app)
 
 
+async def test_a_config_file_that_is_not_utf8_starts_like_a_bad_toml(
+    make_app: Any, tmp_path: Path
+) -> None:
+    """A config.toml saved in Latin-1 by an editor (« é » in a comment) used to stop the app at
+    start: it now starts with the usual keys and says so; « se souvenir de moi » still works."""
+    settings = write_config(tmp_path, "")
+    settings.path.write_bytes('# préférences\n[keymap]\nhelp = "f2"\n'.encode("latin-1"))
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        messages = " ".join(str(n.message) for n in app._notifications)
+        assert "n'est pas un fichier TOML valide" in messages
+        assert " f1 Aide " in bar(app)
+    settings._write({"remembered_email": "claire@example.org"})
+    assert settings.remembered_email() == "claire@example.org"
+
+
 def test_remember_me_keeps_the_keymap(tmp_path: Path) -> None:
     settings = write_config(tmp_path, '# mes touches\n[keymap]\nhelp = "f2"\n')
     settings._write({"remembered_email": "claire@example.org"})
