@@ -92,6 +92,9 @@ class GegApp(GuardedDispatch, App[None]):
         # after the first paint, what was built by then frozen (never collected, never walked).
         self.resume_gc = resume_gc
         self._clashes_said: set[tuple[str, ...]] = set()
+        # Secrets in use that no field shows (the keyring's password during an automatic
+        # login): scrubbed from the failure log like the typed ones.
+        self.live_secrets: set[str] = set()
         # A session already open (tests whose subject is not the login: typing it in every
         # Pilot test was a tenth of its time): the app starts on home, as after a login.
         self._opening_session = session
@@ -179,22 +182,25 @@ class GegApp(GuardedDispatch, App[None]):
         failure = failures.Failure(
             error, what, type(screen).__name__ if screen else "—", worker.name if worker else None
         )
-        failures.REPORTED.append(failure)
+        failures.record(failure)
         path = self.failure_log.write(failures.details(failure, self._secrets(screen)))
         self.notify(
             failures.notice(what, path),
             title=_("Erreur inattendue"),
             severity="error",
             timeout=15,
+            markup=False,  # the log's path may hold « [ » « ] »: text, not markup
         )
 
     def _secrets(self, screen: Screen | None) -> list[str]:
         """What must never reach the log: the session token and every value typed on screen."""
-        from textual.widgets import Input
+        from textual.widgets import Input, TextArea
 
         found = [self.session.token] if self.session is not None else []
+        found += self.live_secrets
         for node in (screen, *self.screen_stack) if screen else self.screen_stack:
             found += [field.value for field in node.query(Input)]
+            found += [area.text for area in node.query(TextArea)]
         return found
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -213,7 +219,7 @@ class GegApp(GuardedDispatch, App[None]):
         with contextlib.suppress(Exception):
             screen = type(self.screen_stack[-1]).__name__ if self.screen_stack else "—"
             failure = failures.Failure(error, _("Affichage"), screen, None)
-            failures.REPORTED.append(failure)
+            failures.record(failure)
             self.failure_log.write(failures.details(failure, self._secrets(None)))
         super()._handle_exception(error)
 
@@ -378,7 +384,7 @@ class GegApp(GuardedDispatch, App[None]):
         return lambda: self.open_screen(name)
 
     def _logout_now(self) -> None:
-        self.run_worker(self.logout(), exclusive=True, group="logout")
+        self.run_worker(self.logout(), exclusive=True, group="logout", exit_on_error=False)
 
     async def on_unmount(self) -> None:
         self.failure_log.close()

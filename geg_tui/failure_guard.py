@@ -31,4 +31,6 @@ class GuardedDispatch:
             self.report_dispatch_failure(error, message)
 
     def report_dispatch_failure(self, error: Exception, message: Any) -> None:
-        raise NotImplementedError
+        """A screen's (or a dialog's) failure: the app reports it, naming this screen; the app
+        itself overrides this."""
+        self.app.report_failure(error, screen=self)  # type: ignore[attr-defined]

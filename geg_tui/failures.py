@@ -9,7 +9,7 @@ their forms) in a worker or a message handler would otherwise vanish (workers de
   ``$GEG_TUI_LOG_DIR``, or in the ``log_dir`` given to ``GegApp`` (tests): the traceback, the
   screen and the worker — no locals (``traceback`` prints none), and the text is scrubbed of the
   session token and of every value typed in the screen's fields, card numbers and IBANs;
-- every failure is also appended to ``REPORTED``, which the test suite checks after each test
+- while the test suite records (``RECORDING``), every failure is appended to ``REPORTED``, which it checks after each test
   (``tests/conftest.py``): a test fails on an unexpected exception unless it says it expects one.
 
 The log is size-bounded (rotating: ``MAX_BYTES`` × ``BACKUPS``) and opened at the first
@@ -35,8 +35,9 @@ MAX_BYTES = 512 * 1024
 BACKUPS = 2
 MASK = "•••"
 # Card numbers (13 to 19 digits, spaced or not) and IBANs: never in a log, whoever typed them.
-_CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
+# Separators a person or a format may put between the groups: space, dash, dot.
+_CARD = re.compile(r"(?<![0-9])(?:\d[ .-]?){12,18}\d(?![0-9])")
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ .-]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,16 @@ class Failure:
 
 
 REPORTED: list[Failure] = []
+# Only the test suite keeps the failures (``tests/conftest.py`` turns this on around each test):
+# in the product, a failure kept would hold its traceback's frames — typed values among them —
+# for the life of the process.
+RECORDING = False
+
+
+def record(failure: Failure) -> None:
+    """Keep ``failure`` for the test that is running, if any."""
+    if RECORDING:
+        REPORTED.append(failure)
 
 
 def default_log_dir() -> Path:
@@ -63,11 +74,21 @@ def default_log_dir() -> Path:
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` without the given secrets (typed values, the token), card numbers and IBANs."""
-    for secret in sorted({s for s in secrets if s and len(s.strip()) >= 3}, key=len, reverse=True):
+    """``text`` without the given secrets (typed values, the token), card numbers and IBANs —
+    each secret as typed and as a traceback may print it (``repr``, JSON or URL escaping)."""
+    forms = {form for s in secrets if s and len(s.strip()) >= 3 for form in _written(s)}
+    for secret in sorted(forms, key=len, reverse=True):
         text = text.replace(secret, MASK)
     text = _IBAN.sub(MASK, text)  # first: an IBAN's digits would look like a card number
     return _CARD.sub(MASK, text)
+
+
+def _written(secret: str) -> set[str]:
+    """The ways ``secret`` may appear in a message: as is, escaped by ``repr`` or JSON, in a URL."""
+    import json
+    from urllib.parse import quote
+
+    return {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1], quote(secret, safe="")}
 
 
 def details(failure: Failure, secrets: Iterable[str]) -> str:
@@ -103,7 +124,9 @@ class FailureLog:
         from logging.handlers import RotatingFileHandler  # imports socket…: not at start-up
 
         path = self.path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # tracebacks: the person's
+        if not path.exists():
+            path.touch(mode=0o600)
         logger = logging.getLogger(f"geg_tui.failures.{id(self)}")
         logger.propagate = False  # the terminal belongs to the TUI: nothing printed there
         logger.setLevel(logging.ERROR)

@@ -149,7 +149,9 @@ def no_unexpected_failure(
     folder = tmp_path_factory.getbasetemp() / "failure-logs" / f"{abs(hash(request.node.nodeid))}"
     monkeypatch.setenv(failures.LOG_DIR_ENV, str(folder))
     failures.REPORTED.clear()
+    failures.RECORDING = True
     yield
+    failures.RECORDING = False
     reported, failures.REPORTED[:] = list(failures.REPORTED), []
     if request.node.get_closest_marker("expects_failure") is None:
         assert_no_failure(reported)

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
@@ -55,9 +54,6 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
         """A worker that raised (they are declared ``exit_on_error=False``): never silent."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.geg.report_failure(event.worker.error, screen=self, worker=event.worker)
-
-    def report_dispatch_failure(self, error: Exception, message: Message) -> None:
-        self.geg.report_failure(error, screen=self)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

@@ -54,6 +54,7 @@ from textual_plotext import PlotextPlot
 from geg_tui.api.errors import BackendUnavailable
 from geg_tui.api.models import ConsumptionSeries, Contract, Granularity, Register
 from geg_tui.downloads import downloads_folder, save_new
+from geg_tui.failure_guard import GuardedDispatch
 from geg_tui.formatting import NBSP, PARIS, format_date, format_kwh, format_money, group_thousands
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
@@ -339,7 +340,7 @@ def write_csv(series: ConsumptionSeries, folder: Path) -> Path:
     return save_new(folder, name, text.getvalue().encode("utf-8-sig"))
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(GuardedDispatch, ModalScreen[Path | None]):
     """Where to write the CSV (the downloads folder by default)."""
 
     BINDINGS = [Binding("escape", "cancel", _("Annuler"), id="export-cancel")]
@@ -369,10 +370,16 @@ class ExportDialog(ModalScreen[Path | None]):
     def _ok(self) -> None:
         field = self.query_one("#field-folder", Field)
         text = field.value.strip()
-        folder = Path(text).expanduser() if text else downloads_folder()
-        if folder == downloads_folder():
-            folder.mkdir(parents=True, exist_ok=True)  # the standard folder may not exist yet
-        if not folder.is_dir():
+        try:  # « ~inconnu/x », a NUL, a folder we may not create: said, never a crash
+            folder = Path(text).expanduser() if text else downloads_folder()
+            if folder == downloads_folder():
+                folder.mkdir(parents=True, exist_ok=True)  # the standard folder may not exist yet
+            exists = folder.is_dir()
+        except (OSError, RuntimeError, ValueError):
+            message = _("Ce dossier ne peut pas être utilisé : {path}").format(path=text)
+            self.query_one(Form).show_error({"folder": message})
+            return
+        if not exists:
             message = _("Ce dossier n'existe pas : {path}").format(path=folder)
             self.query_one(Form).show_error({"folder": message})
             return

@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from geg_tui.failure_guard import GuardedDispatch
 from geg_tui.i18n import _
 from geg_tui.keymap import BINDING_IDS
 
@@ -58,7 +59,7 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
     ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(GuardedDispatch, ModalScreen[None]):
     """A modal list of the active keys of ``screen``; arrows and page keys scroll it."""
 
     BINDINGS = [Binding("escape,f1,q", "dismiss", _("Fermer"), id="help-close")]

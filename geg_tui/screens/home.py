@@ -144,7 +144,7 @@ class HomeScreen(BaseScreen):
         self.load()
 
     def action_logout(self) -> None:
-        self.run_worker(self.geg.logout(), exclusive=True, group="logout")
+        self.run_worker(self.geg.logout(), exclusive=True, group="logout", exit_on_error=False)
 
     @on(Button.Pressed, "#logout")
     def _logout(self) -> None:

@@ -99,7 +99,8 @@ class LoginScreen(BaseScreen):
         if not self._shown_once:
             self._shown_once = True
             event.refresh_styles = False
-        super()._on_screen_resume(event)
+        # No ``super()`` call: Textual calls ``Screen._on_screen_resume`` itself after this one
+        # (its handlers are looked up along the class's MRO), with the event as changed here.
 
     def on_mount(self) -> None:
         if self.message:
@@ -155,6 +156,7 @@ class LoginScreen(BaseScreen):
         reason_line.display = not secure
         if email and password:
             self.query_one(FormError).show(_("Connexion automatique…"), info=True)
+            self.geg.live_secrets.add(password)  # in no field: the failure log is told
             self.login(email, password, remember=True, automatic=True)
 
     def _prefill(self, email: str | None) -> None:

@@ -294,3 +294,61 @@ async def test_invoices_of_other_filters_are_not_left_on_screen_during_an_outage
         assert table.row_count > 0
         assert all(i.issue_date.year == 2025 for i in screen._invoices.values())
         assert "indisponible" not in shown_text(screen)
+
+
+def test_scrub_removes_secrets_as_a_traceback_prints_them() -> None:
+    """A typed value may reach a message escaped (``repr``, JSON, a URL); an IBAN in lower case
+    or with dashes, a card number with dots: all masked too."""
+    secret = "Ab\\cd-é'12"
+    text = (
+        f"ValueError: {secret!r} / {{'p': {__import__('json').dumps(secret)}}} / ?p=Ab%5Ccd"
+        "-%C3%A9%2712 / fr7630006000011234567890189 / FR76-3000-6000-0112-3456-7890-189 / "
+        "4242.4242.4242.4242"
+    )
+    clean = failures.scrub(text, [secret])
+    assert "cd-" not in clean.replace("FR76", "") and "4242" not in clean, clean
+    assert "7630006" not in clean and "3456" not in clean and "189" not in clean, clean
+
+
+@pytest.mark.expects_failure
+async def test_the_keyrings_password_of_an_automatic_login_never_reaches_the_log(
+    make_app: Any, backend: Any, demo_credentials: dict[str, str], monkeypatch: Any
+) -> None:
+    """The remembered password is in no field during an automatic login: the log is told of it
+    all the same (it was written there in clear)."""
+    email, password = demo_credentials["email"], demo_credentials["password"]
+
+    async def broken_login(typed_email: str, typed: str) -> Any:
+        raise RuntimeError(f"bogue avec {typed!r} et {typed}")
+
+    monkeypatch.setattr(backend, "login", broken_login)
+    app = make_app()
+    app.settings.remember(email, password)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert [type(f.error) for f in failures.REPORTED] == [RuntimeError]
+        logged = app.failure_log.path.read_text(encoding="utf-8")
+        assert "bogue avec" in logged and password not in logged
+
+
+async def test_an_export_folder_that_cannot_be_used_is_said_not_a_crash(
+    make_app: Any,
+) -> None:
+    """« ~inconnu/x » makes ``Path.expanduser`` raise: a field error, the folder kept as typed,
+    the app still running."""
+    from geg_tui.screens.consumption import ExportDialog
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ExportDialog(Path("/tmp")))
+        await settle(pilot)
+        field = app.screen.query_one("#field-folder", Field)
+        field.value = "~personne-de-ce-nom/x"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog) and app.is_running
+        assert field.value == "~personne-de-ce-nom/x"
+        assert "ne peut pas être utilisé" in str(field.query_one(".field-error").render())
