@@ -128,9 +128,20 @@ class FailureLog:
         if not path.exists():
             path.touch(mode=0o600)
         logger = logging.getLogger(f"geg_tui.failures.{id(self)}")
+        for stale in list(logger.handlers):  # loggers outlive us: an ``id`` is reused
+            logger.removeHandler(stale)
+            stale.close()
         logger.propagate = False  # the terminal belongs to the TUI: nothing printed there
         logger.setLevel(logging.ERROR)
-        handler = RotatingFileHandler(
+
+        class Handler(RotatingFileHandler):
+            """Its write errors reach ``write`` (which then names no file in the notice), instead
+            of ``logging`` printing them on the terminal, which belongs to the TUI."""
+
+            def handleError(self, record: logging.LogRecord) -> None:  # logging's name
+                raise  # called by ``emit`` inside its ``except``: the error itself
+
+        handler = Handler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
         )
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))

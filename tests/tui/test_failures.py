@@ -352,3 +352,16 @@ async def test_an_export_folder_that_cannot_be_used_is_said_not_a_crash(
         assert isinstance(app.screen, ExportDialog) and app.is_running
         assert field.value == "~personne-de-ce-nom/x"
         assert "ne peut pas être utilisé" in str(field.query_one(".field-error").render())
+
+
+def test_a_log_that_cannot_be_written_is_not_named_and_prints_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``logging`` swallowed its write errors (printing them on the TUI's terminal) and the
+    notice named a file that was never written: now no file is named, nothing is printed."""
+    (tmp_path / failures.LOG_NAME).mkdir()  # where the file should be: cannot be opened
+    assert failures.FailureLog(tmp_path).write("échec") is None
+    assert capsys.readouterr().err == ""
+    written = failures.FailureLog(tmp_path / "ok")
+    assert written.write("échec") == tmp_path / "ok" / failures.LOG_NAME
+    assert oct(written.path.stat().st_mode & 0o777) == oct(0o600)
