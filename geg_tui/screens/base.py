@@ -45,6 +45,12 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
 
     activity: str | None = None  # the label of the loading indicator shown, if any
 
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name, id, classes)
+        self._activities: list[str] = []  # the labels of the calls under way, latest last
+
     @property
     def geg(self) -> GegApp:
         return self.app  # type: ignore[return-value]
@@ -100,7 +106,8 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
         """
         target = widget or self
         focused = self.focused
-        previous, self.activity = self.activity, label
+        self._activities.append(label)  # calls may overlap: each ends its own
+        self.activity = label
         target.loading = True
         try:
             yield
@@ -109,7 +116,8 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
             raise
         finally:
             target.loading = False
-            self.activity = previous
+            self._activities.remove(label)
+            self.activity = self._activities[-1] if self._activities else None
             if focused is not None and self.focused is None and focused.is_attached:
                 focused.focus()
 

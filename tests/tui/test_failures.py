@@ -365,3 +365,22 @@ def test_a_log_that_cannot_be_written_is_not_named_and_prints_nothing(
     written = failures.FailureLog(tmp_path / "ok")
     assert written.write("échec") == tmp_path / "ok" / failures.LOG_NAME
     assert oct(written.path.stat().st_mode & 0o777) == oct(0o600)
+
+
+async def test_overlapping_loads_each_end_their_own_label(
+    make_home_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    """Two calls under way on one screen (the invoice list's « more » and « years »), the first
+    ending first: the label left is the second's, and none once both are done (the first's
+    used to come back, stale, and name a load no longer running in a failure notice)."""
+    app = make_home_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_home(pilot, demo_credentials)
+        screen = app.screen
+        first, second = screen.busy(label="A"), screen.busy(label="B")
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        assert screen.activity == "B"
+        second.__exit__(None, None, None)
+        assert screen.activity is None
