@@ -19,7 +19,7 @@ from geg_tui.widgets.fields import Field, FormError, FormField
 from geg_tui.widgets.password_rules import PasswordRules
 from geg_tui.widgets.steps import StepIndicator
 from tests.conftest import unregistered_customer
-from tests.tui.pilot_helpers import settle
+from tests.tui.pilot_helpers import settle, type_keys
 
 PASSWORD = "Mon-Mot2Passe"
 SIZE = (80, 24)
@@ -117,12 +117,14 @@ async def test_full_signup_then_login(make_app, backend) -> None:
 
         # Step 1, typed key by key so the live rules follow (SIGNUP-2).
         await pilot.click("#email")
-        await pilot.press(*data["email"])
-        await pilot.press("tab", *PASSWORD)
+        await type_keys(pilot, data["email"])
+        await pilot.press("tab")
+        await type_keys(pilot, PASSWORD)
         rules = screen.query_one(PasswordRules)
         assert dict(rules.checks)["Au moins 8 caractères"] is True
         assert dict(rules.checks)["Confirmation identique"] is False
-        await pilot.press("tab", *PASSWORD)
+        await pilot.press("tab")
+        await type_keys(pilot, PASSWORD)
         assert rules.all_met
         await pilot.press("enter")  # Enter in an input = Suivant
         await settle(pilot)
