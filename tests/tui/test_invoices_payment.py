@@ -483,6 +483,12 @@ def app_on(backend: Any, tmp_path: Path, session: Session) -> Any:
     )
 
 
+@pytest.fixture
+def lossy_app(lossy: LosingBackend, tmp_path: Path, demo_session: Session) -> Any:
+    """The app on the losing backend, logged in as the demo customer, on home (PAY-4 tests)."""
+    return app_on(lossy, tmp_path, demo_session)
+
+
 async def wait_for(pilot: Pilot, condition: Any) -> None:
     """Let the app run until ``condition()`` holds (at most 2 s), without waiting for workers:
     the invoice check goes on while the service is down."""
@@ -520,12 +526,11 @@ async def test_pay_4_answer_lost_says_unknown_then_shows_the_receipt_once_the_se
     backend: Any,
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
-    tmp_path: Path,
-    demo_session: Session,
+    lossy_app: Any,
 ) -> None:
     """PAY-4: the payment was charged but its answer lost: « outcome unknown », safe to send
     again; the invoice is checked until the service answers, then the receipt is shown."""
-    app = app_on(lossy, tmp_path, demo_session)
+    app = lossy_app
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         assert payments_count(backend, OVERDUE_GAS) == 1  # it was charged, nobody knows yet
@@ -545,15 +550,14 @@ async def test_pay_4_payment_still_in_flight_is_never_said_unpaid_the_check_repl
     backend: Any,
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
-    tmp_path: Path,
-    demo_session: Session,
+    lossy_app: Any,
 ) -> None:
     """PAY-4: the answer is lost while the request is still on its way (latency, a lock): when
     the service answers again the invoice is still unpaid, which says nothing of this payment.
     The check sends the same payment again (same key): charged once, its receipt shown; the
     late request then gets that same payment. « pas payée » is never said."""
     lossy.reaches = False
-    app = app_on(lossy, tmp_path, demo_session)
+    app = lossy_app
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         key = pay._attempt[1] if pay._attempt else None
@@ -572,14 +576,13 @@ async def test_pay_4_replays_lost_and_invoice_unpaid_says_still_unknown_and_keep
     backend: Any,
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
-    tmp_path: Path,
-    demo_session: Session,
+    lossy_app: Any,
 ) -> None:
     """PAY-4: every answer to the payment is lost (the replays' too) and the invoice reads
     unpaid: the payment may still be in flight, so the screen says the outcome is still not
     known and goes on checking — never « pas payée ». Once an answer comes, the receipt."""
     lossy.reaches = False
-    app = app_on(lossy, tmp_path, demo_session)
+    app = lossy_app
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         lossy.down_after_loss = lossy.down = False  # reads answer; payments' answers are lost
@@ -599,14 +602,13 @@ async def test_pay_4_invoice_paid_by_another_card_is_settled_not_our_receipt(
     backend: Any,
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
-    tmp_path: Path,
-    demo_session: Session,
+    lossy_app: Any,
 ) -> None:
     """PAY-4: while this payment's outcome is unknown (its answers lost), the invoice gets paid
     from another device with another card: the screen says the invoice is settled, and never
     shows that other payment as this one's receipt."""
     lossy.reaches = False
-    app = app_on(lossy, tmp_path, demo_session)
+    app = lossy_app
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         other = await backend.login(demo_credentials["email"], demo_credentials["password"])
@@ -622,14 +624,13 @@ async def test_pay_4_invoice_now_under_direct_debit_shows_the_servers_refusal(
     backend: Any,
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
-    tmp_path: Path,
-    demo_session: Session,
+    lossy_app: Any,
 ) -> None:
     """PAY-4: the answer was lost before the request was done, and meanwhile the invoice went
     under direct debit: the check's replay is refused by the server, whose own words are shown
     (not « Renvoyez le paiement », which the server would refuse), and the check stops."""
     lossy.reaches = False
-    app = app_on(lossy, tmp_path, demo_session)
+    app = lossy_app
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         with backend.store.transaction() as db:
@@ -651,8 +652,7 @@ async def test_pay_4_session_expired_during_the_check_says_the_outcome_is_not_kn
     backend: Any,
     lossy: LosingBackend,
     demo_credentials: dict[str, str],
-    tmp_path: Path,
-    demo_session: Session,
+    lossy_app: Any,
 ) -> None:
     """PAY-4: the session ends while the outcome is being checked: the login screen says that
     the outcome of this invoice's payment is not known yet and where to look after logging in
@@ -660,7 +660,7 @@ async def test_pay_4_session_expired_during_the_check_says_the_outcome_is_not_kn
     logged in again, the check goes on and shows the receipt."""
     from geg_tui.screens.login import LoginScreen
 
-    app = app_on(lossy, tmp_path, demo_session)
+    app = lossy_app
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await pay_with_lost_answer(pilot, lossy, demo_credentials)
         await backend.logout(app.session.token)
