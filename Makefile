@@ -9,7 +9,12 @@ BENCH ?=
 # docs/architecture.md, « Tests »). ``make test TEST_WORKERS=0`` runs everything in one process.
 TEST_WORKERS ?= 4
 
-.PHONY: run test lint format bench bytecode clean
+# The gettext catalogues: the .po files are the source (committed), the .mo files what the
+# program reads (built here, never committed; setup.py builds them into a wheel).
+LOCALE := geg_tui/locale
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/geg_tui.po))
+
+.PHONY: run test lint format bench bytecode catalogues i18n clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "geg-tui needs Python 3.11 or newer")'
@@ -24,10 +29,25 @@ $(STAMP): pyproject.toml
 bytecode: $(STAMP)
 	@$(BIN)/python -m compileall -q geg_tui
 
-run: bytecode
+catalogues: $(CATALOGUES)
+
+$(LOCALE)/%/LC_MESSAGES/geg_tui.mo: $(LOCALE)/%/LC_MESSAGES/geg_tui.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -D geg_tui -d $(LOCALE) -l $*
+
+# Extract every message of the sources, then add the new ones to each language's .po (to
+# translate there) and mark the ones gone as obsolete; then compile.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k pgettext:1c,2 \
+		--add-location=file --sort-by-file --no-wrap --project=geg-tui \
+		--copyright-holder="geg-tui" -o $(LOCALE)/geg_tui.pot .
+	$(BIN)/pybabel update -D geg_tui -i $(LOCALE)/geg_tui.pot -d $(LOCALE) --no-wrap
+	rm -f $(LOCALE)/geg_tui.pot
+	$(MAKE) catalogues
+
+run: bytecode catalogues
 	$(BIN)/geg-tui
 
-test: $(STAMP)
+test: $(STAMP) catalogues
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 lint: $(STAMP)
@@ -38,7 +58,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bytecode
+bench: bytecode catalogues
 	$(BIN)/python benchmarks/run.py $(BENCH)
 
 clean:

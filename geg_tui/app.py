@@ -26,7 +26,7 @@ from geg_tui import failures
 from geg_tui.api.errors import BackendUnavailable, SessionExpired
 from geg_tui.config import Settings
 from geg_tui.failure_guard import GuardedDispatch
-from geg_tui.i18n import _
+from geg_tui.i18n import _, _l
 
 if TYPE_CHECKING:  # the models are imported by the first backend call, not at start-up
     from textual.dom import DOMNode
@@ -47,15 +47,15 @@ class GegApp(GuardedDispatch, App[None]):
     TITLE = "GEG Mon Compte"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+q", "quit", _("Quitter"), priority=True, id="quit"),
+        Binding("ctrl+q", "quit", _l("Quitter"), priority=True, id="quit"),
         # Textual adds this one itself, in English and without an id, unless the app has it.
         Binding(
             "ctrl+p",
             "command_palette",
-            _("Palette"),
+            _l("Palette"),
             show=False,
             priority=True,
-            tooltip=_("Ouvrir la palette de commandes"),
+            tooltip=_l("Ouvrir la palette de commandes"),
             id="command-palette",
         ),
     ]
@@ -327,7 +327,7 @@ class GegApp(GuardedDispatch, App[None]):
         from geg_tui.screens import registry
 
         for entry in registry.entries(logged_in=self.session is not None):
-            yield SystemCommand(entry.title, entry.help, self._opener(entry.name))
+            yield SystemCommand(str(entry.title), str(entry.help), self._opener(entry.name))
         if self.session is not None:
             yield SystemCommand(_("Se déconnecter"), _("Fermer la session"), self._logout_now)
         yield from self.french_system_commands(screen)

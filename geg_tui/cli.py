@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from geg_tui.argparse_fr import french_words
+from geg_tui.i18n import LANGUAGES, _, choose_language, set_language
 
 if TYPE_CHECKING:
     from geg_tui.fake_backend.backend import FakeBackend
@@ -84,6 +85,12 @@ def build_parser(*, commands: bool = True) -> FrenchParser:
         "--data-dir", type=Path, default=None, help="dossier des données (backend fictif)"
     )
     parser.add_argument("--backend", choices=["fake", "http"], default="fake")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help=_("langue de l'interface (sinon : config.toml, puis LC_ALL, LC_MESSAGES, LANG)"),
+    )
     parser.add_argument(
         "--url", default="http://127.0.0.1:8787", help="adresse du serveur (--backend http)"
     )
@@ -240,7 +247,7 @@ def _customers(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType
 
 def _outbox(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
     """The mails and SMS delivered by the clock's time, optionally for one address."""
-    from geg_tui.formatting import format_datetime
+    from geg_tui.formats import format_datetime
 
     messages = admin.read_outbox(backend, args.to)
     text = "\n\n".join(
@@ -254,7 +261,7 @@ def _outbox(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -
 def _clock(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
     """Show, set, advance (the world lives the days), freeze or thaw the backend's clock."""
     from geg_tui.fake_backend.clock import parse_duration, parse_instant
-    from geg_tui.formatting import format_datetime
+    from geg_tui.formats import format_datetime
 
     action = args.action
     if action in ("set", "advance") and not args.value:
@@ -425,8 +432,28 @@ def run_tui(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lang_option(words: list[str]) -> str | None:
+    """``--lang X`` / ``--lang=X`` before any parser is built: their help is in that language."""
+    for i, word in enumerate(words):
+        if word == "--lang" and i + 1 < len(words):
+            return words[i + 1]
+        if word.startswith("--lang="):
+            return word.partition("=")[2]
+    return None
+
+
+def choose_start_language(words: list[str]) -> str:
+    """The language of this run: ``--lang``, then config.toml, then the environment, French."""
+    from geg_tui.config import Settings
+
+    language = choose_language(_lang_option(words), Settings().language(), os.environ)
+    set_language(language)
+    return language
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    choose_start_language(words)
     # Starting the TUI does not build the parsers of the tester commands (a dozen of them, a
     # hundredth of the time to the login screen): only when something is left over.
     args, rest = build_parser(commands=False).parse_known_args(words)

@@ -106,6 +106,17 @@ class Settings:
         email = data.get("remembered_email")
         return email if isinstance(email, str) and email else None
 
+    def language(self) -> str | None:
+        """``language = "en"`` in the file, if it names a language geg-tui speaks."""
+        from geg_tui.i18n import LANGUAGES
+
+        value = (self._read() or {}).get("language")
+        return value if value in LANGUAGES else None
+
+    def save_language(self, language: str) -> None:
+        """Keep the language chosen in the settings screen for the next start."""
+        self._write({"language": language}, replace=("language",))
+
     def keymap(self) -> Keymap:
         """The person's keys (``[keymap]``): what Textual can use, and a French message for
         each entry left out (and for a file that is not TOML)."""
@@ -142,7 +153,7 @@ class Settings:
             keyring.set_password(SERVICE, email, password)
         except Exception:
             return False
-        self._write({"remembered_email": email})
+        self._write({"remembered_email": email}, replace=("remembered_email",))
         return True
 
     def forget(self) -> None:
@@ -155,11 +166,12 @@ class Settings:
                 keyring.delete_password(SERVICE, email)
             except Exception:
                 pass
-        self._write({})
+        self._write({}, replace=("remembered_email",))
 
-    def _write(self, data: dict[str, str]) -> None:
-        """Replace the remembered e-mail, keeping every other line of the file as the person
-        wrote it (their ``[keymap]`` above all)."""
+    def _write(self, data: dict[str, str], *, replace: tuple[str, ...]) -> None:
+        """Replace the top-level keys ``replace`` by ``data`` (the remembered e-mail, the
+        language), keeping every other line of the file as the person wrote it (their
+        ``[keymap]`` above all)."""
         import json  # TOML strings are JSON strings for what we write
 
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -171,14 +183,14 @@ class Settings:
         except (OSError, UnicodeDecodeError):  # none, or not UTF-8: rewritten with ours only
             kept = []
         # Top-level keys must come before the first [table]: ours go right after the comments
-        # at the top; a previous remembered_email line (top level) goes.
+        # at the top; a previous line of a replaced key (top level) goes.
         first_table = next(
             (i for i, line in enumerate(kept) if line.lstrip().startswith("[")), len(kept)
         )
         top = [
             line
             for line in kept[:first_table]
-            if line != header and not line.lstrip().startswith("remembered_email")
+            if line != header and line.split("=")[0].strip() not in replace
         ]
         lines = [header]
         lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in data.items()]

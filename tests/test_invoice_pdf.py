@@ -25,6 +25,7 @@ from geg_tui.fake_backend import pdf
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.dates import five_years_before
 from geg_tui.formatting import NBSP, format_date, format_money
+from geg_tui.labels import french_label
 
 # --- a minimal PDF text reader ---------------------------------------------------------------
 
@@ -178,10 +179,10 @@ async def test_inv_4_pdf_shows_reference_contract_and_total_as_in_the_app(
     assert contract.delivery_point in text
     assert contract.address.street in text or contract.address.one_line in text
     # The invoice: kind, period, issue and due dates, payment mode.
-    assert invoice.kind.label in text
+    assert french_label(invoice.kind) in text
     assert format_date(invoice.period_start) in text and format_date(invoice.period_end) in text
     assert format_date(invoice.issue_date) in text and format_date(invoice.due_date) in text
-    assert contract.payment_mode.label in text
+    assert french_label(contract.payment_mode) in text
     # Every line and the totals. In table cells fpdf2's line breaker draws a no-break space as
     # an ordinary space glyph (it still never breaks there) and long labels wrap, hence ``flat``.
     assert invoice.lines
@@ -197,8 +198,8 @@ async def test_inv_4_pdf_shows_reference_contract_and_total_as_in_the_app(
     # The readings used.
     assert invoice.readings
     for reading in invoice.readings:
-        assert reading.register.label in text
-        assert reading.kind.label in text
+        assert french_label(reading.register) in text
+        assert french_label(reading.kind) in text
         assert format_date(reading.current_date) in text
     # French characters and the euro sign came out as themselves, not as replacement glyphs.
     assert "€" in text and "é" in text and NBSP in text and "\ufffd" not in text

@@ -19,6 +19,7 @@ from geg_tui.api.errors import BackendError, Conflict, ValidationError
 from geg_tui.api.models import Contract, ReadingKind, Register, Tariff
 from geg_tui.fake_backend import meters
 from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.labels import label_of
 from tests.fuzz import fuzz
 
 from .conftest import signup_request, unregistered_customer
@@ -309,7 +310,7 @@ async def test_meter_6_history_newest_first_with_kinds(
     await backend.submit_reading(token, gas.ref, {"gaz": value})
     history = await backend.reading_history(token, gas.ref)
     assert history[0].reading_date == TODAY and history[0].kind is ReadingKind.CUSTOMER
-    assert history[0].kind.label == "Relevé client"
+    assert label_of(history[0].kind) == "Relevé client"
     hphc = await contract_of(backend, token, Tariff.BLUE_HPHC)
     linky = await backend.reading_history(token, hphc.ref)
     assert all(list(r.indexes) == [Register.HP, Register.HC] for r in linky)

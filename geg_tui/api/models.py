@@ -21,10 +21,6 @@ class Energy(StrEnum):
     ELECTRICITY = "electricite"
     GAS = "gaz"
 
-    @property
-    def label(self) -> str:
-        return {"electricite": "Électricité", "gaz": "Gaz naturel"}[self.value]
-
 
 class Tariff(StrEnum):
     """The offers a contract can be on. Only the Tarif Bleu ones are regulated (DEBIT-2)."""
@@ -33,15 +29,6 @@ class Tariff(StrEnum):
     BLUE_HPHC = "tarif_bleu_hphc"
     MARKET_ELEC = "offre_marche_elec"
     GAS = "offre_gaz"
-
-    @property
-    def label(self) -> str:
-        return {
-            "tarif_bleu_base": "Tarif Bleu – Base",
-            "tarif_bleu_hphc": "Tarif Bleu – Heures pleines / creuses",
-            "offre_marche_elec": "Électricité verte – offre de marché",
-            "offre_gaz": "Gaz naturel – offre GEG",
-        }[self.value]
 
     @property
     def regulated(self) -> bool:
@@ -60,12 +47,6 @@ class Register(StrEnum):
     HC = "hc"
     GAS = "gaz"
 
-    @property
-    def label(self) -> str:
-        return {"base": "Base", "hp": "Heures pleines", "hc": "Heures creuses", "gaz": "Gaz"}[
-            self.value
-        ]
-
 
 class PaymentMode(StrEnum):
     """DEBIT-1."""
@@ -73,14 +54,6 @@ class PaymentMode(StrEnum):
     MONTHLY_DEBIT = "mensualisation"
     QUARTERLY_DEBIT = "prelevement_trimestriel"
     ON_RECEIPT = "a_reception"
-
-    @property
-    def label(self) -> str:
-        return {
-            "mensualisation": "Prélèvement mensuel (mensualisation)",
-            "prelevement_trimestriel": "Prélèvement trimestriel",
-            "a_reception": "Paiement à réception de facture",
-        }[self.value]
 
     @property
     def is_debit(self) -> bool:
@@ -91,14 +64,6 @@ class InvoiceKind(StrEnum):
     REGULAR = "periodique"
     SETTLEMENT = "regularisation"
     FINAL = "resiliation"
-
-    @property
-    def label(self) -> str:
-        return {
-            "periodique": "Facture",
-            "regularisation": "Facture de régularisation annuelle",
-            "resiliation": "Facture de résiliation",
-        }[self.value]
 
 
 class InvoiceStatus(StrEnum):
@@ -113,29 +78,11 @@ class InvoiceStatus(StrEnum):
     REFUND_DUE = "a_rembourser"
     REFUNDED = "remboursee"
 
-    @property
-    def label(self) -> str:
-        return {
-            "a_payer": "À payer",
-            "payee": "Payée",
-            "en_retard": "En retard",
-            "prelevement_prevu": "Prélèvement prévu",
-            "prelevee": "Prélevée",
-            "a_rembourser": "À rembourser",
-            "remboursee": "Remboursée",
-        }[self.value]
-
 
 class ReadingKind(StrEnum):
     REAL = "reel"
     ESTIMATED = "estime"
     CUSTOMER = "client"
-
-    @property
-    def label(self) -> str:
-        return {"reel": "Relevé réel", "estime": "Estimation", "client": "Relevé client"}[
-            self.value
-        ]
 
 
 class Granularity(StrEnum):
@@ -149,12 +96,6 @@ class CardBrand(StrEnum):
     MASTERCARD = "mastercard"
     AMEX = "amex"
     CB = "cb"
-
-    @property
-    def label(self) -> str:
-        return {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express", "cb": "CB"}[
-            self.value
-        ]
 
 
 class RequestCategory(StrEnum):
@@ -170,21 +111,6 @@ class RequestCategory(StrEnum):
     FORGOTTEN_IDENTIFIER = "identifiant_oublie"
     COMPLAINT = "reclamation"
     OTHER = "autre"
-
-    @property
-    def label(self) -> str:
-        return {
-            "facture": "Facture",
-            "paiement": "Paiement",
-            "releve": "Relevé de compteur",
-            "contrat": "Contrat",
-            "demenagement": "Déménagement",
-            "acces_compte": "Accès au compte",
-            "question_secrete_oubliee": "Question secrète oubliée",
-            "identifiant_oublie": "Identifiant oublié",
-            "reclamation": "Réclamation",
-            "autre": "Autre demande",
-        }[self.value]
 
     @property
     def logged_out(self) -> bool:
@@ -207,15 +133,6 @@ class RequestStatus(StrEnum):
     CLOSED = "cloturee"
 
     @property
-    def label(self) -> str:
-        return {
-            "recue": "Reçue",
-            "en_cours": "En cours",
-            "resolue": "Résolue",
-            "cloturee": "Clôturée",
-        }[self.value]
-
-    @property
     def open(self) -> bool:
         return self in (RequestStatus.RECEIVED, RequestStatus.IN_PROGRESS)
 
@@ -229,17 +146,6 @@ class AlertKind(StrEnum):
     CONSUMPTION_THRESHOLD = "seuil_consommation"
     READING_WINDOW = "periode_releve"
     DEBIT_SOON = "prelevement_proche"
-
-    @property
-    def label(self) -> str:
-        return {
-            "nouvelle_facture": "Nouvelle facture disponible",
-            "echeance_paiement": "Échéance de paiement proche",
-            "facture_en_retard": "Facture en retard",
-            "seuil_consommation": "Consommation mensuelle au-dessus d'un seuil",
-            "periode_releve": "Période de relevé ouverte",
-            "prelevement_proche": "Prélèvement proche",
-        }[self.value]
 
 
 class InvitationStatus(StrEnum):

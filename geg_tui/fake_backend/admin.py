@@ -20,6 +20,7 @@ from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.outbox import OutboxMessage
 from geg_tui.fake_backend.store import DB_FILENAME
 from geg_tui.formatting import PARIS, format_date, format_money
+from geg_tui.labels import french_label
 
 
 def _plain_money(cents: int) -> str:
@@ -247,7 +248,11 @@ def set_status(backend: FakeBackend, ref: str, status: str) -> None:
         return
     with backend.store.transaction() as db:
         requests.set_status(
-            db, requests.find_id(db, ref), backend.clock.now(), new, f"Statut : {new.label}."
+            db,
+            requests.find_id(db, ref),
+            backend.clock.now(),
+            new,
+            f"Statut : {french_label(new)}.",
         )
 
 

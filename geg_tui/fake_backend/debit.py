@@ -39,6 +39,7 @@ from geg_tui.fake_backend.dates import add_months
 from geg_tui.fake_backend.read_models import Row, contract_from_row
 from geg_tui.fake_backend.store import Tx
 from geg_tui.formatting import format_date, format_money, instalments_paid_label
+from geg_tui.labels import french_label
 
 DEBIT_DAYS = (5, 10, 15)
 BILLING_MONTHS = {
@@ -171,7 +172,7 @@ def set_mode(
         now,
         row["email"],
         "Changement de mode de règlement",
-        f"Bonjour,\n\nLe mode de règlement de votre contrat {contract['ref']} devient : {new.label}"
+        f"Bonjour,\n\nLe mode de règlement de votre contrat {contract['ref']} devient : {french_label(new)}"
         + (f", prélèvement le {day} du mois" if day else "")
         + ". Il s'applique à partir de votre prochaine facture.",
     )

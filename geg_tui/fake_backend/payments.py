@@ -34,6 +34,7 @@ from geg_tui.fake_backend.cards import CheckedCard, Outcome, card_identity, chec
 from geg_tui.fake_backend.dates import five_years_before
 from geg_tui.fake_backend.store import CommitThenRaise, Tx
 from geg_tui.formatting import format_date, format_datetime, format_money, to_paris
+from geg_tui.labels import french_label
 
 OPERATION = "paiement_carte"
 TX_ALPHABET = string.ascii_uppercase + string.digits
@@ -158,7 +159,7 @@ def _receipt(db: Tx, now: datetime, account_id: int, payment: Payment) -> None:
         "Bonjour,\n\n"
         f"Nous avons bien reçu votre paiement de {format_money(payment.amount)} pour la facture "
         f"n° {payment.invoice_ref}, le {format_datetime(to_paris(now))}.\n"
-        f"Carte : {payment.brand.label} se terminant par {payment.last4}.\n"
+        f"Carte : {french_label(payment.brand)} se terminant par {payment.last4}.\n"
         f"Référence de la transaction : {payment.transaction_ref}.\n\n"
         "Conservez ce message comme justificatif de paiement."
     )

@@ -32,6 +32,7 @@ from geg_tui.formatting import (
     instalments_paid_label,
     refund_sentence,
 )
+from geg_tui.labels import french_label
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "DejaVu"
@@ -163,7 +164,7 @@ def _header(page: _Page, invoice: Invoice) -> None:
     line(f"{GEG_ADDRESS} – {GEG_WEBSITE}")
     pdf.ln(3)
     pdf.set_font(family, "B", 13)
-    pdf.cell(width, 8, f"{invoice.kind.label} n° {invoice.ref}", **nl)
+    pdf.cell(width, 8, f"{french_label(invoice.kind)} n° {invoice.ref}", **nl)
     pdf.set_font(family, "", 9.5)
     line(f"Date d'émission : {format_date(invoice.issue_date)}")
     line(
@@ -174,7 +175,7 @@ def _header(page: _Page, invoice: Invoice) -> None:
         line(f"Date de remboursement : {format_date(invoice.refund_date)}")
     else:
         line(f"Date d'échéance : {format_date(invoice.due_date)}")
-    line(f"Statut : {invoice.status.label}")
+    line(f"Statut : {french_label(invoice.status)}")
 
 
 def _customer_block(page: _Page, customer: Any) -> None:
@@ -193,13 +194,13 @@ def _contract_block(page: _Page, invoice: Invoice, contract: Contract) -> None:
     page.heading("Votre contrat")
     tariff: Tariff = contract.tariff
     power = f" – {contract.power_kva}{NBSP}kVA" if contract.power_kva else ""
-    line(f"Contrat n° {contract.ref} – {contract.energy.label}")
-    line(f"Offre : {tariff.label}{power}")
+    line(f"Contrat n° {contract.ref} – {french_label(contract.energy)}")
+    line(f"Offre : {french_label(tariff)}{power}")
     line(f"Point de livraison : {contract.delivery_point}")
     line(f"Adresse de livraison : {contract.address.one_line}")
     line(f"Compteur n° {contract.meter.number}")
     mode: PaymentMode = contract.payment_mode
-    line(f"Mode de règlement : {mode.label}")
+    line(f"Mode de règlement : {french_label(mode)}")
     if invoice.debit_date is not None:
         line(f"Prélèvement le {format_date(invoice.debit_date)} : {format_money(invoice.balance)}")
 
@@ -272,14 +273,14 @@ def _readings_table(page: _Page, invoice: Invoice, unit: str) -> None:
             for reading in invoice.readings:
                 table.row(
                     (
-                        reading.register.label,
+                        french_label(reading.register),
                         f"{format_date(reading.previous_date)} : "
                         f"{group_thousands(reading.previous_index)}",
                         f"{format_date(reading.current_date)} : "
                         f"{group_thousands(reading.current_index)}",
                         f"{group_thousands(reading.current_index - reading.previous_index)}"
                         f"{NBSP}{unit}",
-                        reading.kind.label,
+                        french_label(reading.kind),
                     )
                 )
     else:
@@ -308,10 +309,12 @@ def _settlement_sentence(invoice: Invoice, mode: PaymentMode) -> str:
         return "Rien à payer : vos mensualités couvrent cette facture."
     if invoice.debit_date is not None:
         done = "Prélevé" if invoice.status is InvoiceStatus.DEBITED else "Sera prélevé"
-        return f"{done} sur votre compte le {format_date(invoice.debit_date)} – {mode.label}"
+        return (
+            f"{done} sur votre compte le {format_date(invoice.debit_date)} – {french_label(mode)}"
+        )
     if invoice.status is InvoiceStatus.PAID:  # a copy downloaded later must not ask for it again
         return f"Payée : rien à régler (échéance du {format_date(invoice.due_date)})."
-    return f"À régler avant le {format_date(invoice.due_date)} – {mode.label}"
+    return f"À régler avant le {format_date(invoice.due_date)} – {french_label(mode)}"
 
 
 def _bold_style(family: str) -> Any:

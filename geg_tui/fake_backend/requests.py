@@ -21,6 +21,7 @@ from geg_tui.api.models import (
 from geg_tui.fake_backend import outbox, validation
 from geg_tui.fake_backend.store import Tx
 from geg_tui.formatting import PARIS
+from geg_tui.labels import french_label
 
 
 def _message(value: object, field: str = "message") -> str:
@@ -104,7 +105,7 @@ def create(
         reply_to,
         f"Votre demande {ref} a bien été reçue",
         f"Bonjour,\n\nNous avons bien reçu votre demande « {form.subject} » "
-        f"({form.category.label}), enregistrée sous la référence {ref}. Le service client vous "
+        f"({french_label(form.category)}), enregistrée sous la référence {ref}. Le service client vous "
         "répondra dans les meilleurs délais.",
     )
     return load(db, request_id)
@@ -188,7 +189,7 @@ def customer_message(db: Tx, now: datetime, request_id: int, text: object) -> Se
     status = RequestStatus(db.scalar("SELECT status FROM requests WHERE id = ?", (request_id,)))
     if not status.open:
         raise Conflict(
-            f"Cette demande est {status.label.lower()} : ouvrez une nouvelle demande pour écrire au "
+            f"Cette demande est {french_label(status).lower()} : ouvrez une nouvelle demande pour écrire au "
             "service client.",
             code="demande_fermee",
         )

@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 from geg_tui import failures
 from geg_tui.api.errors import BackendError, SessionExpired
 from geg_tui.failure_guard import GuardedDispatch
-from geg_tui.i18n import _
+from geg_tui.i18n import _, _l
 from geg_tui.widgets.fields import FormError
 from geg_tui.widgets.form import Form
 from geg_tui.widgets.loading import LabelledLoading
@@ -39,8 +39,10 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
     # the others follow as bound, and those that do not fit at 80 columns are behind F1.
     ESSENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
     BINDINGS = [
-        Binding("escape", "back", _("Retour"), tooltip=_("Revenir à l'écran précédent"), id="back"),
-        Binding("f1", "help", _("Aide"), tooltip=_("Les touches de cet écran"), id="help"),
+        Binding(
+            "escape", "back", _l("Retour"), tooltip=_l("Revenir à l'écran précédent"), id="back"
+        ),
+        Binding("f1", "help", _l("Aide"), tooltip=_l("Les touches de cet écran"), id="help"),
     ]
 
     activity: str | None = None  # the label of the loading indicator shown, if any

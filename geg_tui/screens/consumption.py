@@ -55,8 +55,9 @@ from geg_tui.api.errors import BackendUnavailable
 from geg_tui.api.models import ConsumptionSeries, Contract, Granularity, Register
 from geg_tui.downloads import downloads_folder, save_new
 from geg_tui.failure_guard import GuardedDispatch
-from geg_tui.formatting import NBSP, PARIS, format_date, format_kwh, format_money, group_thousands
+from geg_tui.formats import NBSP, PARIS, format_date, format_kwh, format_money, group_thousands
 from geg_tui.i18n import _
+from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, MarkedCheckbox
 from geg_tui.widgets.form import Form
@@ -183,7 +184,7 @@ def chart_data(series: ConsumptionSeries, unit: str) -> ChartData:
         previous = tuple(c / 100 for c in prev) if prev is not None else None
     else:
         stacks = tuple(
-            (register.label, COLORS.get(register, TOTAL_COLOR), tuple(v / 1000 for v in values))
+            (label_of(register), COLORS.get(register, TOTAL_COLOR), tuple(v / 1000 for v in values))
             for register, values in series.wh.items()
         )
         patterns = tuple(PATTERNS.get(register, PLAIN) for register in series.wh)
@@ -297,7 +298,7 @@ def csv_rows(series: ConsumptionSeries) -> list[list[str]]:
 
     registers = series.registers
     header = [_("Période"), _("Début"), _("Fin")]
-    header += [_("{name} (kWh)").format(name=r.label) for r in registers]
+    header += [_("{name} (kWh)").format(name=label_of(r)) for r in registers]
     header += [_("Total (kWh)"), _("Coût TTC (€)")]
     previous = series.previous
     if previous is not None:
@@ -395,7 +396,7 @@ class ExportDialog(GuardedDispatch, ModalScreen[Path | None]):
 
 def contract_label(contract: Contract) -> str:
     meter = _(" (Linky)") if contract.meter.communicating else ""
-    return f"{contract.energy.label}{meter} — {contract.ref}"
+    return f"{label_of(contract.energy)}{meter} — {contract.ref}"
 
 
 class ConsumptionScreen(BaseScreen):
@@ -668,7 +669,7 @@ class ConsumptionScreen(BaseScreen):
                 text.append(
                     ("  " if i else "") + fill, style=RICH[COLORS.get(register, TOTAL_COLOR)]
                 )
-                text.append(register.label)
+                text.append(label_of(register))
         if series.previous is not None:
             text.append("  " + PREVIOUS_PATTERN * 2 + " ", style="bright_black")
             text.append(_("un an avant"))
@@ -682,7 +683,7 @@ class ConsumptionScreen(BaseScreen):
         table.clear(columns=True)
         table.add_column(_("Période"), key="period")
         for register in series.registers:
-            table.add_column(f"{register.label} (kWh)", key=register.value)
+            table.add_column(f"{label_of(register)} (kWh)", key=register.value)
         if len(series.registers) > 1:
             table.add_column(_("Total (kWh)"), key="total")
         table.add_column(_("Coût TTC"), key="cost")

@@ -54,7 +54,7 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
         keys, _first = by_action.setdefault(binding.action, ([], binding))
         keys.append(key_label(key))
     return [
-        (" / ".join(keys), f"{b.description} — {b.tooltip}" if b.tooltip else b.description)
+        (" / ".join(keys), f"{b.description} — {b.tooltip}" if b.tooltip else str(b.description))
         for keys, b in by_action.values()
     ]
 

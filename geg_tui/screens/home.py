@@ -10,8 +10,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
 from geg_tui.api.models import HomeSummary, PaymentMode, Register
-from geg_tui.formatting import format_date, format_money, group_thousands
+from geg_tui.formats import format_date, format_money, group_thousands
 from geg_tui.i18n import _
+from geg_tui.labels import label_of
 from geg_tui.screens import registry
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import FormError
@@ -39,8 +40,8 @@ def contract_line(summary: HomeSummary, index: int) -> str:
     meter = _(" · compteur Linky") if contract.meter.communicating else ""
     einvoice = _(" · facture électronique") if contract.e_invoice else ""
     return (
-        f"[b]{contract.energy.label}[/b] — {_('contrat')} {contract.ref}\n"
-        f"  {contract.tariff.label}{power}{meter}\n  {mode}{einvoice}"
+        f"[b]{label_of(contract.energy)}[/b] — {_('contrat')} {contract.ref}\n"
+        f"  {label_of(contract.tariff)}{power}{meter}\n  {mode}{einvoice}"
     )
 
 
@@ -51,11 +52,11 @@ def reading_line(summary: HomeSummary) -> str:
     for reading in summary.last_readings:
         contract = next(c for c in summary.account.contracts if c.ref == reading.contract_ref)
         indexes = ", ".join(
-            f"{register.label} {group_thousands(value)} {contract.meter.unit}"
+            f"{label_of(register)} {group_thousands(value)} {contract.meter.unit}"
             for register, value in sorted(reading.indexes.items(), key=_register_rank)
         )
         lines.append(
-            f"{contract.energy.label} : {indexes} ({reading.kind.label.lower()}, {format_date(reading.reading_date)})"
+            f"{label_of(contract.energy)} : {indexes} ({label_of(reading.kind).lower()}, {format_date(reading.reading_date)})"
         )
     return "\n".join(lines)
 

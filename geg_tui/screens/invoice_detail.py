@@ -18,15 +18,10 @@ from textual.widgets import Button, Static
 
 from geg_tui.api.models import Account, Invoice, InvoiceLine, InvoiceStatus
 from geg_tui.downloads import downloads_folder, save_new
-from geg_tui.formatting import (
-    balance_label,
-    format_date,
-    format_money,
-    group_thousands,
-    instalments_paid_label,
-    refund_sentence,
-)
+from geg_tui.formats import format_date, format_money, group_thousands
+from geg_tui.formatting import balance_label, instalments_paid_label, refund_sentence
 from geg_tui.i18n import _
+from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.keybar import KeyBar
@@ -116,10 +111,10 @@ def readings_table(invoice: Invoice, unit: str) -> Table | str:
     table.add_column(_("Type"))
     for reading in invoice.readings:
         table.add_row(
-            reading.register.label,
+            label_of(reading.register),
             f"{group_thousands(reading.previous_index)} {unit}\n{format_date(reading.previous_date)}",
             f"{group_thousands(reading.current_index)} {unit}\n{format_date(reading.current_date)}",
-            reading.kind.label,
+            label_of(reading.kind),
         )
     return table
 
@@ -199,10 +194,10 @@ class InvoiceDetailScreen(BaseScreen):
             contract = next(
                 (c for c in self._account.contracts if c.ref == invoice.contract_ref), None
             )
-        mode = contract.payment_mode.label if contract else "—"
+        mode = label_of(contract.payment_mode) if contract else "—"
         unit = contract.meter.unit if contract else "kWh"
         facts = [
-            f"{invoice.kind.label} — {invoice.energy.label}, {_('contrat')} {invoice.contract_ref}",
+            f"{label_of(invoice.kind)} — {label_of(invoice.energy)}, {_('contrat')} {invoice.contract_ref}",
             _("Émise le {issued} · période du {start} au {end}").format(
                 issued=format_date(invoice.issue_date),
                 start=format_date(invoice.period_start),

@@ -18,8 +18,9 @@ from textual.widgets import DataTable, Select, Static
 
 from geg_tui.api.errors import BackendUnavailable
 from geg_tui.api.models import Account, Invoice, InvoicePage, InvoiceStatus
-from geg_tui.formatting import format_date, format_money, group_thousands
+from geg_tui.formats import format_date, format_money, group_thousands
 from geg_tui.i18n import _
+from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import FormError
 from geg_tui.widgets.keybar import KeyBar
@@ -146,7 +147,8 @@ class InvoicesScreen(BaseScreen):
                     compact=True,
                 )
                 yield Select(
-                    [(_("Tous les statuts"), ALL)] + [(s.label, s.value) for s in InvoiceStatus],
+                    [(_("Tous les statuts"), ALL)]
+                    + [(label_of(s), s.value) for s in InvoiceStatus],
                     value=ALL,
                     allow_blank=False,
                     id="filter-status",
@@ -314,7 +316,7 @@ class InvoicesScreen(BaseScreen):
         with self.prevent(Select.Changed):
             select.set_options(
                 [(_("Tous les contrats"), ALL)]
-                + [(f"{c.energy.label} — {c.ref}", c.ref) for c in account.contracts]
+                + [(f"{label_of(c.energy)} — {c.ref}", c.ref) for c in account.contracts]
             )
             select.value = ALL
 

@@ -26,8 +26,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from geg_tui.api.models import Contract, MeterReading, MeterStatus, ReadingResult, Register
-from geg_tui.formatting import format_date, group_thousands
+from geg_tui.formats import format_date, group_thousands
 from geg_tui.i18n import _
+from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.form import Form
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 def contract_label(contract: Contract) -> str:
     meter = _(" (Linky)") if contract.meter.communicating else ""
-    return f"{contract.energy.label}{meter} — {contract.ref}"
+    return f"{label_of(contract.energy)}{meter} — {contract.ref}"
 
 
 def index_text(value: int, unit: str) -> str:
@@ -50,7 +51,7 @@ def index_text(value: int, unit: str) -> str:
 def register_label(register: Register, unit: str) -> str:
     if register is Register.GAS:
         return _("Index gaz ({unit})").format(unit=unit)
-    return _("Index {name} ({unit})").format(name=register.label.lower(), unit=unit)
+    return _("Index {name} ({unit})").format(name=label_of(register).lower(), unit=unit)
 
 
 class MeterScreen(BaseScreen):
@@ -198,7 +199,7 @@ class MeterScreen(BaseScreen):
         meter = status.meter
         lines = [
             _("[b]{energy}[/b] — compteur n° {number}{linky}").format(
-                energy=contract.energy.label,
+                energy=label_of(contract.energy),
                 number=meter.number,
                 linky=_(" (Linky, communicant)") if meter.communicating else "",
             )
@@ -206,14 +207,14 @@ class MeterScreen(BaseScreen):
         last = status.last_reading
         if last is not None:
             indexes = " · ".join(
-                f"{register.label} {index_text(value, meter.unit)}"
+                f"{label_of(register)} {index_text(value, meter.unit)}"
                 for register, value in last.indexes.items()
             )
             lines.append(
                 _("Dernier index : {indexes} le {day} ({kind})").format(
                     indexes=indexes,
                     day=format_date(last.reading_date),
-                    kind=last.kind.label.lower(),
+                    kind=label_of(last.kind).lower(),
                 )
             )
         else:
@@ -284,7 +285,7 @@ class MeterScreen(BaseScreen):
         meter = status.meter
         table.add_column(_("Date"), key="date")
         for register in meter.registers:
-            table.add_column(f"{register.label} ({meter.unit})", key=register.value)
+            table.add_column(f"{label_of(register)} ({meter.unit})", key=register.value)
         table.add_column(_("Type"), key="kind")
         for reading in self.history:
             table.add_row(
@@ -293,7 +294,7 @@ class MeterScreen(BaseScreen):
                     group_thousands(reading.indexes[r]) if r in reading.indexes else "—"
                     for r in meter.registers
                 ),
-                reading.kind.label,
+                label_of(reading.kind),
             )
 
     # --- sending -------------------------------------------------------------------------

@@ -49,8 +49,9 @@ from textual.widgets import Button, Input, Static
 from geg_tui.api.errors import BackendError, BackendUnavailable, OutcomeUnknown, SessionExpired
 from geg_tui.api.limits import CARD_HOLDER_MAX
 from geg_tui.api.models import CardBrand, CardPayment, Invoice, InvoiceStatus, Payment
-from geg_tui.formatting import PARIS, format_datetime, format_money
+from geg_tui.formats import PARIS, format_datetime, format_money
 from geg_tui.i18n import _
+from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.card import CardForm, CardNumberField, check, detect_brand, format_expiry
 from geg_tui.widgets.fields import Field, FormError
@@ -126,7 +127,7 @@ class PaymentScreen(BaseScreen):
             yield Static(
                 _("Facture n° {ref} — {energy} — [b]{amount}[/b]").format(
                     ref=invoice.ref,
-                    energy=invoice.energy.label,
+                    energy=label_of(invoice.energy),
                     amount=format_money(invoice.balance),
                 ),
                 id="invoice-line",
@@ -198,7 +199,7 @@ class PaymentScreen(BaseScreen):
     @on(Input.Changed, "#card_number")
     def _number_changed(self, event: Input.Changed) -> None:
         brand = detect_brand(event.value)
-        self.query_one("#brand", Static).update(brand.label if brand else "")
+        self.query_one("#brand", Static).update(label_of(brand) if brand else "")
 
     @on(Input.Changed, "#expiry")
     def _expiry_changed(self, event: Input.Changed) -> None:
@@ -432,7 +433,7 @@ class PaymentScreen(BaseScreen):
                         amount=format_money(payment.amount)
                     ),
                     _("Carte : {brand} se terminant par {last4} (exp. {expiry})").format(
-                        brand=payment.brand.label, last4=payment.last4, expiry=payment.expiry
+                        brand=label_of(payment.brand), last4=payment.last4, expiry=payment.expiry
                     ),
                     _("Le {when}").format(when=format_datetime(payment.paid_at)),
                     _("Référence de la transaction : [b]{tx}[/b]").format(

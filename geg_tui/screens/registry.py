@@ -8,28 +8,28 @@ from dataclasses import dataclass
 
 from textual.screen import Screen
 
-from geg_tui.i18n import _
+from geg_tui.i18n import LazyText, _l
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     name: str
-    title: str
-    help: str
+    title: LazyText  # read in the language of the moment
+    help: LazyText
     target: str  # "module:Class"
     logged_in: bool
 
 
 ENTRIES: tuple[Entry, ...] = (
-    Entry("inscription", _("Créer mon compte"), _("Création du compte en ligne en 5 étapes"), "geg_tui.screens.signup:SignupScreen", False),
-    Entry("mot_de_passe_oublie", _("Mot de passe oublié"), _("Réinitialiser le mot de passe"), "geg_tui.screens.reset:ResetPasswordScreen", False),
-    Entry("identifiant_oublie", _("Identifiant oublié"), _("Joindre un conseiller"), "geg_tui.screens.contact:ForgottenIdentifierScreen", False),
-    Entry("question_oubliee", _("Question secrète oubliée"), _("Écrire au service client"), "geg_tui.screens.contact:ForgottenQuestionScreen", False),
-    Entry("acces_compte", _("Demander l'accès au compte"), _("Compte bloqué : écrire au service client"), "geg_tui.screens.contact:AccessRequestScreen", False),
-    Entry("accueil", _("Accueil"), _("Mes contrats, le total à payer, le prochain prélèvement"), "geg_tui.screens.home:HomeScreen", True),
-    Entry("factures", _("Mes factures"), _("Consulter, télécharger et payer mes factures"), "geg_tui.screens.invoices:InvoicesScreen", True),
-    Entry("releve", _("Relevé de compteur"), _("Saisir un index et voir l'historique des relevés"), "geg_tui.screens.meter:MeterScreen", True),
-    Entry("consommation", _("Mes consommations"), _("Graphiques par jour, mois et année, export CSV"), "geg_tui.screens.consumption:ConsumptionScreen", True),
+    Entry("inscription", _l("Créer mon compte"), _l("Création du compte en ligne en 5 étapes"), "geg_tui.screens.signup:SignupScreen", False),
+    Entry("mot_de_passe_oublie", _l("Mot de passe oublié"), _l("Réinitialiser le mot de passe"), "geg_tui.screens.reset:ResetPasswordScreen", False),
+    Entry("identifiant_oublie", _l("Identifiant oublié"), _l("Joindre un conseiller"), "geg_tui.screens.contact:ForgottenIdentifierScreen", False),
+    Entry("question_oubliee", _l("Question secrète oubliée"), _l("Écrire au service client"), "geg_tui.screens.contact:ForgottenQuestionScreen", False),
+    Entry("acces_compte", _l("Demander l'accès au compte"), _l("Compte bloqué : écrire au service client"), "geg_tui.screens.contact:AccessRequestScreen", False),
+    Entry("accueil", _l("Accueil"), _l("Mes contrats, le total à payer, le prochain prélèvement"), "geg_tui.screens.home:HomeScreen", True),
+    Entry("factures", _l("Mes factures"), _l("Consulter, télécharger et payer mes factures"), "geg_tui.screens.invoices:InvoicesScreen", True),
+    Entry("releve", _l("Relevé de compteur"), _l("Saisir un index et voir l'historique des relevés"), "geg_tui.screens.meter:MeterScreen", True),
+    Entry("consommation", _l("Mes consommations"), _l("Graphiques par jour, mois et année, export CSV"), "geg_tui.screens.consumption:ConsumptionScreen", True),
 )  # fmt: skip
 
 

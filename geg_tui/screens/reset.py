@@ -27,7 +27,7 @@ from geg_tui.api.backend import Backend
 from geg_tui.api.errors import AccountLocked, BackendError, ValidationError
 from geg_tui.api.limits import ANSWER_MAX, ANSWER_MIN, PASSWORD_MAX, PASSWORD_MIN
 from geg_tui.api.models import ResetQueued
-from geg_tui.formatting import format_datetime
+from geg_tui.formats import format_datetime
 from geg_tui.i18n import _
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, SelectField

@@ -8,7 +8,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from geg_tui.api.models import InvoiceStatus
-from geg_tui.formatting import format_date
+from geg_tui.formats import format_date
+from geg_tui.i18n import _
+from geg_tui.labels import label_of
 from geg_tui.widgets.styles import widget_css
 
 STYLES = {
@@ -27,10 +29,10 @@ PAYABLE = (InvoiceStatus.TO_PAY, InvoiceStatus.OVERDUE)
 
 def status_text(status: InvoiceStatus, day: date | None = None, *, long: bool = False) -> Text:
     """`` En retard `` in white on red…; ``long`` adds the date of a scheduled debit or refund."""
-    label = status.label
+    text = label_of(status)
     if long and status in DATED and day is not None:
-        label += f" le {format_date(day)}"
-    return Text(f" {label} ", style=STYLES.get(status, ""), no_wrap=True)
+        text = _("{status} le {date}").format(status=text, date=format_date(day))
+    return Text(f" {text} ", style=STYLES.get(status, ""), no_wrap=True)
 
 
 class StatusBadge(Static):

@@ -109,16 +109,16 @@ async def test_a_config_file_that_is_not_utf8_starts_like_a_bad_toml(
         messages = " ".join(str(n.message) for n in app._notifications)
         assert "n'est pas un fichier TOML valide" in messages
         assert " f1 Aide " in bar(app)
-    settings._write({"remembered_email": "claire@example.org"})
+    settings._write({"remembered_email": "claire@example.org"}, replace=("remembered_email",))
     assert settings.remembered_email() == "claire@example.org"
 
 
 def test_remember_me_keeps_the_keymap(tmp_path: Path) -> None:
     settings = write_config(tmp_path, '# mes touches\n[keymap]\nhelp = "f2"\n')
-    settings._write({"remembered_email": "claire@example.org"})
+    settings._write({"remembered_email": "claire@example.org"}, replace=("remembered_email",))
     assert settings.remembered_email() == "claire@example.org"
     assert settings.keymap().keys == {"help": "f2"}
-    settings._write({})
+    settings._write({}, replace=("remembered_email",))
     assert settings.remembered_email() is None
     assert settings.keymap().keys == {"help": "f2"}
     assert "# mes touches" in settings.path.read_text(encoding="utf-8")
