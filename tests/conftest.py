@@ -136,6 +136,28 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 
 @pytest.fixture(autouse=True)
+def french_by_default() -> Iterator[None]:
+    """Every test starts in French (the source language) and leaves the language as it found
+    it: a test in English never leaks its language into the next one of its process."""
+    from geg_tui import i18n
+
+    i18n.set_language("fr")
+    yield
+    i18n.set_language("fr")
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The test runs in English (the compiled catalogue must exist: ``make catalogues``)."""
+    from geg_tui import i18n
+
+    assert i18n.catalogue_found("en"), "no English catalogue: run make catalogues"
+    i18n.set_language("en")
+    yield
+    i18n.set_language("fr")
+
+
+@pytest.fixture(autouse=True)
 def no_unexpected_failure(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, monkeypatch: Any
 ) -> Iterator[None]:
