@@ -36,7 +36,7 @@ def timed(*args: str, env: dict[str, str]) -> tuple[float, str]:
     return float(ready.split("=", 1)[1]), out.stdout
 
 
-def main() -> None:
+def main(language: str = "fr") -> None:
     # geg_tui's bytecode, as an installed package has it (see ``make bytecode``): without it,
     # where PYTHONDONTWRITEBYTECODE is set, every start would compile our sources again.
     compileall.compile_dir(HERE.parent / "geg_tui", quiet=1)
@@ -50,13 +50,14 @@ def main() -> None:
         minimal, geg, heavy = [], [], ""
         for _ in range(REPEATS):
             minimal.append(timed("minimal", env=env)[0])
-            seconds, out = timed("geg", str(data), env=env)
+            seconds, out = timed("geg", str(data), language, env=env)
             geg.append(seconds)
             heavy = next((line for line in out.splitlines() if line.startswith("heavy")), "?")
     print(f"minimal Textual app: {min(minimal) * 1000:7.1f} ms (best of {REPEATS})")
-    print(f"geg-tui login ready: {min(geg) * 1000:7.1f} ms (best of {REPEATS})")
+    print(f"geg-tui login ready ({language}): {min(geg) * 1000:7.1f} ms (best of {REPEATS})")
     print(heavy)
-    print(f"BENCH startup ratio={min(geg) / min(minimal):.2f} target={TARGET}")
+    name = "startup" if language == "fr" else f"startup_{language}"
+    print(f"BENCH {name} ratio={min(geg) / min(minimal):.2f} target={TARGET}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,252 @@
+"""Every screen in English, read as a person sees it: no French word left (issue 12).
+
+One walk per area through the real app with ``--lang en`` (``i18n.set_language("en")``): each
+screen is painted at 120×40, its text read back from the screenshot (what the terminal shows,
+not what the code meant to show), then its F1 help too. The list of French words is the issue's
+and the words our screens use most; a word that is the same in both languages (« Total »,
+« Base », « Date ») is not in it. Data of the demo world (names, street names) is not text of the
+interface and is not in the list either.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from geg_tui.screens import registry
+from tests.tui.pilot_helpers import on_home, settle, type_keys
+
+pytestmark = pytest.mark.usefixtures("english")
+
+# Words (whole words, case sensitive) that would betray French on an English screen.
+FRENCH_WORDS = (
+    "Mot de passe",
+    "mot de passe",
+    "Facture",
+    "facture",
+    "factures",
+    "Connexion",
+    "Retour",
+    "Aide",
+    "Quitter",
+    "Accueil",
+    "Relevé",
+    "relevé",
+    "Consommation",
+    "consommation",
+    "Payer",
+    "Annuler",
+    "Envoyer",
+    "Suivant",
+    "Précédent",
+    "Valider",
+    "Télécharger",
+    "Compteur",
+    "compteur",
+    "Prélèvement",
+    "prélèvement",
+    "Montant",
+    "Échéance",
+    "échéance",
+    "Chercher",
+    "Fermer",
+    "Actualiser",
+    "Contrat",
+    "contrat",
+    "Gaz",
+    "Électricité",
+    "Heures pleines",
+    "Heures creuses",
+    "Identifiant",
+    "identifiant",
+    "Courriel",
+    "courriel",
+    "Créer",
+    "Se connecter",
+    "Se souvenir",
+    "oublié",
+    "Étape",
+    "étape",
+    "Question secrète",
+    "Réponse",
+    "Demande",
+    "demande",
+    "Paramètres",
+    "Langue",
+    "Mes",
+    "Votre",
+    "votre",
+    "vous",
+    "Vous",
+    "avec",
+    "pour",
+    "sur",
+    "les",
+    "des",
+    "du",
+    "au",
+    "à",
+    "et",
+    "le",
+    "la",
+    "Chargement",
+    "Aucun",
+    "aucune",
+    "résultat",
+    "janvier",
+    "février",
+    "novembre",
+    "décembre",
+    "à payer",
+    "Payée",
+    "En retard",
+    "Estimation",
+    "Saisissez",
+    "Choisissez",
+)
+_PATTERN = re.compile(
+    r"(?<![\w’'-])(" + "|".join(re.escape(w) for w in FRENCH_WORDS) + r")(?![\w’'-])"
+)
+# Proper names of the demo world and GEG's own names, which no translation changes.
+ALLOWED = ("GEG", "Linky", "Grenoble")
+
+
+def screen_text(app: Any) -> str:
+    """The terminal's text, row by row, from the screenshot Textual would save."""
+    svg = app.export_screenshot()
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for match in re.finditer(
+        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg
+    ):
+        rows.setdefault(float(match[2]), []).append((float(match[1]), html.unescape(match[3])))
+    lines = []
+    for y in sorted(rows):
+        line = ""
+        for x, text in sorted(rows[y]):
+            line = line.ljust(round(x / 12.2)) + text
+        lines.append(line.replace("\xa0", " ").rstrip())
+    return "\n".join(lines)
+
+
+def french_left(text: str) -> list[str]:
+    """The French words found in ``text``, with the line each is on."""
+    found = []
+    for line in text.splitlines():
+        for match in _PATTERN.finditer(line):
+            found.append(f"« {match[1]} » in: {line.strip()}")
+    return found
+
+
+async def assert_english(pilot: Pilot, where: str) -> None:
+    await settle(pilot)
+    text = screen_text(pilot.app)
+    left = french_left(text)
+    assert not left, f"French on {where}:\n" + "\n".join(left) + "\n--- screen ---\n" + text
+
+
+async def assert_english_with_help(pilot: Pilot, where: str) -> None:
+    await assert_english(pilot, where)
+    await pilot.press("f1")
+    await assert_english(pilot, f"the F1 help of {where}")
+    await pilot.press("escape")
+    await settle(pilot)
+
+
+def test_the_word_list_finds_french_and_spares_english() -> None:
+    assert french_left("Mot de passe : ******") and french_left("Mes factures")
+    assert french_left("Retour") and french_left("payée le 27/11 à 14h05")
+    assert not french_left("Password · My invoices · Back · Help · Quit · Total 12.00")
+    assert not french_left("GEG My Account — demo: claire.martin@example.org")
+
+
+async def test_logged_out_screens_in_english(
+    make_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_app(demo_hint=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await assert_english_with_help(pilot, "the login screen")
+        await pilot.press("ctrl+p")
+        await assert_english(pilot, "the command palette")
+        await type_keys(pilot, "zzzzqqq")
+        await pilot.pause(0.4)
+        await assert_english(pilot, "the command palette with nothing found")
+        await pilot.press("escape")
+        await settle(pilot)
+        for entry in registry.entries(logged_in=False):
+            screen = registry.build(entry.name, logged_in=False)
+            assert screen is not None
+            await app.push_screen(screen)
+            await assert_english_with_help(pilot, f"« {entry.name} »")
+            app.pop_screen()
+            await settle(pilot)
+        from geg_tui.screens.blocked import BlockedScreen
+
+        until = datetime.now(UTC) + timedelta(hours=2)
+        await app.push_screen(BlockedScreen(until, demo_credentials["email"]))
+        await assert_english_with_help(pilot, "the blocked screen")
+        app.pop_screen()
+        await settle(pilot)
+        # A wrong password: the refusal in English, then the right one.
+        await type_keys(pilot, demo_credentials["email"])
+        await pilot.press("tab")
+        await type_keys(pilot, "not-the-password")
+        await pilot.press("enter")
+        await assert_english(pilot, "the login refused")
+
+
+async def test_account_screens_in_english(
+    make_home_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_home_app(demo_hint=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_home(pilot, demo_credentials)
+        await assert_english_with_help(pilot, "home")
+        await pilot.press("ctrl+p")
+        await assert_english(pilot, "the command palette, logged in")
+        await pilot.press("escape")
+        for entry in registry.entries(logged_in=True):
+            if entry.name == "accueil":
+                continue
+            app.open_screen(entry.name)
+            await assert_english_with_help(pilot, f"« {entry.name} »")
+            app.pop_screen()
+            await settle(pilot)
+
+
+async def test_invoice_detail_and_payment_in_english(
+    make_home_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    from tests.tui.test_invoices_payment import OVERDUE_GAS, open_detail
+
+    app = make_home_app(demo_hint=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_home(pilot, demo_credentials)
+        app.open_screen("factures")
+        await settle(pilot)
+        await open_detail(pilot, OVERDUE_GAS)
+        await assert_english_with_help(pilot, "the invoice detail")
+        await pilot.press("p")
+        await settle(pilot)
+        await assert_english_with_help(pilot, "the payment form")
+        await pilot.press("f9")
+        await assert_english(pilot, "the payment form with errors")
+
+
+async def test_consumption_views_in_english(
+    make_home_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_home_app(demo_hint=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_home(pilot, demo_credentials)
+        app.open_screen("consommation")
+        await assert_english(pilot, "the consumption chart")
+        for key, view in (("t", "table"), ("u", "euros"), ("c", "comparison"), ("j", "days")):
+            await pilot.press(key)
+            await assert_english(pilot, f"the consumption {view}")
+        await pilot.press("x")
+        await assert_english(pilot, "the CSV export dialog")
