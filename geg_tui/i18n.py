@@ -42,9 +42,14 @@ def _catalogue(language: str) -> _gettext.NullTranslations:
         if language == SOURCE_LANGUAGE:
             found = _gettext.NullTranslations()
         else:
-            found = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
-            if not isinstance(found, _gettext.GNUTranslations):
-                found = _compiled_from_source(language) or found
+            # Our own file, by its path: ``gettext.translation`` would first expand the
+            # language through ``locale`` (aliases, encodings), for a name we already know.
+            compiled = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+            try:
+                with compiled.open("rb") as handle:
+                    found = _gettext.GNUTranslations(handle)
+            except OSError:
+                found = _compiled_from_source(language) or _gettext.NullTranslations()
         _translations[language] = found
     return found
 
