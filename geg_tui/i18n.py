@@ -27,6 +27,9 @@ from typing import Any
 #: The languages geg-tui speaks, the first being the source language.
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 SOURCE_LANGUAGE = "fr"
+#: Each language by its own name (an autonym: never translated, so that a person who cannot
+#: read the current language still finds theirs in the settings screen).
+LANGUAGE_NAMES: Mapping[str, str] = {"fr": "Français", "en": "English"}
 DOMAIN = "geg_tui"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
