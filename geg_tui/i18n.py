@@ -90,7 +90,13 @@ def current_language() -> str:
 
 
 def _(message: str) -> str:
-    """``message`` (a French sentence) in the current language."""
+    """``message`` (a French sentence, a literal: it is extracted) in the current language."""
+    return _translated(message)
+
+
+def _translated(message: str) -> str:
+    """``message`` in the current language, for a msgid held in a variable (:class:`LazyText`):
+    not ``_``, whose every call ``tests/test_i18n.py`` requires to be extractable."""
     if _current == SOURCE_LANGUAGE:
         return message
     return _catalogue(_current).gettext(message)
@@ -127,10 +133,10 @@ class LazyText:
         self.msgid = msgid
 
     def __str__(self) -> str:
-        return _(self.msgid)
+        return _translated(self.msgid)
 
     def __format__(self, spec: str) -> str:
-        return format(_(self.msgid), spec)
+        return format(_translated(self.msgid), spec)
 
     def __repr__(self) -> str:
         return f"_l({self.msgid!r})"
