@@ -37,17 +37,33 @@ _current = SOURCE_LANGUAGE
 _translations: dict[str, _gettext.NullTranslations] = {}
 
 
+class _French(_gettext.NullTranslations):
+    """The source language: each message as written, and French plurals (0 and 1 are
+    singular). The fallback of every catalogue, so that a message not translated yet keeps
+    the French rule with its French words (the stdlib's fallback would apply English's)."""
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return msgid1 if n <= 1 else msgid2
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return self.ngettext(msgid1, msgid2, n)
+
+
 def _catalogue(language: str) -> _gettext.NullTranslations:
     """The compiled catalogue of ``language`` (read once). Missing, it is the identity: French,
     which is better than nothing, and ``tests/test_i18n.py`` fails when it is missing."""
     found = _translations.get(language)
     if found is None:
         if language == SOURCE_LANGUAGE:
-            found = _gettext.NullTranslations()
+            found = _French()
         else:
-            found = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
-            if not isinstance(found, _gettext.GNUTranslations):
-                found = _compiled_from_source(language) or found
+            compiled = _gettext.find(DOMAIN, LOCALE_DIR, languages=[language])
+            if compiled is not None:
+                with open(compiled, "rb") as handle:
+                    found = _gettext.GNUTranslations(handle)
+            else:
+                found = _compiled_from_source(language) or _French()
+            found.add_fallback(_French())
         _translations[language] = found
     return found
 
@@ -105,8 +121,6 @@ def _translated(message: str) -> str:
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for ``count``, in the current language (French counts 0 and 1
     as singular, English only 1: each catalogue carries its own rule)."""
-    if _current == SOURCE_LANGUAGE:
-        return singular if count <= 1 else plural
     return _catalogue(_current).ngettext(singular, plural, count)
 
 
