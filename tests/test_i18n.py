@@ -520,3 +520,35 @@ def test_start_up_to_the_login_imports_no_babel(language: str, tmp_path: Path) -
     screen, babel = out.stdout.splitlines()[-2:]
     assert screen.startswith("LoginScreen"), out.stdout
     assert babel == "-", f"Babel imported on the way to the login screen: {babel}"
+
+
+@pytest.mark.usefixtures("probe_catalogue")
+def test_an_untranslated_plural_keeps_the_french_rule() -> None:
+    """Not translated yet, a message shows in French: with French plurals (« 0 facture »)."""
+    set_language("en")
+    assert ngettext("{n} relevé", "{n} relevés", 0) == "{n} relevé"
+    assert ngettext("{n} relevé", "{n} relevés", 2) == "{n} relevés"
+
+
+# --- enumeration labels ------------------------------------------------------------------------
+
+
+def test_every_member_of_a_labelled_enumeration_has_its_label() -> None:
+    from geg_tui.labels import LABELS, french_label, label_of
+
+    for enumeration in {kind for kind, _member in LABELS}:
+        for member in enumeration:
+            assert (enumeration, member) in LABELS, member
+            assert label_of(member) == french_label(member)  # French: the msgid itself
+    from geg_tui.api.models import Energy, Register
+
+    assert label_of(Energy.GAS) == "Gaz naturel" and label_of(Register.GAS) == "Gaz"
+
+
+@pytest.mark.usefixtures("english")
+def test_labels_follow_the_language_but_documents_stay_french() -> None:
+    from geg_tui.api.models import Energy
+    from geg_tui.labels import french_label, label_of
+
+    assert french_label(Energy.ELECTRICITY) == "Électricité"
+    assert label_of(Energy.ELECTRICITY) == i18n._translated("Électricité")
