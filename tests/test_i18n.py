@@ -275,8 +275,11 @@ def _setuptools_too_old() -> str | None:
 
 
 @pytest.mark.slow
-def test_the_wheel_ships_the_compiled_catalogue(tmp_path: Path) -> None:
-    """setup.py compiles every .po into the wheel, and an installed geg_tui reads it."""
+@pytest.mark.parametrize("route", ["tree", "sdist"])
+def test_the_wheel_ships_the_compiled_catalogue(tmp_path: Path, route: str) -> None:
+    """setup.py compiles every .po into the wheel, built from the tree (``pip wheel .``) or
+    from the source distribution (``python -m build``: MANIFEST.in brings the .po), and an
+    installed geg_tui reads it."""
     too_old = _setuptools_too_old()
     if too_old:
         pytest.skip(too_old)
@@ -300,9 +303,17 @@ def test_the_wheel_ships_the_compiled_catalogue(tmp_path: Path) -> None:
     with po.open("wb") as handle:
         write_po(handle, catalogue)
 
+    source = "."
+    if route == "sdist":
+        built = subprocess.run(
+            [sys.executable, "-c",
+             "from setuptools import build_meta as b; print(b.build_sdist('dist'))"],
+            cwd=tree, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        source = str(tree / "dist" / built.stdout.splitlines()[-1])
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--no-build-isolation",
+        [sys.executable, "-m", "pip", "wheel", source, "--no-deps", "--no-build-isolation",
          "--quiet", "-w", str(wheels)],
         cwd=tree, check=True, capture_output=True,
     )  # fmt: skip
