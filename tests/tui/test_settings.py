@@ -132,11 +132,11 @@ async def test_choosing_the_current_language_changes_nothing(make_app: Any) -> N
         assert str(screen.query_one("#notice", Static).render()) == ""
 
 
-async def test_logged_in_screens_after_the_switch_are_english(
+async def test_switch_from_english_to_french_when_logged_in(
     make_home_app: Any, english: None
 ) -> None:
-    """Home opened after a switch back to French is French again: the language is read when a
-    screen is composed, not at import."""
+    """Started in English (``--lang en``), switched to French from home: what is built after
+    the switch (the palette here) is French, the language being read when it is shown."""
     app = make_home_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -148,6 +148,8 @@ async def test_logged_in_screens_after_the_switch_are_english(
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         command(app, "Mes factures")  # the palette, built now, is French
+        assert app.title == "GEG Mon Compte"
+        assert app.settings.language() == "fr"
 
 
 async def test_a_config_file_that_cannot_be_written_is_said(
