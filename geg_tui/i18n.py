@@ -156,6 +156,9 @@ class LazyText:
         return f"_l({self.msgid!r})"
 
     def __eq__(self, other: object) -> bool:
+        """Equal to another LazyText of the same msgid, and to the text it reads as now (tests
+        compare a binding's description with « Retour »). The hash is the msgid's, so that a
+        dict of LazyTexts survives a switch of language: never mix them with str as keys."""
         if isinstance(other, LazyText):
             return other.msgid == self.msgid
         if isinstance(other, str):
