@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
+from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
 from geg_tui import formats, formatting, i18n
@@ -33,7 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "geg_tui"
 PO = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "geg_tui.po"
 MO = PO.with_suffix(".mo")
-BIN = Path(sys.executable).parent
 
 # The calls that translate now, and those that only mark (their argument is extracted too).
 TRANSLATING = {"_", "ngettext", "pgettext"}
@@ -139,10 +139,10 @@ def test_every_message_is_a_literal() -> None:
 def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     """Every message of the sources, extracted as ``make i18n`` does it."""
     pot = tmp_path_factory.mktemp("pot") / "geg_tui.pot"
-    subprocess.run(
-        [str(BIN / "pybabel"), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_",
-         "-k", "pgettext:1c,2", "--no-wrap", "-o", str(pot), "."],
-        cwd=ROOT, check=True, capture_output=True,
+    # pybabel's own command line, in process (the Makefile's options).
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "N_",
+         "-k", "pgettext:1c,2", "--no-wrap", "-o", str(pot), str(ROOT)]
     )  # fmt: skip
     with pot.open("rb") as handle:
         return read_po(handle)
