@@ -27,11 +27,26 @@ from typing import Any
 #: The languages geg-tui speaks, the first being the source language.
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 SOURCE_LANGUAGE = "fr"
+#: Each language by its own name (an autonym: never translated, so that a person who cannot
+#: read the current language still finds theirs in the settings screen).
+LANGUAGE_NAMES: Mapping[str, str] = {"fr": "Français", "en": "English"}
 DOMAIN = "geg_tui"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 _current = SOURCE_LANGUAGE
 _translations: dict[str, _gettext.NullTranslations] = {}
+
+
+class _French(_gettext.NullTranslations):
+    """The source language: each message as written, and French plurals (0 and 1 are
+    singular). The fallback of every catalogue, so that a message not translated yet keeps
+    the French rule with its French words (the stdlib's fallback would apply English's)."""
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return msgid1 if n <= 1 else msgid2
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return self.ngettext(msgid1, msgid2, n)
 
 
 def _catalogue(language: str) -> _gettext.NullTranslations:
@@ -40,16 +55,17 @@ def _catalogue(language: str) -> _gettext.NullTranslations:
     found = _translations.get(language)
     if found is None:
         if language == SOURCE_LANGUAGE:
-            found = _gettext.NullTranslations()
+            found = _French()
         else:
-            # Our own file, by its path: ``gettext.translation`` would first expand the
-            # language through ``locale`` (aliases, encodings), for a name we already know.
+            # Our own file, by its path: ``gettext.find`` would first expand the language
+            # through ``locale`` (aliases, encodings), for a name we already know.
             compiled = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
             try:
                 with compiled.open("rb") as handle:
                     found = _gettext.GNUTranslations(handle)
             except OSError:
-                found = _compiled_from_source(language) or _gettext.NullTranslations()
+                found = _compiled_from_source(language) or _French()
+            found.add_fallback(_French())
         _translations[language] = found
     return found
 
@@ -92,7 +108,13 @@ def current_language() -> str:
 
 
 def _(message: str) -> str:
-    """``message`` (a French sentence) in the current language."""
+    """``message`` (a French sentence, a literal: it is extracted) in the current language."""
+    return _translated(message)
+
+
+def _translated(message: str) -> str:
+    """``message`` in the current language, for a msgid held in a variable (:class:`LazyText`):
+    not ``_``, whose every call ``tests/test_i18n.py`` requires to be extractable."""
     if _current == SOURCE_LANGUAGE:
         return message
     return _catalogue(_current).gettext(message)
@@ -101,8 +123,6 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for ``count``, in the current language (French counts 0 and 1
     as singular, English only 1: each catalogue carries its own rule)."""
-    if _current == SOURCE_LANGUAGE:
-        return singular if count <= 1 else plural
     return _catalogue(_current).ngettext(singular, plural, count)
 
 
@@ -129,15 +149,18 @@ class LazyText:
         self.msgid = msgid
 
     def __str__(self) -> str:
-        return _(self.msgid)
+        return _translated(self.msgid)
 
     def __format__(self, spec: str) -> str:
-        return format(_(self.msgid), spec)
+        return format(_translated(self.msgid), spec)
 
     def __repr__(self) -> str:
         return f"_l({self.msgid!r})"
 
     def __eq__(self, other: object) -> bool:
+        """Equal to another LazyText of the same msgid, and to the text it reads as now (tests
+        compare a binding's description with « Retour »). The hash is the msgid's, so that a
+        dict of LazyTexts survives a switch of language: never mix them with str as keys."""
         if isinstance(other, LazyText):
             return other.msgid == self.msgid
         if isinstance(other, str):

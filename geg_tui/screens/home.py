@@ -106,7 +106,7 @@ class HomeScreen(BaseScreen):
     @staticmethod
     def areas() -> list[registry.Entry]:
         """Every logged-in area with a screen, but home itself (keys 1, 2, 3…)."""
-        return [e for e in registry.entries(logged_in=True) if e.name != "accueil"]
+        return [e for e in registry.entries(logged_in=True) if e.name != "accueil" and e.menu]
 
     def on_mount(self) -> None:
         self.load()

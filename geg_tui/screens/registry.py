@@ -17,7 +17,8 @@ class Entry:
     title: LazyText  # read in the language of the moment
     help: LazyText
     target: str  # "module:Class"
-    logged_in: bool
+    logged_in: bool | None  # None: reachable logged in and logged out alike (settings)
+    menu: bool = True  # among home's numbered areas (logged in); else the palette only
 
 
 ENTRIES: tuple[Entry, ...] = (
@@ -30,6 +31,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("factures", _l("Mes factures"), _l("Consulter, télécharger et payer mes factures"), "geg_tui.screens.invoices:InvoicesScreen", True),
     Entry("releve", _l("Relevé de compteur"), _l("Saisir un index et voir l'historique des relevés"), "geg_tui.screens.meter:MeterScreen", True),
     Entry("consommation", _l("Mes consommations"), _l("Graphiques par jour, mois et année, export CSV"), "geg_tui.screens.consumption:ConsumptionScreen", True),
+    Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 
 
@@ -39,7 +41,8 @@ def available(entry: Entry) -> bool:
 
 
 def entries(*, logged_in: bool) -> list[Entry]:
-    return [e for e in ENTRIES if e.logged_in == logged_in and available(e)]
+    """The screens one can open now: those of the session's state, and those of both."""
+    return [e for e in ENTRIES if e.logged_in in (logged_in, None) and available(e)]
 
 
 def build(name: str, *, logged_in: bool) -> Screen | None:
