@@ -71,7 +71,7 @@ from geg_tui.formats import (
     group_thousands,
     month_short,
 )
-from geg_tui.i18n import _, _l, current_language
+from geg_tui.i18n import _, _l, current_language, pgettext
 from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, MarkedCheckbox
@@ -521,7 +521,8 @@ class ConsumptionScreen(BaseScreen):
                     compact=True,
                 )
                 yield Select[str](
-                    ((_("kWh"), KWH), (_("€ TTC"), EUR)),
+                    # 9 columns for the list: a short word where « € TTC » needs a long one.
+                    ((_("kWh"), KWH), (pgettext("liste des unités", "€ TTC"), EUR)),
                     id="unit",
                     value=KWH,
                     allow_blank=False,

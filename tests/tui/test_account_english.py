@@ -338,3 +338,44 @@ def test_french_csv_keeps_its_semicolons(tmp_path: Path) -> None:
     assert csv_delimiter() == ","
     i18n.set_language("fr")
     assert csv_delimiter() == ";"
+
+
+async def test_payment_receipt_in_english(
+    make_home_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    app = make_home_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_area(pilot, demo_credentials, "factures")
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("275928246893"), animate=False)
+        await pilot.press("p")  # a scheduled debit: nothing to pay, and why
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert said == ["This invoice will be paid by direct debit on 8 Dec 2026: nothing to pay."]
+        table.move_cursor(row=table.get_row_index(OVERDUE_GAS), animate=False)
+        await pilot.press("p")
+        await settle(pilot)
+        pay = app.screen
+        assert isinstance(pay, PaymentScreen)
+        pay.query_one("#card_number").focus()
+        await type_keys(pilot, "4242424242424242")
+        pay.query_one("#expiry").focus()
+        await type_keys(pilot, "1230")
+        pay.query_one("#security_code").focus()
+        await type_keys(pilot, "123")
+        pay.query_one("#holder").focus()
+        await type_keys(pilot, "Claire Martin")
+        await pilot.press("f9")
+        await settle(pilot)
+        assert pay.payment is not None
+        receipt = str(pay.query_one("#receipt-text").render())
+        for words in (
+            "Invoice no. 968320100013: Paid",
+            "Amount charged: €145.00",
+            "Card: Visa ending in 4242 (exp. 12/30)",
+            "On 27 Nov 2026 at ",
+            "Transaction reference: ",
+            "A receipt has been sent to you by e-mail.",
+        ):
+            assert words in receipt, words
+        assert "Payment accepted — receipt" in screen_text(pilot)
