@@ -22,19 +22,25 @@ from geg_tui.i18n import _, current_language
 __all__ = [
     "NBSP",
     "PARIS",
+    "decimal_point",
     "format_date",
     "format_datetime",
     "format_decimal",
+    "format_input_date",
     "format_kwh",
     "format_long_date",
     "format_money",
+    "format_month_range",
+    "format_month_year",
     "format_percent",
     "format_short_date",
     "format_time",
+    "format_unit_price",
     "group_thousands",
     "month_name",
     "month_short",
     "to_paris",
+    "widest_date",
 ]
 
 ENGLISH_LOCALE = "en_GB"  # day before month, as in France; the pound is not ours to show
@@ -176,3 +182,48 @@ def month_short(month: int) -> str:
         return _FRENCH_SHORT_MONTHS[month - 1]
     _numbers, dates = _babel()
     return str(dates.get_month_names("abbreviated", locale="en")[month])
+
+
+def format_month_year(day: date | datetime) -> str:
+    """A billed month, compact for a table: ``08/26`` / ``Aug 26``."""
+    day = _as_day(day)
+    if not _english():
+        return day.strftime("%m/%y")
+    return f"{month_short(day.month)} {day.year % 100:02d}"
+
+
+def format_month_range(start: date | datetime, end: date | datetime) -> str:
+    """Billed months from ``start`` to ``end``: ``08/26–10/26`` / ``Aug–Oct 26`` (the year
+    once when both months are in it, ``Nov 25–Jan 26`` otherwise)."""
+    start, end = _as_day(start), _as_day(end)
+    if _english() and start.year == end.year:
+        return f"{month_short(start.month)}–{format_month_year(end)}"
+    return f"{format_month_year(start)}–{format_month_year(end)}"
+
+
+def format_input_date(day: date | datetime) -> str:
+    """A date as the date fields take it, in both languages: ``27/11/2026`` (DD/MM/YYYY, the
+    order British readers write too; a typed date is never read as month first)."""
+    return _as_day(day).strftime("%d/%m/%Y")
+
+
+def widest_date() -> int:
+    """The width of the longest date :func:`format_date` writes (``27 Sept 2026`` in English):
+    what a table column of dates needs so that no month is cut."""
+    return max(len(format_date(date(2026, month, 28))) for month in range(1, 13))
+
+
+def decimal_point() -> str:
+    """The decimal separator: ``,`` / ``.``."""
+    return "." if _english() else ","
+
+
+def format_unit_price(micro: int) -> str:
+    """A unit price in millionths of a euro, with as many decimals as it has (at least 2):
+    ``0,1952 €`` / ``€0.1952`` (``-`` before a discount)."""
+    sign = "-" if micro < 0 else ""
+    euros, rest = divmod(abs(micro), 1_000_000)
+    frac = f"{rest:06d}".rstrip("0").ljust(2, "0")
+    if _english():
+        return f"{sign}€{group_thousands(euros)}.{frac}"
+    return f"{sign}{group_thousands(euros)},{frac}{NBSP}€"

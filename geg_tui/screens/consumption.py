@@ -11,15 +11,18 @@ Choices:
   asked once per contract with ``consumption_range``), so the screen agrees with the backend's
   clock, never with this computer's date: month view, the 12 calendar months up to that day; day view, its last 31 days; year
   view, the last 5 calendar years. Changing the granularity resets the range to its default;
-  « Du » / « Au » (JJ/MM/AAAA) can then be edited and applied with Entrée.
+  « Du » / « Au » (JJ/MM/AAAA in both languages) can then be edited and applied with Entrée.
 - Chart: HP and HC stacked (kWh) where the contract has them; in € a single bar per period
   (the backend prices each period as a whole, not per register). Comparing with the year
   before (CONSO-3) draws last year's bar (grey) next to this year's, and gives the % change.
   The chart adapts to the width: x labels are thinned to fit; y ticks are French numbers.
 - Table view (T): the same numbers, per register, total, cost, and last year's when compared.
 - CSV export (X, CONSO-5) of what is shown (the points of the chart or table, with both kWh and
-  €, and last year's when compared): ``;`` separator, French decimal comma, dates JJ/MM/AAAA,
-  UTF-8 with a BOM — what a French spreadsheet opens as is. Into the downloads folder
+  €, and last year's when compared), headers in the person's language, UTF-8 with a BOM. In
+  French: ``;`` separator, decimal comma, dates JJ/MM/AAAA — what a French spreadsheet opens as
+  is. In English: ``,`` separator, decimal point, dates YYYY-MM-DD — what an English
+  spreadsheet opens as is (a comma separator needs the point; ISO dates are never read month
+  first). No thousands separator in either: a spreadsheet reads the figures as numbers. Into the downloads folder
   (platformdirs) or a folder typed in the export dialog; an existing file is never overwritten:
   the name gets « (2) », « (3) »… and the message says where the file went.
 """
@@ -34,6 +37,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, RenderResult
@@ -55,8 +59,19 @@ from geg_tui.api.errors import BackendUnavailable
 from geg_tui.api.models import ConsumptionSeries, Contract, Granularity, Register
 from geg_tui.downloads import downloads_folder, save_new
 from geg_tui.failure_guard import GuardedDispatch
-from geg_tui.formats import NBSP, PARIS, format_date, format_kwh, format_money, group_thousands
-from geg_tui.i18n import _
+from geg_tui.formats import (
+    PARIS,
+    format_date,
+    format_decimal,
+    format_input_date,
+    format_kwh,
+    format_money,
+    format_percent,
+    format_short_date,
+    group_thousands,
+    month_short,
+)
+from geg_tui.i18n import _, _l, current_language, pgettext
 from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, MarkedCheckbox
@@ -69,7 +84,6 @@ if TYPE_CHECKING:
 
 KWH = "kwh"
 EUR = "eur"
-MONTHS_SHORT = ("jan", "fév", "mar", "avr", "mai", "jun", "jul", "aoû", "sep", "oct", "nov", "déc")
 COLORS = {Register.HP: "orange", Register.HC: "blue", Register.BASE: "cyan", Register.GAS: "green"}
 TOTAL_COLOR = "cyan"
 PREVIOUS_COLOR = "gray"
@@ -86,15 +100,15 @@ RICH = {
     "green": "green",
     "gray": "bright_black",
 }
-UNAVAILABLE_CHART = _(
+UNAVAILABLE_CHART = _l(
     "Consommations indisponibles pour le moment (voir le message ci-dessus) : ce n'est pas une "
     "consommation nulle. Réessayez avec F5."
 )
-UNAVAILABLE_SUMMARY = _("Les consommations n'ont pas pu être chargées.")
+UNAVAILABLE_SUMMARY = _l("Les consommations n'ont pas pu être chargées.")
 GRANULARITIES = (
-    (_("Par jour"), Granularity.DAY),
-    (_("Par mois"), Granularity.MONTH),
-    (_("Par année"), Granularity.YEAR),
+    (_l("Par jour"), Granularity.DAY),
+    (_l("Par mois"), Granularity.MONTH),
+    (_l("Par année"), Granularity.YEAR),
 )
 
 
@@ -117,7 +131,7 @@ def default_range(granularity: Granularity, last: date) -> tuple[date, date]:
 
 
 def parse_day(text: str) -> date | None:
-    """``JJ/MM/AAAA`` → a date (None when it is not one; the backend then says why)."""
+    """``JJ/MM/AAAA`` (DD/MM/YYYY in English too) → a date (None when it is not one; the backend then says why)."""
     parts = text.strip().split("/")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         return None
@@ -130,18 +144,25 @@ def parse_day(text: str) -> date | None:
 def period_label(start: date, end: date, granularity: Granularity, *, long: bool = False) -> str:
     """The x label of a point (``long`` for the table and the CSV)."""
     if granularity is Granularity.DAY:
-        return format_date(start) if long else start.strftime("%d/%m")
+        return format_date(start) if long else format_short_date(start)
     if granularity is Granularity.YEAR:
         return str(start.year)
-    name = f"{MONTHS_SHORT[start.month - 1]} {start.year % 100:02d}"
-    return f"{MONTHS_SHORT[start.month - 1]} {start.year}" if long else name
+    if long:
+        return f"{month_short(start.month)} {start.year}"
+    return f"{month_short(start.month)} {start.year % 100:02d}"
+
+
+def change_pct(current: int, previous: int) -> float | None:
+    """The change from ``previous`` to ``current`` in %, None when there was nothing before."""
+    if previous == 0:
+        return None
+    return (current - previous) * 100 / previous
 
 
 def percent(current: int, previous: int) -> str:
-    if previous == 0:
-        return "—"
-    change = (current - previous) * 100 / previous
-    return f"{change:+.1f}".replace(".", ",") + f"{NBSP}%"
+    """``+12,5 %`` / ``+12.5%``, ``—`` when there is nothing to compare with."""
+    change = change_pct(current, previous)
+    return "—" if change is None else format_percent(change, signed=True)
 
 
 def nice_step(top: float, count: int = 4) -> float:
@@ -156,10 +177,10 @@ def nice_step(top: float, count: int = 4) -> float:
 
 
 def tick_label(value: float) -> str:
-    """French y tick: ``1 200``, ``12,5``."""
+    """A y tick in the person's language: ``1 200``, ``12,5`` / ``1,200``, ``12.5``."""
     if value == int(value):
         return group_thousands(int(value))
-    return f"{value:.1f}".replace(".", ",")
+    return format_decimal(value, 1)
 
 
 @dataclass(frozen=True)
@@ -231,7 +252,7 @@ class ConsumptionChart(PlotextPlot):
     def render(self) -> RenderResult:
         data = self.data
         if self.unavailable:
-            return Text(UNAVAILABLE_CHART, style="bold")
+            return Text(str(UNAVAILABLE_CHART), style="bold")
         if data is None:
             return Text("")
         if not data.labels:
@@ -266,7 +287,7 @@ class ConsumptionChart(PlotextPlot):
                 marker=pattern(data, 0),
                 width=0.7,
             )
-        # y: French ticks from 0 to a round top.
+        # y: ticks in the person's language from 0 to a round top.
         step = nice_step(top or 1)
         ticks = [step * i for i in range(int((top or 1) / step) + 2)]
         plt.ylim(0, ticks[-1])
@@ -283,18 +304,34 @@ class ConsumptionChart(PlotextPlot):
 # --- export ----------------------------------------------------------------------------------
 
 
+def csv_delimiter() -> str:
+    """``;`` in French (the comma is the decimal sign), ``,`` in English."""
+    return "," if current_language() == "en" else ";"
+
+
 def csv_rows(series: ConsumptionSeries) -> list[list[str]]:
-    """The shown points as CSV rows (header first): French decimals, dates JJ/MM/AAAA."""
+    """The shown points as CSV rows (header first), as the person's spreadsheet reads them:
+    French decimals and dates JJ/MM/AAAA, or English decimal point and ISO dates (module doc).
+    """
+    english = current_language() == "en"
+    point = "." if english else ","
 
     def kwh(wh: int) -> str:
         sign = "-" if wh < 0 else ""
         whole, frac = divmod(abs(wh), 1000)
-        return f"{sign}{whole},{frac:03d}"
+        return f"{sign}{whole}{point}{frac:03d}"
 
     def euros(cents: int) -> str:
         sign = "-" if cents < 0 else ""
         whole, frac = divmod(abs(cents), 100)
-        return f"{sign}{whole},{frac:02d}"
+        return f"{sign}{whole}{point}{frac:02d}"
+
+    def day(value: date) -> str:
+        return value.isoformat() if english else format_date(value)
+
+    def change(current: int, previous: int) -> str:
+        pct = change_pct(current, previous)
+        return "" if pct is None else f"{pct:+.1f}".replace(".", point)
 
     registers = series.registers
     header = [_("Période"), _("Début"), _("Fin")]
@@ -315,19 +352,18 @@ def csv_rows(series: ConsumptionSeries) -> list[list[str]]:
     for i in range(series.size):
         row = [
             period_label(series.starts[i], series.ends[i], series.granularity, long=True),
-            format_date(series.starts[i]),
-            format_date(series.ends[i]),
+            day(series.starts[i]),
+            day(series.ends[i]),
         ]
         row += [kwh(series.wh[r][i]) for r in registers]
         row += [kwh(totals[i]), euros(series.costs[i])]
         if previous is not None:
-            change = percent(totals[i], prev_totals[i]).replace(NBSP, "").rstrip("%")
             row += [
-                format_date(previous.starts[i]),
-                format_date(previous.ends[i]),
+                day(previous.starts[i]),
+                day(previous.ends[i]),
                 kwh(prev_totals[i]),
                 euros(previous.costs[i]),
-                "" if change == "—" else change,
+                change(totals[i], prev_totals[i]),
             ]
         rows.append(row)
     return rows
@@ -337,14 +373,14 @@ def write_csv(series: ConsumptionSeries, folder: Path) -> Path:
     gran, first, last = series.granularity.value, series.start, series.end
     name = f"consommation_{series.contract_ref}_{gran}_{first:%Y-%m-%d}_{last:%Y-%m-%d}.csv"
     text = io.StringIO(newline="")
-    csv.writer(text, delimiter=";").writerows(csv_rows(series))
+    csv.writer(text, delimiter=csv_delimiter()).writerows(csv_rows(series))
     return save_new(folder, name, text.getvalue().encode("utf-8-sig"))
 
 
 class ExportDialog(GuardedDispatch, ModalScreen[Path | None]):
     """Where to write the CSV (the downloads folder by default)."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Annuler"), id="export-cancel")]
+    BINDINGS = [Binding("escape", "cancel", _l("Annuler"), id="export-cancel")]
     CSS_PATH = "export_dialog.tcss"
 
     def __init__(self, folder: Path) -> None:
@@ -355,7 +391,7 @@ class ExportDialog(GuardedDispatch, ModalScreen[Path | None]):
         with Form(id="export"):
             yield Static(_("Exporter en CSV ce qui est affiché"), classes="screen-title")
             yield Static(
-                _("Séparateur « ; », virgule décimale, UTF-8 : s'ouvre tel quel dans un tableur."),
+                csv_hint(),
                 classes="hint",
             )
             yield Field(_("Dossier"), "folder", value=str(self.folder))
@@ -391,20 +427,31 @@ class ExportDialog(GuardedDispatch, ModalScreen[Path | None]):
         self.dismiss(None)
 
 
+def csv_hint() -> str:
+    """What the export writes, so that the person knows their spreadsheet will open it."""
+    if current_language() == "en":
+        # Not a translation of the French hint: the English file is another format.
+        return _("Séparateur « , », point décimal, dates AAAA-MM-JJ, UTF-8 : pour un tableur.")
+    return _("Séparateur « ; », virgule décimale, UTF-8 : s'ouvre tel quel dans un tableur.")
+
+
 # --- the screen ------------------------------------------------------------------------------
 
 
 def contract_label(contract: Contract) -> str:
-    meter = _(" (Linky)") if contract.meter.communicating else ""
-    return f"{label_of(contract.energy)}{meter} — {contract.ref}"
+    if contract.meter.communicating:
+        return _("{energy} (Linky) — {ref}").format(
+            energy=label_of(contract.energy), ref=contract.ref
+        )
+    return f"{label_of(contract.energy)} — {contract.ref}"
 
 
 class ConsumptionScreen(BaseScreen):
     """Consumption by day, month or year, as a chart or a table, exported as CSV."""
 
-    TITLE = _("Mes consommations")
+    TITLE = _l("Mes consommations")
     AUTO_FOCUS = "#chart"
-    HELP = _(
+    HELP = _l(
         "Votre consommation par jour, par mois ou par année, en kWh ou en euros TTC (prix de "
         "chaque période, hors abonnement). Heures pleines (█) et heures creuses (▒) sont "
         "empilées quand votre contrat les distingue. « Comparer » ajoute la même période un an "
@@ -413,43 +460,44 @@ class ConsumptionScreen(BaseScreen):
         "virgule décimale)."
     )
     BINDINGS = [
-        Binding("j", "granularity('jour')", _("Jour"), id="consumption-day"),
-        Binding("m", "granularity('mois')", _("Mois"), id="consumption-month"),
-        Binding("a", "granularity('annee')", _("Année"), id="consumption-year"),
+        Binding("j", "granularity('jour')", _l("Jour"), id="consumption-day"),
+        Binding("m", "granularity('mois')", _l("Mois"), id="consumption-month"),
+        Binding("a", "granularity('annee')", _l("Année"), id="consumption-year"),
         Binding(
             "u",
             "toggle_unit",
-            _("kWh/€"),
-            tooltip=_("Afficher en kWh ou en euros"),
+            _l("kWh/€"),
+            tooltip=_l("Afficher en kWh ou en euros"),
             id="consumption-unit",
         ),
         Binding(
             "c",
             "toggle_compare",
-            _("Comparer"),
-            tooltip=_("Comparer à l'année précédente"),
+            _l("Comparer"),
+            tooltip=_l("Comparer à l'année précédente"),
             id="consumption-compare",
         ),
         Binding(
             "t",
             "toggle_table",
-            _("Tableau"),
-            tooltip=_("Graphique ou tableau"),
+            _l("Tableau"),
+            tooltip=_l("Graphique ou tableau"),
             id="consumption-table",
         ),
         Binding(
             "x",
             "export",
-            _("Export CSV"),
-            tooltip=_("Exporter ce qui est affiché"),
+            _l("Export CSV"),
+            tooltip=_l("Exporter ce qui est affiché"),
             id="consumption-export",
         ),
-        Binding("f5", "reload", _("Actualiser"), show=False, id="refresh"),
+        Binding("f5", "reload", _l("Actualiser"), show=False, id="refresh"),
     ]
     CSS_PATH = "consumption.tcss"
 
     def __init__(self) -> None:
         super().__init__()
+        self.title = str(self.TITLE)  # Textual wants a str: the language of this screen's opening
         self.contracts: tuple[Contract, ...] = ()
         self.contract_ref: str | None = None
         self.granularity = Granularity.MONTH
@@ -466,14 +514,15 @@ class ConsumptionScreen(BaseScreen):
             with Horizontal(classes="row"):
                 yield Select[str]([], id="contract", compact=True, allow_blank=True, prompt="…")
                 yield Select[Granularity](
-                    GRANULARITIES,
+                    [(str(label), value) for label, value in GRANULARITIES],
                     id="granularity",
                     value=Granularity.MONTH,
                     allow_blank=False,
                     compact=True,
                 )
                 yield Select[str](
-                    ((_("kWh"), KWH), (_("€ TTC"), EUR)),
+                    # 9 columns for the list: a short word where « € TTC » needs a long one.
+                    ((_("kWh"), KWH), (pgettext("liste des unités", "€ TTC"), EUR)),
                     id="unit",
                     value=KWH,
                     allow_blank=False,
@@ -485,7 +534,7 @@ class ConsumptionScreen(BaseScreen):
                     yield Field(
                         "",
                         "start",
-                        placeholder="JJ/MM/AAAA",
+                        placeholder=_("JJ/MM/AAAA"),
                         max_length=10,
                         restrict=r"[0-9/]*",
                         error_below=False,  # no room in the toolbar: the banner says it
@@ -494,7 +543,7 @@ class ConsumptionScreen(BaseScreen):
                     yield Field(
                         "",
                         "end",
-                        placeholder="JJ/MM/AAAA",
+                        placeholder=_("JJ/MM/AAAA"),
                         max_length=10,
                         restrict=r"[0-9/]*",
                         error_below=False,
@@ -590,8 +639,8 @@ class ConsumptionScreen(BaseScreen):
             self.last_day[ref] = last
         self.series = series
         with start_field.input.prevent(Input.Changed), end_field.input.prevent(Input.Changed):
-            start_field.value = format_date(series.start)
-            end_field.value = format_date(series.end)
+            start_field.value = format_input_date(series.start)
+            end_field.value = format_input_date(series.end)
         self.show_series()
         return True
 
@@ -619,7 +668,7 @@ class ConsumptionScreen(BaseScreen):
         that could be read as this range's consumption (no « no data », no older chart)."""
         self.series = None
         self.query_one("#form-error", FormError).show(error.message)
-        self.query_one("#summary", Static).update(UNAVAILABLE_SUMMARY)
+        self.query_one("#summary", Static).update(str(UNAVAILABLE_SUMMARY))
         self.query_one(ConsumptionChart).show_unavailable()
         self.query_one("#table", DataTable).clear(columns=True)
 
@@ -634,15 +683,16 @@ class ConsumptionScreen(BaseScreen):
     def summary(self, series: ConsumptionSeries) -> Text:
         if not series.size:
             return Text(_("Aucune consommation connue sur cette période."))
-        text = Text()
         total = series.total_wh
-        text.append(
-            _("Du {start} au {end} : ").format(
-                start=format_date(series.starts[0]), end=format_date(series.ends[-1])
-            )
-        )
-        text.append(f"{format_kwh(total)} · {format_money(series.total_cost)}", style="bold")
-        if series.previous is not None:
+        values = {
+            "start": escape(format_date(series.starts[0])),
+            "end": escape(format_date(series.ends[-1])),
+            "total": escape(format_kwh(total)),
+            "cost": escape(format_money(series.total_cost)),
+        }
+        if series.previous is None:
+            line = _("Du {start} au {end} : [b]{total} · {cost}[/b]").format(**values)
+        else:
             prev = series.previous
             if self.unit == EUR:
                 change = percent(series.total_cost, prev.total_cost)
@@ -650,9 +700,10 @@ class ConsumptionScreen(BaseScreen):
             else:
                 change = percent(total, prev.total_wh)
                 before = format_kwh(prev.total_wh)
-            text.append(
-                _(" — un an avant : {before} ({change})").format(before=before, change=change)
-            )
+            line = _(
+                "Du {start} au {end} : [b]{total} · {cost}[/b] — un an avant : {before} ({change})"
+            ).format(before=escape(before), change=escape(change), **values)
+        text = Text.from_markup(line)
         text.append("\n")
         if self.unit == EUR:
             text.append(PLAIN * 2 + " ", style=RICH[TOTAL_COLOR])
@@ -673,7 +724,7 @@ class ConsumptionScreen(BaseScreen):
         if series.previous is not None:
             text.append("  " + PREVIOUS_PATTERN * 2 + " ", style="bright_black")
             text.append(_("un an avant"))
-        text.append(_("  · en {unit}").format(unit="€ TTC" if self.unit == EUR else "kWh"))
+        text.append(_("  · en {unit}").format(unit=_("€ TTC") if self.unit == EUR else _("kWh")))
         if series.estimated:
             text.append(_(" · estimations (compteur non communicant)"), style="italic")
         return text
@@ -683,7 +734,7 @@ class ConsumptionScreen(BaseScreen):
         table.clear(columns=True)
         table.add_column(_("Période"), key="period")
         for register in series.registers:
-            table.add_column(f"{label_of(register)} (kWh)", key=register.value)
+            table.add_column(_("{name} (kWh)").format(name=label_of(register)), key=register.value)
         if len(series.registers) > 1:
             table.add_column(_("Total (kWh)"), key="total")
         table.add_column(_("Coût TTC"), key="cost")
@@ -770,8 +821,11 @@ class ConsumptionScreen(BaseScreen):
             banner.show(_("Export impossible : {error}").format(error=exc.strerror or exc))
             return
         self.last_export = path
-        message = _("Exporté dans {path}").format(path=path)
         if path.name != f"{path.stem.rsplit(' (', 1)[0]}.csv":
-            message += _(" (un fichier du même nom existait déjà : il est conservé)")
+            message = _(
+                "Exporté dans {path} (un fichier du même nom existait déjà : il est conservé)"
+            ).format(path=path)
+        else:
+            message = _("Exporté dans {path}").format(path=path)
         banner.show(message, info=True)
         self.notify(message, title=_("Export CSV"), timeout=6)

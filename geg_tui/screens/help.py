@@ -78,7 +78,7 @@ class HelpScreen(GuardedDispatch, ModalScreen[None]):
             yield Static(_("Aide — touches de cet écran"), classes="help-title")
             help_text = getattr(self._for, "HELP", "")
             if help_text:
-                yield Static(help_text, id="help-text")
+                yield Static(str(help_text), id="help-text")
             yield Static("\n".join(lines), id="help-keys")
             yield Static(_("↑ ↓ pour faire défiler · Échap pour fermer cette aide."), id="help-end")
 

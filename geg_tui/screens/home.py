@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 
 from geg_tui.api.models import HomeSummary, PaymentMode, Register
 from geg_tui.formats import format_date, format_money, group_thousands
-from geg_tui.i18n import _
+from geg_tui.i18n import N_, LazyText, _, _l
 from geg_tui.labels import label_of
 from geg_tui.screens import registry
 from geg_tui.screens.base import BaseScreen
@@ -19,10 +19,11 @@ from geg_tui.widgets.fields import FormError
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
+# Shorter than the labels of ``geg_tui.labels`` (home has one line per contract for them).
 SHORT_MODES = {
-    PaymentMode.MONTHLY_DEBIT: _("Prélèvement mensuel"),
-    PaymentMode.QUARTERLY_DEBIT: _("Prélèvement trimestriel"),
-    PaymentMode.ON_RECEIPT: _("Paiement à réception de facture"),
+    PaymentMode.MONTHLY_DEBIT: _l("Prélèvement mensuel"),
+    PaymentMode.QUARTERLY_DEBIT: _l("Prélèvement trimestriel"),
+    PaymentMode.ON_RECEIPT: _l("Paiement à réception de facture"),
 }
 REGISTER_ORDER = (Register.BASE, Register.HP, Register.HC, Register.GAS)
 
@@ -31,18 +32,56 @@ def _register_rank(item: tuple[Register, int]) -> int:
     return REGISTER_ORDER.index(item[0])
 
 
+class AreaKeyText(LazyText):
+    """« Ouvrir l'espace n° 3 du menu », translated each time it is read: the key bindings are
+    built at import, before the language is chosen, and ``_l(...).format()`` would freeze it."""
+
+    __slots__ = ("number",)
+
+    def __init__(self, number: int) -> None:
+        super().__init__(N_("Ouvrir l'espace n° {n} du menu"))
+        self.number = number
+
+    def __str__(self) -> str:
+        return _(self.msgid).format(n=self.number)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return f"AreaKeyText({self.number})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AreaKeyText):
+            return other.number == self.number
+        if isinstance(other, str):
+            return other == str(self)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.msgid, self.number))
+
+
 def contract_line(summary: HomeSummary, index: int) -> str:
+    """Three lines: the energy and the contract, the tariff and meter, how it is paid. The facts
+    of a line are joined by « · » (a list, not a sentence: each fact is one message)."""
     contract = summary.account.contracts[index]
-    power = f" · {contract.power_kva} kVA" if contract.power_kva else ""
-    mode = SHORT_MODES[contract.payment_mode]
     if contract.payment_mode is PaymentMode.MONTHLY_DEBIT and contract.debit_day:
-        mode += _(" le {day} du mois").format(day=contract.debit_day)
-    meter = _(" · compteur Linky") if contract.meter.communicating else ""
-    einvoice = _(" · facture électronique") if contract.e_invoice else ""
-    return (
-        f"[b]{label_of(contract.energy)}[/b] — {_('contrat')} {contract.ref}\n"
-        f"  {label_of(contract.tariff)}{power}{meter}\n  {mode}{einvoice}"
+        mode = _("Prélèvement mensuel le {day} du mois").format(day=contract.debit_day)
+    else:
+        mode = str(SHORT_MODES[contract.payment_mode])
+    meter_facts = [label_of(contract.tariff)]
+    if contract.power_kva:
+        meter_facts.append(_("{power} kVA").format(power=contract.power_kva))
+    if contract.meter.communicating:
+        meter_facts.append(_("compteur Linky"))
+    payment_facts = [mode]
+    if contract.e_invoice:
+        payment_facts.append(_("facture électronique"))
+    title = _("[b]{energy}[/b] — contrat {ref}").format(
+        energy=label_of(contract.energy), ref=contract.ref
     )
+    return f"{title}\n  {' · '.join(meter_facts)}\n  {' · '.join(payment_facts)}"
 
 
 def reading_line(summary: HomeSummary) -> str:
@@ -56,24 +95,29 @@ def reading_line(summary: HomeSummary) -> str:
             for register, value in sorted(reading.indexes.items(), key=_register_rank)
         )
         lines.append(
-            f"{label_of(contract.energy)} : {indexes} ({label_of(reading.kind).lower()}, {format_date(reading.reading_date)})"
+            _("{energy} : {indexes} ({kind}, {date})").format(
+                energy=label_of(contract.energy),
+                indexes=indexes,
+                kind=label_of(reading.kind).lower(),
+                date=format_date(reading.reading_date),
+            )
         )
     return "\n".join(lines)
 
 
 class HomeScreen(BaseScreen):
-    HELP = _(
+    HELP = _l(
         "Votre espace client : vos contrats, ce qui reste à payer et vos derniers relevés. "
         "Les touches 1, 2, 3… ouvrent les espaces du menu, dans l'ordre des boutons."
     )
     BINDINGS = [
-        Binding("r", "refresh", _("Actualiser"), id="refresh"),
-        Binding("d", "logout", _("Se déconnecter"), id="logout"),
+        Binding("r", "refresh", _l("Actualiser"), id="refresh"),
+        Binding("d", "logout", _l("Se déconnecter"), id="logout"),
         *(
             Binding(
                 str(n),
                 f"area({n})",
-                _("Ouvrir l'espace n° {n} du menu").format(n=n),
+                AreaKeyText(n),
                 show=False,
                 id=f"home-area-{n}",
             )
@@ -172,11 +216,12 @@ class HomeScreen(BaseScreen):
             )
         )
         self.query_one("#to-pay", Static).update(
-            _("Total à payer\n") + f"[b]{format_money(summary.total_to_pay)}[/b]"
+            _("Total à payer\n[b]{amount}[/b]").format(amount=format_money(summary.total_to_pay))
         )
         if summary.next_debit_date is not None and summary.next_debit_amount is not None:
-            debit = _("Prochain prélèvement\n") + (
-                f"[b]{format_money(summary.next_debit_amount)}[/b] {_('le')} {format_date(summary.next_debit_date)}"
+            debit = _("Prochain prélèvement\n[b]{amount}[/b] le {date}").format(
+                amount=format_money(summary.next_debit_amount),
+                date=format_date(summary.next_debit_date),
             )
         else:
             debit = _("Prochain prélèvement\naucun prévu")
@@ -184,4 +229,6 @@ class HomeScreen(BaseScreen):
         self.query_one("#contracts", Static).update(
             "\n".join(contract_line(summary, i) for i in range(len(account.contracts)))
         )
-        self.query_one("#readings", Static).update(_("Derniers relevés\n") + reading_line(summary))
+        self.query_one("#readings", Static).update(
+            _("Derniers relevés\n{readings}").format(readings=reading_line(summary))
+        )

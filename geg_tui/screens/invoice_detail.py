@@ -6,6 +6,7 @@ invoice is to pay or overdue (PAY-1)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from pathlib import Path
 
 from rich.table import Table
@@ -18,9 +19,14 @@ from textual.widgets import Button, Static
 
 from geg_tui.api.models import Account, Invoice, InvoiceLine, InvoiceStatus
 from geg_tui.downloads import downloads_folder, save_new
-from geg_tui.formats import format_date, format_money, group_thousands
-from geg_tui.formatting import balance_label, instalments_paid_label, refund_sentence
-from geg_tui.i18n import _
+from geg_tui.formats import (
+    decimal_point,
+    format_date,
+    format_money,
+    format_unit_price,
+    group_thousands,
+)
+from geg_tui.i18n import _, _l, ngettext
 from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
@@ -38,15 +44,40 @@ def _number(value: float) -> str:
     whole = int(value)
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     frac = text.partition(".")[2]
-    return group_thousands(whole) + ("," + frac if frac else "")
+    return group_thousands(whole) + (decimal_point() + frac if frac else "")
 
 
-def _unit_price(micro: int) -> str:
-    sign = "-" if micro < 0 else ""
-    euros, rest = divmod(abs(micro), 1_000_000)
-    frac = f"{rest:06d}".rstrip("0")
-    frac = frac.ljust(2, "0")
-    return f"{sign}{group_thousands(euros)},{frac}\u00a0€"
+# The screen's own words for a settlement (DEBIT-4). ``geg_tui.formatting`` has the French ones
+# that GEG's PDF prints (it stays French); these follow the language of the screen.
+
+
+def balance_label(balance: int) -> str:
+    """What a settlement's balance is called: what is left to pay, or a credit."""
+    return _("Solde en votre faveur") if balance < 0 else _("Reste à payer")
+
+
+def already_paid_label(count: int) -> str:
+    """``Déjà réglé : 11 mensualités prélevées`` (``1 mensualité prélevée``)."""
+    return ngettext(
+        "Déjà réglé : {n} mensualité prélevée", "Déjà réglé : {n} mensualités prélevées", count
+    ).format(n=count)
+
+
+def refund_sentence(credit: int, day: date) -> str:
+    """The credit of a settlement and when it is (``done``) or will be refunded, the amount in
+    bold. ``credit`` in cents, positive."""
+    amount, when = format_money(abs(credit)), format_date(day)
+    return _(
+        "Solde en votre faveur : [b]{amount}[/b] — à rembourser sur votre compte le {date}"
+    ).format(amount=amount, date=when)
+
+
+def refunded_sentence(credit: int, day: date) -> str:
+    """:func:`refund_sentence` once the refund is made."""
+    amount, when = format_money(abs(credit)), format_date(day)
+    return _(
+        "Solde en votre faveur : [b]{amount}[/b] — remboursé sur votre compte le {date}"
+    ).format(amount=amount, date=when)
 
 
 def lines_table(invoice: Invoice) -> Table:
@@ -65,10 +96,7 @@ def lines_table(invoice: Invoice) -> Table:
         return table
     # An annual settlement (DEBIT-4): the consumption, what was already paid, the balance.
     table.add_row(_("Total TTC"), format_money(invoice.total))
-    table.add_row(
-        _("Déjà réglé : ") + instalments_paid_label(invoice.instalments_paid),
-        format_money(-invoice.already_paid),
-    )
+    table.add_row(already_paid_label(invoice.instalments_paid), format_money(-invoice.already_paid))
     table.add_row(
         Text(balance_label(invoice.balance), style="bold"),
         Text(format_money(abs(invoice.balance)), style="bold"),
@@ -79,25 +107,36 @@ def lines_table(invoice: Invoice) -> Table:
 def amount_fact(invoice: Invoice) -> str:
     """The invoice's main figure and how it is settled (the figure signup asks for, SIGNUP-4)."""
     if invoice.refund_date is not None:
-        done = invoice.status is InvoiceStatus.REFUNDED
-        credit = format_money(-invoice.balance)
-        sentence = refund_sentence(-invoice.balance, invoice.refund_date, done=done)
-        return sentence.replace(credit, f"[b]{credit}[/b]", 1)
+        if invoice.status is InvoiceStatus.REFUNDED:
+            return refunded_sentence(-invoice.balance, invoice.refund_date)
+        return refund_sentence(-invoice.balance, invoice.refund_date)
     label = balance_label(invoice.balance) if invoice.already_paid else _("Montant")
-    text = _("{label} : [b]{amount}[/b] · échéance le {due}").format(
-        label=label, amount=format_money(invoice.balance), due=format_date(invoice.due_date)
-    )
+    values = {
+        "label": label,
+        "amount": format_money(invoice.balance),
+        "due": format_date(invoice.due_date),
+    }
     if invoice.already_paid and invoice.balance == 0:
-        text += _(" — vos mensualités couvrent cette facture")
-    return text
+        return _(
+            "{label} : [b]{amount}[/b] · échéance le {due} — vos mensualités couvrent cette facture"
+        ).format(**values)
+    return _("{label} : [b]{amount}[/b] · échéance le {due}").format(**values)
 
 
 def line_label(line: InvoiceLine) -> Text:
     text = Text(line.label)
-    detail = f"\n  {_number(line.quantity)} {line.unit} × {_unit_price(line.unit_price_micro)}"
+    values = {
+        "quantity": _number(line.quantity),
+        "unit": line.unit,
+        "price": format_unit_price(line.unit_price_micro),
+    }
     if line.vat_rate_pct:
-        detail += f" · TVA {_number(line.vat_rate_pct)} %"
-    text.append(detail, style="dim")
+        detail = _("{quantity} {unit} × {price} · TVA {rate} %").format(
+            rate=_number(line.vat_rate_pct), **values
+        )
+    else:
+        detail = "{quantity} {unit} × {price}".format(**values)  # no words: nothing to translate
+    text.append(f"\n  {detail}", style="dim")
     return text
 
 
@@ -120,15 +159,15 @@ def readings_table(invoice: Invoice, unit: str) -> Table | str:
 
 
 class InvoiceDetailScreen(BaseScreen):
-    HELP = _(
+    HELP = _l(
         "Le détail d'une facture : ses lignes, ses totaux, les relevés utilisés et le mode de "
         "paiement. T télécharge le PDF dans le dossier indiqué en bas de l'écran (sans jamais "
         "remplacer un fichier existant) ; P paie la facture par carte lorsqu'elle est à payer."
     )
     BINDINGS = [
-        Binding("t", "download", _("Télécharger le PDF"), id="download-pdf"),
-        Binding("p", "pay", _("Payer"), id="pay"),
-        Binding("r", "refresh", _("Actualiser"), show=False, id="refresh"),
+        Binding("t", "download", _l("Télécharger le PDF"), id="download-pdf"),
+        Binding("p", "pay", _l("Payer"), id="pay"),
+        Binding("r", "refresh", _l("Actualiser"), show=False, id="refresh"),
     ]
     CSS_PATH = "invoice_detail.tcss"
 
@@ -197,7 +236,11 @@ class InvoiceDetailScreen(BaseScreen):
         mode = label_of(contract.payment_mode) if contract else "—"
         unit = contract.meter.unit if contract else "kWh"
         facts = [
-            f"{label_of(invoice.kind)} — {label_of(invoice.energy)}, {_('contrat')} {invoice.contract_ref}",
+            _("{kind} — {energy}, contrat {ref}").format(
+                kind=label_of(invoice.kind),
+                energy=label_of(invoice.energy),
+                ref=invoice.contract_ref,
+            ),
             _("Émise le {issued} · période du {start} au {end}").format(
                 issued=format_date(invoice.issue_date),
                 start=format_date(invoice.period_start),
@@ -237,7 +280,9 @@ class InvoiceDetailScreen(BaseScreen):
                 try:
                     folder.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    field.set_error(_("Impossible de créer ce dossier : ") + exc.strerror)
+                    field.set_error(
+                        _("Impossible de créer ce dossier : {error}").format(error=exc.strerror)
+                    )
                     return
             else:
                 field.set_error(_("Ce dossier n'existe pas : indiquez un dossier existant."))
@@ -252,7 +297,9 @@ class InvoiceDetailScreen(BaseScreen):
             target = await asyncio.to_thread(save_pdf, folder, self.ref, data)
         except OSError as exc:
             field.set_error(
-                _("Impossible d'enregistrer le PDF ici : ") + (exc.strerror or str(exc))
+                _("Impossible d'enregistrer le PDF ici : {error}").format(
+                    error=exc.strerror or str(exc)
+                )
             )
             return
         message = _("PDF enregistré : {path}").format(path=target)

@@ -8,6 +8,7 @@ ones arrive as the cursor or the scroll nears the end of what is loaded, so a cu
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from textual import events, on, work
@@ -18,13 +19,20 @@ from textual.widgets import DataTable, Select, Static
 
 from geg_tui.api.errors import BackendUnavailable
 from geg_tui.api.models import Account, Invoice, InvoicePage, InvoiceStatus
-from geg_tui.formats import format_date, format_money, group_thousands
-from geg_tui.i18n import _
+from geg_tui.formats import (
+    format_date,
+    format_money,
+    format_month_range,
+    format_month_year,
+    group_thousands,
+    widest_date,
+)
+from geg_tui.i18n import _, _l, ngettext
 from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import FormError
 from geg_tui.widgets.keybar import KeyBar
-from geg_tui.widgets.status_badge import PAYABLE, status_text
+from geg_tui.widgets.status_badge import PAYABLE, status_text, status_width
 from geg_tui.widgets.titlebar import TitleBar
 
 PAGE_SIZE = 60
@@ -35,15 +43,28 @@ ALL = "tous"
 # rows arrive, so a first paint could show them too narrow).
 # The order is what 80 columns must show whole: the due date right after the amount, before the
 # status; the energy and the billed months, which the detail repeats, last (scroll right).
+# Dates, statuses and billed months are wider in English (``27 Sept 2026``, ``Nov 25–Jan 26``):
+# their widths are the language's (``None`` below), in French those of the French screen.
 COLUMNS = (
-    ("date", _("Date"), 10),
-    ("ref", _("Référence"), 12),
-    ("amount", _("Montant"), 11),
-    ("due", _("Échéance"), 10),
-    ("status", _("Statut"), 19),
-    ("energy", _("Énergie"), 7),
-    ("period", _("Période"), 11),
+    ("date", _l("Date"), None),
+    ("ref", _l("Référence"), 12),
+    ("amount", _l("Montant"), 11),
+    ("due", _l("Échéance"), None),
+    ("status", _l("Statut"), None),
+    ("energy", _l("Énergie"), 7),
+    ("period", _l("Période"), None),
 )
+
+
+def column_width(key: str, width: int | None) -> int:
+    """The fixed width of a column in the current language."""
+    if width is not None:
+        return width
+    if key == "period":
+        return len(format_month_range(date(2025, 11, 1), date(2026, 1, 31)))
+    if key == "status":  # `` Prélèvement prévu ``: 19 in French
+        return status_width()
+    return widest_date()
 
 
 class InvoiceTable(DataTable[Any]):
@@ -64,17 +85,15 @@ class InvoiceTable(DataTable[Any]):
 
 
 def short_period(invoice: Invoice) -> str:
-    """``08/26–10/26``: the billed months, compact enough for 80 columns."""
-    return (
-        f"{invoice.period_start:%m/%y}–{invoice.period_end:%m/%y}"
-        if invoice.period_start.year != invoice.period_end.year
-        or invoice.period_start.month != invoice.period_end.month
-        else f"{invoice.period_start:%m/%y}"
-    )
+    """``08/26–10/26`` / ``Aug–Oct 26``: the billed months, compact enough for 80 columns."""
+    start, end = invoice.period_start, invoice.period_end
+    if (start.year, start.month) == (end.year, end.month):
+        return format_month_year(start)
+    return format_month_range(start, end)
 
 
 def energy_short(invoice: Invoice) -> str:
-    return _("Gaz") if invoice.energy.value == "gaz" else _("Élec.")
+    return _("Gaz") if invoice.energy.value == "gaz" else _("Élec.")  # the column is 7 wide
 
 
 def invoice_row(invoice: Invoice) -> tuple[Any, ...]:
@@ -96,21 +115,21 @@ def invoice_row(invoice: Invoice) -> tuple[Any, ...]:
 
 
 class InvoicesScreen(BaseScreen):
-    HELP = _(
+    HELP = _l(
         "Vos factures des 5 dernières années, les plus récentes d'abord. Filtrez par contrat, "
         "année et statut ; Entrée ouvre la facture (détail, relevés, PDF) ; P paie par carte "
         "la facture sélectionnée lorsqu'elle est à payer ou en retard."
     )
     BINDINGS = [
-        Binding("enter", "open_invoice", _("Ouvrir"), show=False, id="invoices-open"),
+        Binding("enter", "open_invoice", _l("Ouvrir"), show=False, id="invoices-open"),
         Binding(
-            "p", "pay", _("Payer"), tooltip=_("Payer la facture sélectionnée par carte"), id="pay"
+            "p", "pay", _l("Payer"), tooltip=_l("Payer la facture sélectionnée par carte"), id="pay"
         ),
         Binding(
-            "f", "filters", _("Filtres"), tooltip=_("Aller aux filtres"), id="invoices-filters"
+            "f", "filters", _l("Filtres"), tooltip=_l("Aller aux filtres"), id="invoices-filters"
         ),
-        Binding("l", "list", _("Aller à la liste"), show=False, id="invoices-list"),
-        Binding("r", "refresh", _("Actualiser"), id="refresh"),
+        Binding("l", "list", _l("Aller à la liste"), show=False, id="invoices-list"),
+        Binding("r", "refresh", _l("Actualiser"), id="refresh"),
     ]
     AUTO_FOCUS = "#invoice-table"
     CSS_PATH = "invoices.tcss"
@@ -156,7 +175,7 @@ class InvoicesScreen(BaseScreen):
                 )
             table = InvoiceTable(id="invoice-table", cursor_type="row", zebra_stripes=True)
             for key, label, width in COLUMNS:
-                table.add_column(label, key=key, width=width)
+                table.add_column(str(label), key=key, width=column_width(key, width))
             yield table
             yield Static("", id="count")
         yield KeyBar()
@@ -333,7 +352,9 @@ class InvoicesScreen(BaseScreen):
         for key, row in zip(keys, rows, strict=False):
             table.add_row(*row, key=key)
         self.query_one("#summary", Static).update(
-            _("Total restant à payer : ") + f"[b]{format_money(page.total_to_pay)}[/b]"
+            _("Total restant à payer : [b]{amount}[/b]").format(
+                amount=format_money(page.total_to_pay)
+            )
         )
         self._show_count()
 
@@ -342,9 +363,13 @@ class InvoicesScreen(BaseScreen):
         if total == 0:
             text = _("Aucune facture pour ces filtres.")
         elif loaded >= total:
-            text = _("{n} facture(s) — Entrée : ouvrir · P : payer").format(
-                n=group_thousands(total)
-            )
+            # French says « facture(s) » whatever the count (as it always has); the catalogue
+            # gives English its singular and plural.
+            text = ngettext(
+                "{n} facture(s) — Entrée : ouvrir · P : payer",
+                "{n} facture(s) — Entrée : ouvrir · P : payer",
+                total,
+            ).format(n=group_thousands(total))
         else:
             text = _(
                 "{loaded} sur {total} factures affichées — la suite se charge en descendant"
@@ -408,14 +433,11 @@ class InvoicesScreen(BaseScreen):
 def why_not_payable(invoice: Invoice) -> str:
     """PAY-1 in words, for a key pressed on an invoice that cannot be paid by card."""
     if invoice.status is InvoiceStatus.DEBIT_SCHEDULED:
-        when = (
-            _("le {date}").format(date=format_date(invoice.debit_date))
-            if invoice.debit_date
-            else _("prochainement")
-        )
-        return _("Cette facture sera prélevée automatiquement {when} : rien à payer.").format(
-            when=when
-        )
+        if invoice.debit_date:
+            return _(
+                "Cette facture sera prélevée automatiquement le {date} : rien à payer."
+            ).format(date=format_date(invoice.debit_date))
+        return _("Cette facture sera prélevée automatiquement prochainement : rien à payer.")
     if invoice.status is InvoiceStatus.DEBITED:
         return _("Cette facture a déjà été prélevée : rien à payer.")
     if invoice.is_credit:

@@ -27,7 +27,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from geg_tui.api.models import Contract, MeterReading, MeterStatus, ReadingResult, Register
 from geg_tui.formats import format_date, group_thousands
-from geg_tui.i18n import _
+from geg_tui.i18n import _, _l
 from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
@@ -40,8 +40,11 @@ if TYPE_CHECKING:
 
 
 def contract_label(contract: Contract) -> str:
-    meter = _(" (Linky)") if contract.meter.communicating else ""
-    return f"{label_of(contract.energy)}{meter} — {contract.ref}"
+    if contract.meter.communicating:
+        return _("{energy} (Linky) — {ref}").format(
+            energy=label_of(contract.energy), ref=contract.ref
+        )
+    return f"{label_of(contract.energy)} — {contract.ref}"
 
 
 def index_text(value: int, unit: str) -> str:
@@ -57,8 +60,8 @@ def register_label(register: Register, unit: str) -> str:
 class MeterScreen(BaseScreen):
     """Send a meter reading and read the reading history."""
 
-    TITLE = _("Relevé de compteur")
-    HELP = _(
+    TITLE = _l("Relevé de compteur")
+    HELP = _l(
         "Saisissez l'index affiché par votre compteur, un champ par cadran (chiffres entiers, "
         "sans la partie après la virgule). Un index plus bas que le dernier connu est refusé ; "
         "un index qui ferait une consommation inhabituelle vous est signalé : confirmez-le "
@@ -70,16 +73,17 @@ class MeterScreen(BaseScreen):
         Binding(
             "ctrl+s",
             "submit",
-            _("Envoyer le relevé"),
-            tooltip=_("Envoyer les index saisis"),
+            _l("Envoyer le relevé"),
+            tooltip=_l("Envoyer les index saisis"),
             id="meter-send",
         ),
-        Binding("f5", "reload", _("Actualiser"), id="refresh"),
+        Binding("f5", "reload", _l("Actualiser"), id="refresh"),
     ]
     CSS_PATH = "meter.tcss"
 
     def __init__(self) -> None:
         super().__init__()
+        self.title = str(self.TITLE)  # Textual wants a str: the language of this screen's opening
         self.contracts: tuple[Contract, ...] = ()
         self.contract_ref: str | None = None
         self.status: MeterStatus | None = None
@@ -197,13 +201,12 @@ class MeterScreen(BaseScreen):
         if status is None or contract is None:
             return
         meter = status.meter
-        lines = [
-            _("[b]{energy}[/b] — compteur n° {number}{linky}").format(
-                energy=label_of(contract.energy),
-                number=meter.number,
-                linky=_(" (Linky, communicant)") if meter.communicating else "",
-            )
-        ]
+        title = (
+            _("[b]{energy}[/b] — compteur n° {number} (Linky, communicant)")
+            if meter.communicating
+            else _("[b]{energy}[/b] — compteur n° {number}")
+        )
+        lines = [title.format(energy=label_of(contract.energy), number=meter.number)]
         last = status.last_reading
         if last is not None:
             indexes = " · ".join(
@@ -232,8 +235,9 @@ class MeterScreen(BaseScreen):
         linky.update(
             ""
             if allowed
-            else _("[b]Saisie impossible[/b] — ")
-            + (status.refusal_reason or _("ce compteur est relevé automatiquement."))
+            else _("[b]Saisie impossible[/b] — {reason}").format(
+                reason=status.refusal_reason or _("ce compteur est relevé automatiquement.")
+            )
         )
         self.query_one("#entry").set_class(not allowed, "-hidden")
 
@@ -270,8 +274,8 @@ class MeterScreen(BaseScreen):
         for register in meter.registers if status.manual_allowed else ():
             label = register_label(register, meter.unit)
             if last is not None and register in last.indexes:
-                label += _(" — dernier : {value}").format(
-                    value=index_text(last.indexes[register], meter.unit)
+                label = _("{label} — dernier : {value}").format(
+                    label=label, value=index_text(last.indexes[register], meter.unit)
                 )
             self.query_one(f"#field-{register.value} > Label", Label).update(label)
 
@@ -285,7 +289,10 @@ class MeterScreen(BaseScreen):
         meter = status.meter
         table.add_column(_("Date"), key="date")
         for register in meter.registers:
-            table.add_column(f"{label_of(register)} ({meter.unit})", key=register.value)
+            table.add_column(
+                _("{register} ({unit})").format(register=label_of(register), unit=meter.unit),
+                key=register.value,
+            )
         table.add_column(_("Type"), key="kind")
         for reading in self.history:
             table.add_row(

@@ -50,7 +50,7 @@ from geg_tui.api.errors import BackendError, BackendUnavailable, OutcomeUnknown,
 from geg_tui.api.limits import CARD_HOLDER_MAX
 from geg_tui.api.models import CardBrand, CardPayment, Invoice, InvoiceStatus, Payment
 from geg_tui.formats import PARIS, format_datetime, format_money
-from geg_tui.i18n import _
+from geg_tui.i18n import _, _l
 from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.card import CardForm, CardNumberField, check, detect_brand, format_expiry
@@ -59,26 +59,26 @@ from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
-UNAVAILABLE = _(
+UNAVAILABLE = _l(
     "Le service de paiement ne répond pas pour le moment. Vos saisies sont conservées : "
     "réessayez (Entrée ou « Payer ») ; un même paiement n'est jamais débité deux fois."
 )
-UNKNOWN = _(
+UNKNOWN = _l(
     "Nous ne savons pas encore si le paiement a abouti : la réponse du service GEG ne nous est "
     "pas parvenue. Vous pouvez le renvoyer sans risque (Entrée ou « Payer ») : le même paiement "
     "n'est jamais débité deux fois. Nous vérifions l'état de la facture dès que le service "
     "répond."
 )
-STILL_UNKNOWN = _(
+STILL_UNKNOWN = _l(
     "Nous ne savons toujours pas si le paiement a abouti : la facture n'apparaît pas encore "
     "payée, mais il peut être en cours de traitement. Vous pouvez le renvoyer sans risque "
     "(Entrée ou « Payer ») ; nous continuons de vérifier."
 )
-SETTLED = _(
+SETTLED = _l(
     "Le service GEG répond à nouveau : cette facture est déjà réglée, mais pas par ce "
     "paiement-ci. Aucun paiement n'est nécessaire."
 )
-SESSION_ENDED = _(
+SESSION_ENDED = _l(
     "Votre session a expiré : nous ne savons pas encore si le paiement de la facture n° {ref} "
     "a abouti. Après vous être reconnecté·e, consultez « Mes factures » avant de le renvoyer."
 )
@@ -94,7 +94,7 @@ CardIdentity = tuple[CardBrand | None, str, str]
 
 
 class PaymentScreen(BaseScreen):
-    HELP = _(
+    HELP = _l(
         "Payez la facture par carte bancaire (Visa, Mastercard, American Express, CB). Le numéro "
         "est masqué à la saisie, sauf ses 4 derniers chiffres ; le cryptogramme est caché. "
         "Si le service ne répond pas, vos saisies sont conservées : renvoyez le paiement, il ne "
@@ -105,7 +105,7 @@ class PaymentScreen(BaseScreen):
     # PAY-4: seconds between two checks of the invoice after a lost answer (the last repeats).
     CHECK_AFTER: ClassVar[tuple[float, ...]] = (1.0, 2.0, 5.0, 10.0)
     BINDINGS = [
-        Binding("f9", "pay", _("Payer"), tooltip=_("Envoyer le paiement (ou Entrée)"), id="pay"),
+        Binding("f9", "pay", _l("Payer"), tooltip=_l("Envoyer le paiement (ou Entrée)"), id="pay"),
     ]
     CSS_PATH = "payment.tcss"
 
@@ -140,7 +140,7 @@ class PaymentScreen(BaseScreen):
                     yield Field(
                         _("Expiration (MM/AA)"),
                         "expiry",
-                        placeholder="MM/AA",
+                        placeholder=_("MM/AA"),
                         max_length=5,
                         restrict=r"[0-9/]*",
                         also=("expiry_month", "expiry_year"),  # the backend's names
@@ -319,7 +319,7 @@ class PaymentScreen(BaseScreen):
             if self.unknown:  # an earlier send of this request may still have been charged
                 self.outcome_unknown(request, identity)
             else:
-                self.query_one(FormError).show(UNAVAILABLE)
+                self.query_one(FormError).show(str(UNAVAILABLE))
                 self.call_after_refresh(self.query_one("#pay", Button).focus)
             return
         if payment is not None:
@@ -335,7 +335,7 @@ class PaymentScreen(BaseScreen):
     def outcome_unknown(self, request: CardPayment, identity: CardIdentity) -> None:
         """Say so, never « nothing was charged », and check until the server answers."""
         self.check_halted = False
-        self.query_one(FormError).show(UNKNOWN)
+        self.query_one(FormError).show(str(UNKNOWN))
         self.call_after_refresh(self.query_one("#pay", Button).focus)
         self.check_outcome(request, identity)
 
@@ -399,7 +399,7 @@ class PaymentScreen(BaseScreen):
         invoice = await backend.get_invoice(token, self.invoice.ref)
         if invoice.status not in NOTHING_TO_PAY:
             if self.payment is None:
-                self.query_one(FormError).show(STILL_UNKNOWN)
+                self.query_one(FormError).show(str(STILL_UNKNOWN))
             return False
         mine = None
         if invoice.status is InvoiceStatus.PAID:
@@ -414,7 +414,7 @@ class PaymentScreen(BaseScreen):
             self.show_receipt(mine)
         else:
             self.unknown = False
-            self.query_one(FormError).show(SETTLED, info=True)
+            self.query_one(FormError).show(str(SETTLED), info=True)
         return True
 
     def show_receipt(self, payment: Payment) -> None:
