@@ -455,6 +455,17 @@ _FAKE_COMMANDS: dict[str, Callable[[argparse.Namespace, FakeBackend, ModuleType]
 }
 
 
+def demo_hint() -> str:
+    """The line under the login form on the fake backend: the demo account, in the language of
+    the run (chosen before the app is built)."""
+    from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_PASSWORD
+
+    return _(
+        "Mode démonstration — compte de test : {email} / {password}. "
+        "Autres clients : geg-tui fake customers"
+    ).format(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+
+
 def run_tui(args: argparse.Namespace) -> int:
     """Start the Textual app on the chosen backend (imported only when built, off the UI loop)."""
     # Starting allocates tens of thousands of objects (modules, styles, widgets) that all stay:
@@ -471,15 +482,10 @@ def run_tui(args: argparse.Namespace) -> int:
 
         return lookup(name)
 
-    demo_hint = None
+    hint = None
     if args.backend == "fake":
-        from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_PASSWORD
-
         data_dir: Path = args.data_dir or default_data_dir()
-        demo_hint = _(
-            "Mode démonstration — compte de test : {email} / {password}. "
-            "Autres clients : geg-tui fake customers"
-        ).format(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+        hint = demo_hint()
 
         def factory() -> Any:
             return backend_class("fake").open(data_dir)
@@ -489,7 +495,7 @@ def run_tui(args: argparse.Namespace) -> int:
         def factory() -> Any:
             return backend_class(args.backend)(args.url)
 
-    GegApp(factory, demo_hint=demo_hint, resume_gc=True).run()
+    GegApp(factory, demo_hint=hint, resume_gc=True).run()
     return 0
 
 

@@ -72,7 +72,7 @@ class LoginScreen(BaseScreen):
             )
             yield Static(title, classes="screen-title")
             yield Field(
-                _("Identifiant (adresse e-mail)"), "email", placeholder="prenom.nom@exemple.fr"
+                _("Identifiant (adresse e-mail)"), "email", placeholder=_("prenom.nom@exemple.fr")
             )
             yield Field(_("Mot de passe"), "password", password=True)
             # Whether the keyring is secure is found after the first paint (importing keyring

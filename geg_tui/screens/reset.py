@@ -117,12 +117,12 @@ class ResetPasswordScreen(BaseScreen):
                 _("Identifiant (adresse e-mail)"),
                 "email",
                 value=self.email,
-                placeholder="prenom.nom@exemple.fr",
+                placeholder=_("prenom.nom@exemple.fr"),
             )
             yield Field(
                 _("Date de naissance (JJ/MM/AAAA)"),
                 "birth_date",
-                placeholder="JJ/MM/AAAA",
+                placeholder=_("JJ/MM/AAAA"),
                 max_length=10,
                 restrict=r"[0-9/.\- ]*",
             )

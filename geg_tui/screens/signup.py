@@ -142,7 +142,7 @@ class SignupScreen(BaseScreen):
             yield Field(
                 _("Identifiant (votre adresse e-mail)"),
                 "email",
-                placeholder="prenom.nom@exemple.fr",
+                placeholder=_("prenom.nom@exemple.fr"),
                 max_length=EMAIL_MAX,
             )
             yield Field(
@@ -184,7 +184,7 @@ class SignupScreen(BaseScreen):
             yield Field(
                 _("Montant TTC de cette facture (ex. 123,45 ou 1 234,56 €)"),
                 "invoice_amount",
-                placeholder="123,45",
+                placeholder=_("123,45"),
                 max_length=20,
             )
 
@@ -195,7 +195,7 @@ class SignupScreen(BaseScreen):
             yield Field(
                 _("Date de naissance (JJ/MM/AAAA)"),
                 "birth_date",
-                placeholder="JJ/MM/AAAA",
+                placeholder=_("JJ/MM/AAAA"),
                 restrict=r"[0-9/.\- ]*",
                 max_length=10,
             )
