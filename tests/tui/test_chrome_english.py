@@ -249,3 +249,21 @@ def test_binding_descriptions_follow_the_language() -> None:
     set_language("fr")
     assert str(LoginScreen.HELP).startswith("Connectez-vous")
     assert str(BINDING_IDS["home-area-3"]) == "Accueil : ouvrir l'espace n° 3 du menu"
+
+
+async def test_a_language_switch_shows_on_the_next_screen(make_app: Any) -> None:
+    """Started in French, switched to English (as the settings screen does): the next screen,
+    its key bar and the app's title in the title bar are in English."""
+    from geg_tui.i18n import set_language
+
+    set_language("fr")
+    app = make_app(demo_hint=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Connexion à mon espace client" in screen_text(app)
+        set_language("en")
+        await pilot.press("f5")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "GEG My Account" in text and "Step 1 of 5" in text, text
+        assert not french_left(text), (french_left(text), text)
