@@ -44,7 +44,7 @@ class GegApp(GuardedDispatch, App[None]):
     # Textual parse the whole stylesheet again (every widget's default CSS) and restyle every
     # node once more when the screen is first shown, and the login screen is always shown.
     CSS_PATH = ["app.tcss", "screens/login.tcss"]
-    TITLE = "GEG Mon Compte"
+    TITLE = _l("GEG Mon Compte")  # type: ignore[assignment]  # made a str by App.__init__
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", _l("Quitter"), priority=True, id="quit"),
@@ -111,7 +111,7 @@ class GegApp(GuardedDispatch, App[None]):
                     self._backend = await asyncio.to_thread(self._factory)
                 except Exception as exc:  # a data file that cannot be opened, a bad URL…
                     raise BackendUnavailable(
-                        _("Impossible d'ouvrir le service : ") + str(exc)
+                        _("Impossible d'ouvrir le service : {reason}").format(reason=exc)
                     ) from exc
             return self._backend
 
@@ -172,8 +172,8 @@ class GegApp(GuardedDispatch, App[None]):
         worker: Worker[Any] | None = None,
         what: str | None = None,
     ) -> None:
-        """An exception nobody expected: its details (scrubbed) to the log, a French notice to
-        the person, the app kept running with everything typed, and the tests told."""
+        """An exception nobody expected: its details (scrubbed) to the log, a notice to the
+        person, the app kept running with everything typed, and the tests told."""
         try:
             screen = screen or self.screen
         except Exception:  # no screen yet (start-up): the app's name stands for it
@@ -258,7 +258,7 @@ class GegApp(GuardedDispatch, App[None]):
 
     def apply_user_keymap(self) -> None:
         """The person's keys from ``config.toml`` (``[keymap]``); each entry left out is said
-        in French, and the app starts with the original key for it."""
+        in the person's language, and the app starts with the original key for it."""
         keymap = self.settings.keymap()
         if keymap.keys:
             self.set_keymap(keymap.keys)
@@ -330,11 +330,12 @@ class GegApp(GuardedDispatch, App[None]):
             yield SystemCommand(str(entry.title), str(entry.help), self._opener(entry.name))
         if self.session is not None:
             yield SystemCommand(_("Se déconnecter"), _("Fermer la session"), self._logout_now)
-        yield from self.french_system_commands(screen)
+        yield from self.own_system_commands(screen)
 
-    def french_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own commands that make sense here, in French. Left out: the SVG
-        screenshot (a file in English, of a screen that may show personal data)."""
+    def own_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands that make sense here, in the person's language. Left out:
+        the SVG screenshot (a file with Textual's English words, of a screen that may show
+        personal data)."""
         yield SystemCommand(
             _("Touches et aide"), _("Les touches de cet écran et ce qu'elles font"), self._help_now
         )
@@ -351,23 +352,23 @@ class GegApp(GuardedDispatch, App[None]):
             )
         yield SystemCommand(_("Quitter"), _("Quitter geg-tui"), self.action_quit)
 
-    # --- Textual's own words, in French ----------------------------------------------------
+    # --- Textual's own words, in the person's language -------------------------------------
     def action_command_palette(self) -> None:
-        """Ctrl+P (and the title bar's icon): the palette with French words."""
+        """Ctrl+P (and the title bar's icon): the palette with geg-tui's words."""
         from textual.command import CommandPalette
 
-        from geg_tui.widgets.palette import FrenchCommandPalette
+        from geg_tui.widgets.palette import GegCommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(FrenchCommandPalette(id="--command-palette"))
+            self.push_screen(GegCommandPalette(id="--command-palette"))
 
     def search_themes(self) -> None:
         from textual.theme import ThemeProvider
 
-        from geg_tui.widgets.palette import FrenchCommandPalette
+        from geg_tui.widgets.palette import GegCommandPalette
 
         self.push_screen(
-            FrenchCommandPalette(providers=[ThemeProvider], placeholder=_("Chercher un thème…"))
+            GegCommandPalette(providers=[ThemeProvider], placeholder=_("Chercher un thème…"))
         )
 
     def action_show_help_panel(self) -> None:
@@ -398,5 +399,5 @@ def _activity(screen: Screen | None) -> str:
     activity = getattr(screen, "activity", None)
     if activity:
         return str(activity)
-    title = getattr(screen, "TITLE", None) or _("GEG Mon Compte")
+    title = getattr(screen, "title", None) or _("GEG Mon Compte")
     return _("écran « {title} »").format(title=title)

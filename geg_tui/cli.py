@@ -1,8 +1,10 @@
 """The ``geg-tui`` command: the TUI by default, and the tester controls under ``geg-tui fake``.
 
 Every tester command takes ``--data-dir DIR`` (default: the user data directory, or
-``$GEG_TUI_DATA_DIR``) and ``--json`` for scripts. Wrong arguments print a French message on
-stderr and exit with status 2; refusals from the backend exit with status 1.
+``$GEG_TUI_DATA_DIR``) and ``--json`` for scripts. Wrong arguments print a message on stderr
+(in the language chosen before the parser is built: ``choose_start_language``) and exit with
+status 2; refusals from the backend exit with status 1. ``--json`` output is for scripts and
+stays as the backend gives it, whatever the language.
 Heavy modules are imported inside the command that needs them, so ``geg-tui --help`` stays quick.
 """
 
@@ -17,8 +19,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from geg_tui.argparse_fr import french_words
-from geg_tui.i18n import LANGUAGES, _, choose_language, set_language
+from geg_tui.argparse_fr import own_words
+from geg_tui.i18n import LANGUAGES, _, choose_language, ngettext, set_language
 
 if TYPE_CHECKING:
     from geg_tui.fake_backend.backend import FakeBackend
@@ -35,32 +37,34 @@ def default_data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
-class FrenchParser(argparse.ArgumentParser):
-    """argparse in French (its own words too: geg_tui/argparse_fr.py), errors with status 2."""
+class GegParser(argparse.ArgumentParser):
+    """argparse in the person's language (its own words too: geg_tui/argparse_fr.py), errors
+    with status 2."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        with french_words():
+        with own_words():
             super().__init__(*args, **kwargs)
 
     def add_subparsers(self, **kwargs: Any) -> Any:
-        with french_words():
+        with own_words():
             return super().add_subparsers(**kwargs)
 
     def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
-        with french_words():
+        with own_words():
             return super().parse_known_args(*args, **kwargs)
 
     def format_usage(self) -> str:
-        with french_words():
+        with own_words():
             return super().format_usage()
 
     def format_help(self) -> str:
-        with french_words():
+        with own_words():
             return super().format_help()
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog} : erreur : {message}\n")
+        sys.stderr.write(_("{prog} : erreur : {message}").format(prog=self.prog, message=message))
+        sys.stderr.write("\n")
         raise SystemExit(2)
 
 
@@ -70,21 +74,26 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--data-dir",
         type=Path,
         default=argparse.SUPPRESS,
-        help="dossier des données du backend fictif",
+        help=_("dossier des données du backend fictif"),
     )
-    parser.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+    parser.add_argument("--json", action="store_true", help=_("sortie JSON pour les scripts"))
 
 
-def build_parser(*, commands: bool = True) -> FrenchParser:
+def build_parser(*, commands: bool = True) -> GegParser:
     """The whole command line; with ``commands=False`` only the TUI's own options (and no
     ``--help``: help, even abbreviated, is left over for the whole parser to answer)."""
-    parser = FrenchParser(
-        prog=APP_NAME, description="GEG Mon Compte dans un terminal.", add_help=commands
+    parser = GegParser(
+        prog=APP_NAME, description=_("GEG Mon Compte dans un terminal."), add_help=commands
     )
     parser.add_argument(
-        "--data-dir", type=Path, default=None, help="dossier des données (backend fictif)"
+        "--data-dir", type=Path, default=None, help=_("dossier des données (backend fictif)")
     )
-    parser.add_argument("--backend", choices=["fake", "http"], default="fake")
+    parser.add_argument(
+        "--backend",
+        choices=["fake", "http"],
+        default="fake",
+        help=_("service utilisé : fake (fictif, local) ou http (serveur)"),
+    )
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
@@ -92,11 +101,11 @@ def build_parser(*, commands: bool = True) -> FrenchParser:
         help=_("langue de l'interface (sinon : config.toml, puis LC_ALL, LC_MESSAGES, LANG)"),
     )
     parser.add_argument(
-        "--url", default="http://127.0.0.1:8787", help="adresse du serveur (--backend http)"
+        "--url", default="http://127.0.0.1:8787", help=_("adresse du serveur (--backend http)")
     )
     if not commands:
         return parser
-    sub = parser.add_subparsers(dest="command", parser_class=FrenchParser)
+    sub = parser.add_subparsers(dest="command", parser_class=GegParser)
     _add_fake_commands(sub)
     _add_serve_command(sub)
     return parser
@@ -104,72 +113,76 @@ def build_parser(*, commands: bool = True) -> FrenchParser:
 
 def _add_fake_commands(sub: argparse._SubParsersAction) -> None:
     """``geg-tui fake …``: the tester controls, one subcommand each."""
-    fake = sub.add_parser("fake", help="contrôles du backend fictif (testeurs)")
+    fake = sub.add_parser("fake", help=_("contrôles du backend fictif (testeurs)"))
     # « geg-tui fake --data-dir D clock » too: a tester puts it where it comes to mind.
     fake.add_argument(
         "--data-dir",
         type=Path,
         default=argparse.SUPPRESS,
-        help="dossier des données du backend fictif",
+        help=_("dossier des données du backend fictif"),
     )
-    fsub = fake.add_subparsers(dest="fake_command", required=True, parser_class=FrenchParser)
+    fsub = fake.add_subparsers(dest="fake_command", required=True, parser_class=GegParser)
 
-    p = fsub.add_parser("customers", help="clients de démonstration")
+    p = fsub.add_parser("customers", help=_("clients de démonstration"))
     _common(p)
-    p = fsub.add_parser("outbox", help="courriels et SMS envoyés")
+    p = fsub.add_parser("outbox", help=_("courriels et SMS envoyés"))
     _common(p)
-    p.add_argument("--to", help="seulement pour cette adresse")
-    p = fsub.add_parser("clock", help="horloge du backend fictif")
+    p.add_argument("--to", help=_("seulement pour cette adresse"))
+    p = fsub.add_parser("clock", help=_("horloge du backend fictif"))
     _common(p)
     p.add_argument(
         "action", nargs="?", default="show", choices=["show", "set", "advance", "freeze", "thaw"]
     )
     p.add_argument(
-        "value", nargs="?", help="date ISO (set) ou durée comme 45d, 3h, 1d12h (advance)"
+        "value", nargs="?", help=_("date ISO (set) ou durée comme 45d, 3h, 1d12h (advance)")
     )
-    p = fsub.add_parser("reset", help="recréer les données de démonstration")
+    p = fsub.add_parser("reset", help=_("recréer les données de démonstration"))
     _common(p)
-    p.add_argument("--seed", type=int, default=2026)
-    p.add_argument("--start", help="date de départ ISO (l'horloge est alors figée à cette date)")
-    p = fsub.add_parser("requests", help="demandes au service client (jouer le service client)")
+    p.add_argument("--seed", type=int, default=2026, help=_("graine du monde de démonstration"))
+    p.add_argument("--start", help=_("date de départ ISO (l'horloge est alors figée à cette date)"))
+    p = fsub.add_parser("requests", help=_("demandes au service client (jouer le service client)"))
     _common(p)
     p.add_argument(
         "action", nargs="?", default="list", choices=["list", "reply", "status", "resolve"]
     )
-    p.add_argument("ref", nargs="?")
-    p.add_argument("value", nargs="?", help="texte (reply) ou statut (status)")
-    p = fsub.add_parser("referral", help="jouer le filleul : accepter ou refuser une invitation")
+    p.add_argument("ref", nargs="?", help=_("référence de la demande"))
+    p.add_argument("value", nargs="?", help=_("texte (reply) ou statut (status)"))
+    p = fsub.add_parser("referral", help=_("jouer le filleul : accepter ou refuser une invitation"))
     _common(p)
     p.add_argument("action", choices=["accept", "refuse"])
-    p.add_argument("email")
+    p.add_argument("email", help=_("adresse e-mail invitée"))
     p.add_argument("--energy", choices=["elec", "gas", "dual"], default="elec")
-    p = fsub.add_parser("faults", help="rendre le backend lent ou défaillant (SIM-5)")
+    p = fsub.add_parser("faults", help=_("rendre le backend lent ou défaillant (SIM-5)"))
     _common(p)
     p.add_argument("action", nargs="?", default="list", choices=["set", "list", "clear"])
-    p.add_argument("operation", nargs="?", help="opération du Backend (pay_invoice, login…) ou *")
-    p.add_argument("--latency", type=int, default=0, metavar="MS", help="latence ajoutée (ms)")
-    p.add_argument("--error-rate", type=float, default=0.0, metavar="P", help="taux d'erreur 0–1")
+    p.add_argument(
+        "operation", nargs="?", help=_("opération du Backend (pay_invoice, login…) ou *")
+    )
+    p.add_argument("--latency", type=int, default=0, metavar="MS", help=_("latence ajoutée (ms)"))
+    p.add_argument(
+        "--error-rate", type=float, default=0.0, metavar="P", help=_("taux d'erreur 0–1")
+    )
     p.add_argument(
         "--drop-after-commit",
         action="store_true",
-        help="serveur HTTP : couper la connexion après l'écriture (la réponse est perdue)",
+        help=_("serveur HTTP : couper la connexion après l'écriture (la réponse est perdue)"),
     )
-    p = fsub.add_parser("cards", help="cartes de test et leur résultat (PAY-5)")
+    p = fsub.add_parser("cards", help=_("cartes de test et leur résultat (PAY-5)"))
     _common(p)
 
 
 def _add_serve_command(sub: argparse._SubParsersAction) -> None:
     """``geg-tui serve``: the fake backend over HTTP."""
-    serve = sub.add_parser("serve", help="servir le backend fictif en HTTP (API REST + OpenAPI)")
+    serve = sub.add_parser("serve", help=_("servir le backend fictif en HTTP (API REST + OpenAPI)"))
     serve.add_argument(
-        "--host", default="127.0.0.1", help="adresse d'écoute (boucle locale par défaut)"
+        "--host", default="127.0.0.1", help=_("adresse d'écoute (boucle locale par défaut)")
     )
-    serve.add_argument("--port", type=int, default=8787)
+    serve.add_argument("--port", type=int, default=8787, help=_("port d'écoute"))
     serve.add_argument(
         "--data-dir",
         type=Path,
         default=argparse.SUPPRESS,
-        help="dossier des données du backend fictif",
+        help=_("dossier des données du backend fictif"),
     )
 
 
@@ -198,8 +211,11 @@ def run_fake(args: argparse.Namespace) -> int:
             _print(
                 {"data_dir": str(data_dir), "seed": args.seed, **state},
                 args.json,
-                f"Données recréées dans {data_dir} (graine {args.seed}), horloge : {state['now']}"
-                + (" (figée)" if state["frozen"] else ""),
+                (
+                    _("Données recréées dans {dir} (graine {seed}), horloge : {now} (figée)")
+                    if state["frozen"]
+                    else _("Données recréées dans {dir} (graine {seed}), horloge : {now}")
+                ).format(dir=data_dir, seed=args.seed, now=state["now"]),
             )
             return 0
         backend = FakeBackend.open(data_dir)
@@ -208,7 +224,7 @@ def run_fake(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     except ValueError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
+        print(_("Erreur : {message}").format(message=exc), file=sys.stderr)
         return 2
     except BackendError as exc:
         if args.json:
@@ -216,7 +232,7 @@ def run_fake(args: argparse.Namespace) -> int:
 
             print(json.dumps(exc.to_payload(), ensure_ascii=False), file=sys.stderr)
         else:
-            print(f"Refusé : {exc.message}", file=sys.stderr)
+            print(_("Refusé : {message}").format(message=exc.message), file=sys.stderr)
         return 1
 
 
@@ -230,17 +246,23 @@ def _customers(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType
     rows = admin.customers(backend)
     lines = []
     for c in rows:
-        account = f"compte en ligne : {c['email']}" if c["registered"] else "pas de compte en ligne"
+        account = (
+            _("compte en ligne : {email}").format(email=c["email"])
+            if c["registered"]
+            else _("pas de compte en ligne")
+        )
         lines.append(
-            f"{c['civility']} {c['first_name']} {c['last_name']}, né(e) le {c['birth_date']}, "
-            f"{c['postcode']} {c['city']} — {account}"
+            _(
+                "{civility} {first_name} {last_name}, né(e) le {birth_date}, "
+                "{postcode} {city} — {account}"
+            ).format(**{**c, "account": account})
         )
         for k in c["contracts"]:
-            lines.append(
-                f"    contrat {k['contract_ref']} ({k['energy']}, {k['tariff']}, {k['payment_mode']}) — "
-                f"dernière facture {k['last_invoice_ref']} : {k['last_invoice_amount']} "
-                f"({k['last_invoice_amount_label']})"
-            )
+            contract = _(
+                "contrat {contract_ref} ({energy}, {tariff}, {payment_mode}) — dernière "
+                "facture {last_invoice_ref} : {last_invoice_amount} ({last_invoice_amount_label})"
+            ).format(**k)
+            lines.append(f"    {contract}")
     _print(rows, args.json, "\n".join(lines))
     return 0
 
@@ -251,10 +273,16 @@ def _outbox(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -
 
     messages = admin.read_outbox(backend, args.to)
     text = "\n\n".join(
-        f"[{format_datetime(m.deliver_at)}] {m.channel.value} → {m.recipient}\nObjet : {m.subject}\n{m.body}"
+        _("[{when}] {channel} → {recipient}\nObjet : {subject}\n{body}").format(
+            when=format_datetime(m.deliver_at),
+            channel=m.channel.value,
+            recipient=m.recipient,
+            subject=m.subject,
+            body=m.body,
+        )
         for m in messages
     )
-    _print([m.to_json() for m in messages], args.json, text or "Aucun message.")
+    _print([m.to_json() for m in messages], args.json, text or _("Aucun message."))
     return 0
 
 
@@ -265,14 +293,23 @@ def _clock(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) ->
 
     action = args.action
     if action in ("set", "advance") and not args.value:
-        print(f"Erreur : « clock {action} » attend une valeur.", file=sys.stderr)
+        print(
+            _("Erreur : « {command} » attend une valeur.").format(command=f"clock {action}"),
+            file=sys.stderr,
+        )
         return 2
     if action == "set":
         admin.set_clock(backend, parse_instant(args.value))
     elif action == "advance":
-        _, days = admin.advance(backend, parse_duration(args.value))
+        _state, days = admin.advance(backend, parse_duration(args.value))
         if not args.json:
-            print(f"{days} jour(s) de la vie du monde simulés.")
+            print(
+                ngettext(
+                    "{n} jour de la vie du monde simulé.",
+                    "{n} jours de la vie du monde simulés.",
+                    days,
+                ).format(n=days)
+            )
     elif action == "freeze":
         backend.clock.freeze()
     elif action == "thaw":
@@ -284,7 +321,9 @@ def _clock(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) ->
     _print(
         state,
         args.json,
-        f"{format_datetime(now)}" + (" (figée)" if state["frozen"] else " (en marche)"),
+        (_("{now} (figée)") if state["frozen"] else _("{now} (en marche)")).format(
+            now=format_datetime(now)
+        ),
     )
     return 0
 
@@ -295,7 +334,9 @@ def _referral(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
     _print(
         result,
         args.json,
-        f"Invitation de {result['email']} : {result['status']} (prime {result['bonus']}).",
+        _("Invitation de {email} : {status} (prime {bonus}).").format(
+            email=result["email"], status=result["status"], bonus=result["bonus"]
+        ),
     )
     return 0
 
@@ -324,7 +365,7 @@ def _faults(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -
     if args.action == "set":
         if not args.operation:
             print(
-                "Erreur : « faults set » attend une opération (par exemple pay_invoice, ou *).",
+                _("Erreur : « faults set » attend une opération (par exemple pay_invoice, ou *)."),
                 file=sys.stderr,
             )
             return 2
@@ -338,20 +379,24 @@ def _faults(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -
         _print(fault.to_json(), args.json, _fault_line(fault.to_json()))
     elif args.action == "clear":
         admin.clear_faults(backend)
-        _print([], args.json, "Aucune panne simulée.")
+        _print([], args.json, _("Aucune panne simulée."))
     else:
         rows = [f.to_json() for f in admin.list_faults(backend)]
         text = "\n".join(_fault_line(r) for r in rows)
-        _print(rows, args.json, text or "Aucune panne simulée.")
+        _print(rows, args.json, text or _("Aucune panne simulée."))
     return 0
 
 
 def _fault_line(fault: dict[str, Any]) -> str:
     """One fault as text, with every flag that ``--json`` shows (SIM-5)."""
-    drop = "réponse perdue après l'écriture" if fault["drop_after_commit"] else "réponse envoyée"
-    return (
-        f"{fault['operation']} : latence {fault['latency_ms']} ms, "
-        f"taux d'erreur {fault['error_rate']:.0%}, {drop}."
+    drop = (
+        _("réponse perdue après l'écriture") if fault["drop_after_commit"] else _("réponse envoyée")
+    )
+    return _("{operation} : latence {latency} ms, taux d'erreur {rate}, {drop}.").format(
+        operation=fault["operation"],
+        latency=fault["latency_ms"],
+        rate=f"{fault['error_rate']:.0%}",
+        drop=drop,
     )
 
 
@@ -362,23 +407,39 @@ def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
         text = "\n".join(
             f"{r['ref']}  {r['status']:<10} {r['category']:<26} {r['subject']}" for r in rows
         )
-        _print(rows, args.json, text or "Aucune demande.")
+        _print(rows, args.json, text or _("Aucune demande."))
         return 0
     if not args.ref:
-        print(f"Erreur : « requests {action} » attend la référence d'une demande.", file=sys.stderr)
+        print(
+            _("Erreur : « {command} » attend la référence d'une demande.").format(
+                command=f"requests {action}"
+            ),
+            file=sys.stderr,
+        )
         return 2
     if action in ("reply", "status") and not args.value:
-        print(f"Erreur : « requests {action} » attend une valeur.", file=sys.stderr)
+        print(
+            _("Erreur : « {command} » attend une valeur.").format(command=f"requests {action}"),
+            file=sys.stderr,
+        )
         return 2
     if action == "reply":
         admin.reply(backend, args.ref, args.value)
-        _print({"ref": args.ref, "replied": True}, args.json, f"Réponse ajoutée à {args.ref}.")
+        _print(
+            {"ref": args.ref, "replied": True},
+            args.json,
+            _("Réponse ajoutée à {ref}.").format(ref=args.ref),
+        )
     elif action == "status":
         admin.set_status(backend, args.ref, args.value)
         _print({"ref": args.ref, "status": args.value}, args.json, f"{args.ref} : {args.value}.")
     else:
         effect = admin.resolve(backend, args.ref)
-        _print({"ref": args.ref, "effect": effect}, args.json, f"{args.ref} résolue : {effect}.")
+        _print(
+            {"ref": args.ref, "effect": effect},
+            args.json,
+            _("{ref} résolue : {effect}.").format(ref=args.ref, effect=effect),
+        )
     return 0
 
 
@@ -394,6 +455,17 @@ _FAKE_COMMANDS: dict[str, Callable[[argparse.Namespace, FakeBackend, ModuleType]
 }
 
 
+def demo_hint() -> str:
+    """The line under the login form on the fake backend: the demo account, in the language of
+    the run (chosen before the app is built)."""
+    from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_PASSWORD
+
+    return _(
+        "Mode démonstration — compte de test : {email} / {password}. "
+        "Autres clients : geg-tui fake customers"
+    ).format(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+
+
 def run_tui(args: argparse.Namespace) -> int:
     """Start the Textual app on the chosen backend (imported only when built, off the UI loop)."""
     # Starting allocates tens of thousands of objects (modules, styles, widgets) that all stay:
@@ -405,20 +477,15 @@ def run_tui(args: argparse.Namespace) -> int:
 
     def backend_class(name: str) -> Any:
         # Entry points are read in the factory's thread, after the first paint (a wrong name is
-        # then shown on the login screen as « impossible d'ouvrir le service »).
+        # then shown on the login screen as « Impossible d'ouvrir le service »).
         from geg_tui.api.registry import backend_class as lookup
 
         return lookup(name)
 
-    demo_hint = None
+    hint = None
     if args.backend == "fake":
-        from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_PASSWORD
-
         data_dir: Path = args.data_dir or default_data_dir()
-        demo_hint = (
-            f"Mode démonstration — compte de test : {DEMO_EMAIL} / {DEMO_PASSWORD}. "
-            "Autres clients : geg-tui fake customers"
-        )
+        hint = demo_hint()
 
         def factory() -> Any:
             return backend_class("fake").open(data_dir)
@@ -428,7 +495,7 @@ def run_tui(args: argparse.Namespace) -> int:
         def factory() -> Any:
             return backend_class(args.backend)(args.url)
 
-    GegApp(factory, demo_hint=demo_hint, resume_gc=True).run()
+    GegApp(factory, demo_hint=hint, resume_gc=True).run()
     return 0
 
 
@@ -473,7 +540,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         data_dir = args.data_dir or default_data_dir()
         print(
-            f"Backend fictif sur http://{args.host}:{args.port} (données : {data_dir}) — Ctrl+C pour arrêter."
+            _(
+                "Backend fictif sur http://{host}:{port} (données : {dir}) — Ctrl+C pour arrêter."
+            ).format(host=args.host, port=args.port, dir=data_dir)
         )
         serve(str(data_dir), args.host, args.port)
         return 0

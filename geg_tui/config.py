@@ -118,7 +118,7 @@ class Settings:
         self._write({"language": language}, replace=("language",))
 
     def keymap(self) -> Keymap:
-        """The person's keys (``[keymap]``): what Textual can use, and a French message for
+        """The person's keys (``[keymap]``): what Textual can use, and a message (in the person's language) for
         each entry left out (and for a file that is not TOML)."""
         from geg_tui.keymap import Keymap, parse_keymap
 

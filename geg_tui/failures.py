@@ -1,4 +1,5 @@
-"""Unexpected failures are never silent: a French notice for the person, the details in a log.
+"""Unexpected failures are never silent: a notice for the person (in their language), the
+details in a log.
 
 An exception that nobody expected (a bug, not a typed ``BackendError``, which screens show in
 their forms) in a worker or a message handler would otherwise vanish (workers declared with
@@ -159,13 +160,17 @@ class FailureLog:
 
 def notice(what: str, log_path: Path | None) -> str:
     """What the person reads: what failed, nothing typed is lost, how to retry."""
-    text = _(
+    what = what.rstrip(" .…")
+    if log_path is None:
+        return _(
+            "Échec inattendu — {what}. Rien de ce que vous avez saisi n'est perdu : réessayez "
+            "l'action, ou revenez en arrière (Échap) et rouvrez l'écran."
+        ).format(what=what)
+    return _(
         "Échec inattendu — {what}. Rien de ce que vous avez saisi n'est perdu : réessayez "
-        "l'action, ou revenez en arrière (Échap) et rouvrez l'écran."
-    ).format(what=what.rstrip(" .…"))
-    if log_path is not None:
-        text += " " + _("Le détail est enregistré dans {path}.").format(path=log_path)
-    return text
+        "l'action, ou revenez en arrière (Échap) et rouvrez l'écran. Le détail est enregistré "
+        "dans {path}."
+    ).format(what=what, path=log_path)
 
 
 def mark_activity(error: BaseException, label: str) -> None:

@@ -2,9 +2,9 @@
 geg-tui has an id, and ``binding id = "keys"`` replaces its keys (Textual's ``App.set_keymap``).
 
 A bad entry (an unknown id, a key Textual would never send, a value that is not text) is left
-out with a French message saying which line and why, shown once the login screen is up: a typo
-in a preferences file never keeps anyone out of their account. No Textual widget here: this runs
-before the first screen.
+out with a message (in the person's language) saying which line and why, shown once the login
+screen is up: a typo in a preferences file never keeps anyone out of their account. No Textual
+widget here: this runs before the first screen.
 """
 
 from __future__ import annotations
@@ -12,41 +12,67 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from geg_tui.i18n import _
+from geg_tui.i18n import LazyText, _, _l
+
+
+class _HomeArea(LazyText):
+    """« Accueil : ouvrir l'espace n° 3 du menu », in the language of the moment it is read
+    (``_l("…").format(n=3)`` at import would freeze it in the language of the import)."""
+
+    __slots__ = ("number",)
+
+    def __init__(self, number: int) -> None:
+        super().__init__("Accueil : ouvrir l'espace n° {n} du menu")
+        self.number = number
+
+    def __str__(self) -> str:
+        return _("Accueil : ouvrir l'espace n° {n} du menu").format(n=self.number)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _HomeArea):
+            return other.number == self.number
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash((self.msgid, self.number))
+
 
 # Every binding id of geg-tui, with what it does (README's table and the messages). One id may
 # be shared by several screens (« refresh », « pay »…): one line of the keymap remaps it on all.
 # tests/tui/test_keymap.py checks that this is exactly the set of ids the screens declare.
-BINDING_IDS: Mapping[str, str] = {
-    "quit": _("Quitter geg-tui"),
-    "command-palette": _("Ouvrir la palette de commandes"),
-    "back": _("Revenir à l'écran précédent"),
-    "help": _("Afficher l'aide de l'écran (F1)"),
-    "help-close": _("Fermer l'aide"),
-    "refresh": _("Actualiser l'écran"),
-    "pay": _("Payer la facture"),
-    "show-password": _("Afficher ou masquer le mot de passe"),
-    "open-signup": _("Connexion : créer un compte"),
-    "open-reset": _("Connexion : mot de passe oublié"),
-    "open-forgotten-id": _("Connexion : identifiant oublié"),
-    "signup-previous": _("Inscription : étape précédente"),
-    "signup-next": _("Inscription : étape suivante"),
-    "request-access": _("Accès bloqué : demander l'accès"),
-    "logout": _("Accueil : se déconnecter"),
-    **{f"home-area-{n}": _("Accueil : ouvrir l'espace n° {n} du menu").format(n=n) for n in range(1, 10)},
-    "invoices-open": _("Factures : ouvrir la facture sélectionnée"),
-    "invoices-filters": _("Factures : aller aux filtres"),
-    "invoices-list": _("Factures : aller à la liste"),
-    "download-pdf": _("Facture : télécharger le PDF"),
-    "meter-send": _("Relevé : envoyer les index"),
-    "consumption-day": _("Consommations : par jour"),
-    "consumption-month": _("Consommations : par mois"),
-    "consumption-year": _("Consommations : par année"),
-    "consumption-unit": _("Consommations : kWh ou euros"),
-    "consumption-compare": _("Consommations : comparer à l'année précédente"),
-    "consumption-table": _("Consommations : graphique ou tableau"),
-    "consumption-export": _("Consommations : export CSV"),
-    "export-cancel": _("Export CSV : annuler"),
+BINDING_IDS: Mapping[str, LazyText] = {
+    "quit": _l("Quitter geg-tui"),
+    "command-palette": _l("Ouvrir la palette de commandes"),
+    "back": _l("Revenir à l'écran précédent"),
+    "help": _l("Afficher l'aide de l'écran (F1)"),
+    "help-close": _l("Fermer l'aide"),
+    "refresh": _l("Actualiser l'écran"),
+    "pay": _l("Payer la facture"),
+    "show-password": _l("Afficher ou masquer le mot de passe"),
+    "open-signup": _l("Connexion : créer un compte"),
+    "open-reset": _l("Connexion : mot de passe oublié"),
+    "open-forgotten-id": _l("Connexion : identifiant oublié"),
+    "signup-previous": _l("Inscription : étape précédente"),
+    "signup-next": _l("Inscription : étape suivante"),
+    "request-access": _l("Accès bloqué : demander l'accès"),
+    "logout": _l("Accueil : se déconnecter"),
+    **{f"home-area-{n}": _HomeArea(n) for n in range(1, 10)},
+    "invoices-open": _l("Factures : ouvrir la facture sélectionnée"),
+    "invoices-filters": _l("Factures : aller aux filtres"),
+    "invoices-list": _l("Factures : aller à la liste"),
+    "download-pdf": _l("Facture : télécharger le PDF"),
+    "meter-send": _l("Relevé : envoyer les index"),
+    "consumption-day": _l("Consommations : par jour"),
+    "consumption-month": _l("Consommations : par mois"),
+    "consumption-year": _l("Consommations : par année"),
+    "consumption-unit": _l("Consommations : kWh ou euros"),
+    "consumption-compare": _l("Consommations : comparer à l'année précédente"),
+    "consumption-table": _l("Consommations : graphique ou tableau"),
+    "consumption-export": _l("Consommations : export CSV"),
+    "export-cancel": _l("Export CSV : annuler"),
 }  # fmt: skip
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
@@ -54,7 +80,7 @@ MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 
 @dataclass(frozen=True, slots=True)
 class Keymap:
-    """The valid entries (id → Textual key string) and a French message per entry left out."""
+    """The valid entries (id → Textual key string) and a message per entry left out."""
 
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,18 @@ def cli_process(
 
 def cli_json(*args: str, data_dir: Path) -> Any:
     return json.loads(cli(*args, "--json", data_dir=data_dir).stdout)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def french_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """These commands are checked in French: ``main`` chooses its language from the environment
+    and config.toml (issue 12), so neither the tester's ``LANG=en_GB.UTF-8`` nor their config
+    may change it. Module-wide: ``world`` runs a command before any test's own fixtures."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            patch.delenv(name, raising=False)
+        patch.setenv("GEG_TUI_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+        yield
 
 
 @pytest.fixture(scope="module")

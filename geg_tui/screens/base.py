@@ -1,5 +1,5 @@
 """What every screen shares: Escape goes back, F1 shows the screen's keys, and backend calls
-that keep the form as typed, show French errors next to the right field, and send an expired
+that keep the form as typed, show errors next to the right field, and send an expired
 session back to login (then back here)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 from geg_tui import failures
 from geg_tui.api.errors import BackendError, SessionExpired
 from geg_tui.failure_guard import GuardedDispatch
-from geg_tui.i18n import _, _l
+from geg_tui.i18n import LazyText, _, _l
 from geg_tui.widgets.fields import FormError
 from geg_tui.widgets.form import Form
 from geg_tui.widgets.loading import LabelledLoading
@@ -34,7 +34,8 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
     An unexpected exception in one of its workers or message handlers is reported by the app
     (``GegApp.report_failure``: a notice, the log) and the screen goes on as it was."""
 
-    HELP = ""
+    # F1's text (``_l("…")``: read in the language of the moment by ``help_text``).
+    HELP: ClassVar[str | LazyText] = ""
     # Binding ids the key bar shows first, after F1, most needed first (widgets/keybar.py);
     # the others follow as bound, and those that do not fit at 80 columns are behind F1.
     ESSENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
@@ -66,6 +67,11 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
+
+    def help_text(self) -> str:
+        """The screen's own help for F1, in the current language (a screen whose text has
+        values in it fills them in here)."""
+        return str(self.HELP)
 
     def action_help(self) -> None:
         from geg_tui.screens.help import HelpScreen

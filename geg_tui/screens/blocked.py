@@ -11,19 +11,19 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
 from geg_tui.formats import format_datetime
-from geg_tui.i18n import _
+from geg_tui.i18n import _, _l
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
 
 class BlockedScreen(BaseScreen):
-    TITLE = _("Accès bloqué")
-    HELP = _(
+    TITLE = _l("Accès bloqué")
+    HELP = _l(
         "Après trois tentatives de connexion infructueuses, le compte est bloqué trois heures par "
         "sécurité. Attendez la fin du blocage ou demandez l'accès au service client."
     )
-    BINDINGS = [Binding("f4", "request_access", _("Demander l'accès"), id="request-access")]
+    BINDINGS = [Binding("f4", "request_access", _l("Demander l'accès"), id="request-access")]
     CSS_PATH = "blocked.tcss"
 
     def __init__(self, until: datetime, email: str) -> None:

@@ -16,7 +16,7 @@ from geg_tui.api.limits import (
     SUBJECT_MAX,
 )
 from geg_tui.api.models import ContactForm, RequestCategory
-from geg_tui.i18n import _
+from geg_tui.i18n import _, _l
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, TextAreaField
 from geg_tui.widgets.form import Form
@@ -28,10 +28,10 @@ class ContactScreen(BaseScreen):
     """A logged-out contact form for one category."""
 
     CATEGORY = RequestCategory.ACCOUNT_ACCESS
-    TITLE = _("Demander l'accès au compte")
-    INTRO = _("Expliquez votre situation : le service client vous répondra par e-mail.")
-    SUBJECT = _("Accès au compte")
-    HELP = _(
+    TITLE = _l("Demander l'accès au compte")
+    INTRO = _l("Expliquez votre situation : le service client vous répondra par e-mail.")
+    SUBJECT = _l("Accès au compte")
+    HELP = _l(
         "Remplissez le formulaire puis envoyez-le (bouton « Envoyer »). Tab passe au champ suivant."
     )
     CSS_PATH = "contact.tcss"
@@ -43,7 +43,7 @@ class ContactScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with VerticalScroll(id="contact"), Form(id="contact-form"):
-            yield Static(self.TITLE, classes="screen-title")
+            yield Static(str(self.TITLE), classes="screen-title")
             yield from self.intro()
             with Horizontal(classes="pair"):
                 yield Field(_("Nom et prénom"), "name", max_length=NAME_MAX)
@@ -57,7 +57,7 @@ class ContactScreen(BaseScreen):
                 yield Field(
                     _("Objet ({n} caractères au plus)").format(n=SUBJECT_MAX),
                     "subject",
-                    value=self.SUBJECT,
+                    value=str(self.SUBJECT),
                     max_length=SUBJECT_MAX,
                 )
             yield TextAreaField(
@@ -73,7 +73,7 @@ class ContactScreen(BaseScreen):
         yield KeyBar()
 
     def intro(self) -> ComposeResult:
-        yield Static(self.INTRO, classes="hint")
+        yield Static(str(self.INTRO), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#field-name", Field).input.focus()
@@ -123,24 +123,24 @@ class ContactScreen(BaseScreen):
 
 class AccessRequestScreen(ContactScreen):
     CATEGORY = RequestCategory.ACCOUNT_ACCESS
-    TITLE = _("Demander l'accès au compte")
-    SUBJECT = _("Compte bloqué : demande d'accès")
+    TITLE = _l("Demander l'accès au compte")
+    SUBJECT = _l("Compte bloqué : demande d'accès")
 
 
 class ForgottenQuestionScreen(ContactScreen):
     CATEGORY = RequestCategory.FORGOTTEN_QUESTION
-    TITLE = _("Question secrète oubliée")
-    INTRO = _(
+    TITLE = _l("Question secrète oubliée")
+    INTRO = _l(
         "Le service client vérifie votre identité puis vous envoie par e-mail un code pour choisir "
         "un nouveau mot de passe et une nouvelle question secrète."
     )
-    SUBJECT = _("Question secrète oubliée")
+    SUBJECT = _l("Question secrète oubliée")
 
 
 class ForgottenIdentifierScreen(ContactScreen):
     CATEGORY = RequestCategory.FORGOTTEN_IDENTIFIER
-    TITLE = _("Identifiant oublié")
-    SUBJECT = _("Identifiant oublié")
+    TITLE = _l("Identifiant oublié")
+    SUBJECT = _l("Identifiant oublié")
 
     def intro(self) -> ComposeResult:
         yield Static(

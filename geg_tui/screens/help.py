@@ -17,31 +17,32 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from geg_tui.failure_guard import GuardedDispatch
-from geg_tui.i18n import _
+from geg_tui.i18n import LazyText, _, _l
 from geg_tui.keymap import BINDING_IDS
+from geg_tui.screens.base import BaseScreen
 
-KEY_NAMES = {
-    "escape": _("Échap"),
-    "enter": _("Entrée"),
-    "tab": _("Tab"),
-    "space": _("Espace"),
-    "backspace": _("Retour arrière"),
-    "delete": _("Suppr"),
+KEY_NAMES: dict[str, str | LazyText] = {
+    "escape": _l("Échap"),
+    "enter": _l("Entrée"),
+    "tab": _l("Tab"),
+    "space": _l("Espace"),
+    "backspace": _l("Retour arrière"),
+    "delete": _l("Suppr"),
     "up": "↑",
     "down": "↓",
     "left": "←",
     "right": "→",
-    "pageup": _("Page préc."),
-    "pagedown": _("Page suiv."),
+    "pageup": _l("Page préc."),
+    "pagedown": _l("Page suiv."),
 }
-MODIFIER_NAMES = {"ctrl": "Ctrl", "shift": _("Maj"), "alt": "Alt"}
+MODIFIER_NAMES: dict[str, str | LazyText] = {"ctrl": "Ctrl", "shift": _l("Maj"), "alt": "Alt"}
 
 
 def key_label(key: str) -> str:
     """« ctrl+q » → « Ctrl+Q », « escape » → « Échap », « f5 » → « F5 », « p » → « P »."""
     *modifiers, name = key.split("+")
     shown = KEY_NAMES.get(name, name.upper() if len(name) <= 3 else name.capitalize())
-    return "+".join([*(MODIFIER_NAMES.get(m, m.capitalize()) for m in modifiers), shown])
+    return "+".join([*(str(MODIFIER_NAMES.get(m, m.capitalize())) for m in modifiers), str(shown)])
 
 
 def screen_keys(screen: Screen) -> list[tuple[str, str]]:
@@ -54,7 +55,12 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
         keys, _first = by_action.setdefault(binding.action, ([], binding))
         keys.append(key_label(key))
     return [
-        (" / ".join(keys), f"{b.description} — {b.tooltip}" if b.tooltip else str(b.description))
+        (
+            " / ".join(keys),
+            _("{action} — {detail}").format(action=b.description, detail=b.tooltip)
+            if b.tooltip
+            else str(b.description),
+        )
         for keys, b in by_action.values()
     ]
 
@@ -62,7 +68,7 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
 class HelpScreen(GuardedDispatch, ModalScreen[None]):
     """A modal list of the active keys of ``screen``; arrows and page keys scroll it."""
 
-    BINDINGS = [Binding("escape,f1,q", "dismiss", _("Fermer"), id="help-close")]
+    BINDINGS = [Binding("escape,f1,q", "dismiss", _l("Fermer"), id="help-close")]
     CSS_PATH = "help.tcss"
 
     def __init__(self, screen: Screen) -> None:
@@ -76,7 +82,7 @@ class HelpScreen(GuardedDispatch, ModalScreen[None]):
         lines = [f"[b]{k:>{width}}[/b]  {d}" for k, d in keys]
         with VerticalScroll(id="help-frame"):
             yield Static(_("Aide — touches de cet écran"), classes="help-title")
-            help_text = getattr(self._for, "HELP", "")
+            help_text = self._for.help_text() if isinstance(self._for, BaseScreen) else ""
             if help_text:
                 yield Static(str(help_text), id="help-text")
             yield Static("\n".join(lines), id="help-keys")

@@ -11,7 +11,7 @@ from textual.widgets import Button, Checkbox, Static
 
 from geg_tui.api.errors import AccountLocked, AuthError
 from geg_tui.config import keyring_status
-from geg_tui.i18n import _
+from geg_tui.i18n import _, _l
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import CheckField, Field, FormError
 from geg_tui.widgets.form import Form
@@ -26,7 +26,7 @@ SETTLED_S = 0.15
 class LoginScreen(BaseScreen):
     """The first screen. With ``relogin`` it sits over the screen whose session expired."""
 
-    HELP = _(
+    HELP = _l(
         "Connectez-vous avec l'adresse e-mail de votre compte GEG et votre mot de passe. "
         "Pas encore de compte ? Créez-le avec votre dernière facture à portée de main."
     )
@@ -34,14 +34,14 @@ class LoginScreen(BaseScreen):
         Binding(
             "f2",
             "toggle_password",
-            _("Afficher/masquer"),
-            tooltip=_("Afficher le mot de passe"),
+            _l("Afficher/masquer"),
+            tooltip=_l("Afficher le mot de passe"),
             id="show-password",
         ),
-        Binding("f5", "open('inscription')", _("Créer un compte"), id="open-signup"),
-        Binding("f6", "open('mot_de_passe_oublie')", _("Mot de passe oublié"), id="open-reset"),
+        Binding("f5", "open('inscription')", _l("Créer un compte"), id="open-signup"),
+        Binding("f6", "open('mot_de_passe_oublie')", _l("Mot de passe oublié"), id="open-reset"),
         Binding(
-            "f7", "open('identifiant_oublie')", _("Identifiant oublié"), id="open-forgotten-id"
+            "f7", "open('identifiant_oublie')", _l("Identifiant oublié"), id="open-forgotten-id"
         ),
     ]
     ESSENTIAL_KEYS = ("open-signup", "open-reset")  # before F2 in the key bar at 80 columns
@@ -72,7 +72,7 @@ class LoginScreen(BaseScreen):
             )
             yield Static(title, classes="screen-title")
             yield Field(
-                _("Identifiant (adresse e-mail)"), "email", placeholder="prenom.nom@exemple.fr"
+                _("Identifiant (adresse e-mail)"), "email", placeholder=_("prenom.nom@exemple.fr")
             )
             yield Field(_("Mot de passe"), "password", password=True)
             # Whether the keyring is secure is found after the first paint (importing keyring

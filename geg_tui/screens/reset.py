@@ -28,7 +28,7 @@ from geg_tui.api.errors import AccountLocked, BackendError, ValidationError
 from geg_tui.api.limits import ANSWER_MAX, ANSWER_MIN, PASSWORD_MAX, PASSWORD_MIN
 from geg_tui.api.models import ResetQueued
 from geg_tui.formats import format_datetime
-from geg_tui.i18n import _
+from geg_tui.i18n import _, _l
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, SelectField
 from geg_tui.widgets.keybar import KeyBar
@@ -60,25 +60,29 @@ def password_hint(password: str, identifier: str) -> tuple[str, bool]:
 class ResetPasswordScreen(BaseScreen):
     """« Mot de passe oublié » in three steps, each keeping what was typed."""
 
-    TITLE = _("Mot de passe oublié")
+    TITLE = _l("Mot de passe oublié")
 
-    HELP = _(
+    HELP = _l(
         "Étape 1 : votre adresse e-mail et votre date de naissance (JJ/MM/AAAA). "
         "Étape 2 : la réponse à votre question secrète. Étape 3 : le code reçu par e-mail "
         "(sous 24 heures) et votre nouveau mot de passe ({min} à {max} caractères). "
         "Vous avez déjà un code ? « J'ai déjà un code » à l'étape 1. "
         "Échap revient à l'étape précédente sans rien effacer."
-    ).format(min=PASSWORD_MIN, max=PASSWORD_MAX)
+    )
     BINDINGS = [
         Binding(
             "f2",
             "toggle_password",
-            _("Afficher/masquer"),
-            tooltip=_("Afficher le mot de passe"),
+            _l("Afficher/masquer"),
+            tooltip=_l("Afficher le mot de passe"),
             id="show-password",
         ),
     ]
     CSS_PATH = "reset.tcss"
+
+    def help_text(self) -> str:
+        """F1's text, with the password's limits (not known to the message id)."""
+        return str(self.HELP).format(min=PASSWORD_MIN, max=PASSWORD_MAX)
 
     def __init__(self, *, email: str = "") -> None:
         super().__init__()
@@ -113,12 +117,12 @@ class ResetPasswordScreen(BaseScreen):
                 _("Identifiant (adresse e-mail)"),
                 "email",
                 value=self.email,
-                placeholder="prenom.nom@exemple.fr",
+                placeholder=_("prenom.nom@exemple.fr"),
             )
             yield Field(
                 _("Date de naissance (JJ/MM/AAAA)"),
                 "birth_date",
-                placeholder="JJ/MM/AAAA",
+                placeholder=_("JJ/MM/AAAA"),
                 max_length=10,
                 restrict=r"[0-9/.\- ]*",
             )

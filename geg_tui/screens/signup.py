@@ -44,7 +44,7 @@ from geg_tui.api.limits import (
     PASSWORD_MIN,
 )
 from geg_tui.api.models import SignupIdentity, SignupRequest
-from geg_tui.i18n import _
+from geg_tui.i18n import _, _l
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, SelectField
 from geg_tui.widgets.keybar import KeyBar
@@ -54,13 +54,19 @@ from geg_tui.widgets.titlebar import TitleBar
 from geg_tui.widgets.wizard import Wizard, WizardStep, WizardSteps
 
 STEP_TITLES = (
-    _("Identifiant et mot de passe"),
-    _("Contrat"),
-    _("Coordonnées"),
-    _("Question secrète"),
-    _("Récapitulatif"),
+    _l("Identifiant et mot de passe"),
+    _l("Contrat"),
+    _l("Coordonnées"),
+    _l("Question secrète"),
+    _l("Récapitulatif"),
 )
-STEP_SHORT = (_("Identifiant"), _("Contrat"), _("Coordonnées"), _("Question"), _("Récapitulatif"))
+STEP_SHORT = (
+    _l("Identifiant"),
+    _l("Contrat"),
+    _l("Coordonnées"),
+    _l("Question"),
+    _l("Récapitulatif"),
+)
 LAST = len(STEP_TITLES)
 
 MASKED_PASSWORD = "••••••••"
@@ -75,7 +81,7 @@ class SupportLine:
 class SignupScreen(BaseScreen):
     """« Créer mon compte » in five steps."""
 
-    HELP = _(
+    HELP = _l(
         "Créez votre compte en 5 étapes, votre dernière facture à portée de main. "
         "Entrée ou «\u00a0Suivant\u00a0» valide l'étape ; Échap ou «\u00a0Précédent\u00a0» "
         "revient à l'étape précédente sans perdre vos saisies (les mots de passe sont à "
@@ -85,16 +91,16 @@ class SignupScreen(BaseScreen):
         Binding(
             "escape",
             "back",
-            _("Précédent"),
-            tooltip=_("Revenir à l'étape précédente"),
+            _l("Précédent"),
+            tooltip=_l("Revenir à l'étape précédente"),
             id="signup-previous",
         ),
-        Binding("enter", "next", _("Suivant"), tooltip=_("Valider l'étape"), id="signup-next"),
+        Binding("enter", "next", _l("Suivant"), tooltip=_l("Valider l'étape"), id="signup-next"),
         Binding(
             "f2",
             "toggle_password",
-            _("Afficher/masquer"),
-            tooltip=_("Afficher ou masquer les mots de passe"),
+            _l("Afficher/masquer"),
+            tooltip=_l("Afficher ou masquer les mots de passe"),
             id="show-password",
         ),
     ]
@@ -136,7 +142,7 @@ class SignupScreen(BaseScreen):
             yield Field(
                 _("Identifiant (votre adresse e-mail)"),
                 "email",
-                placeholder="prenom.nom@exemple.fr",
+                placeholder=_("prenom.nom@exemple.fr"),
                 max_length=EMAIL_MAX,
             )
             yield Field(
@@ -178,7 +184,7 @@ class SignupScreen(BaseScreen):
             yield Field(
                 _("Montant TTC de cette facture (ex. 123,45 ou 1 234,56 €)"),
                 "invoice_amount",
-                placeholder="123,45",
+                placeholder=_("123,45"),
                 max_length=20,
             )
 
@@ -189,7 +195,7 @@ class SignupScreen(BaseScreen):
             yield Field(
                 _("Date de naissance (JJ/MM/AAAA)"),
                 "birth_date",
-                placeholder="JJ/MM/AAAA",
+                placeholder=_("JJ/MM/AAAA"),
                 restrict=r"[0-9/.\- ]*",
                 max_length=10,
             )

@@ -1,4 +1,4 @@
-"""Form fields: a label, a control (input, select, checkbox, text area), and the French error
+"""Form fields: a label, a control (input, select, checkbox, text area), and the error
 shown right under it.
 
 Every field shares one shape (``FormField``): a ``field_name`` (the name the backend uses in

@@ -14,7 +14,7 @@ from textual.widgets import LoadingIndicator
 
 
 class LabelledLoading(LoadingIndicator):
-    """Textual's loading indicator with a French label."""
+    """Textual's loading indicator with a label in the person's language."""
 
     DEFAULT_CSS = """
     LabelledLoading { content-align: center middle; }

@@ -1,8 +1,9 @@
-"""Textual's command palette, in French: « Chercher une commande… », « Aucun résultat ».
+"""Textual's command palette in the person's language: « Chercher une commande… », « Aucun
+résultat » (« Search for a command… », « No results » in English).
 
 Textual 8.2.8 takes the placeholder as an argument (``CommandPalette(placeholder=…)``) but
 writes « No matches found » in the middle of ``_start_no_matches_countdown``: that method is
-redone here with the French words, the rest (timer, list, flags) as Textual does it. Pinned by
+redone here with geg-tui's words, the rest (timer, list, flags) as Textual does it. Pinned by
 tests/tui/test_textual_french.py, which fails if a Textual upgrade changes that path.
 """
 
@@ -16,7 +17,7 @@ from textual.widgets.option_list import Option
 from geg_tui.i18n import _
 
 
-class FrenchCommandPalette(CommandPalette):
+class GegCommandPalette(CommandPalette):
     """The palette with geg-tui's words."""
 
     def __init__(

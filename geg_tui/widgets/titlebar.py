@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
 
+from geg_tui.i18n import LazyText
 from geg_tui.widgets.styles import widget_css
 
 ICON = "⭘"
@@ -28,6 +29,11 @@ class TitleBar(Widget):
     DEFAULT_CSS = widget_css(__file__, "titlebar.tcss")
 
     def on_mount(self) -> None:
+        # The app's title is made a str once, in the language of the start: each new screen
+        # reads it again, so that a language chosen in the settings shows on the next screen.
+        app_title = getattr(type(self.app), "TITLE", None)
+        if isinstance(app_title, LazyText):
+            self.app.title = str(app_title)
         for owner in (self.app, self.screen):
             self.watch(owner, "title", self._title_changed, init=False)
             self.watch(owner, "sub_title", self._title_changed, init=False)
