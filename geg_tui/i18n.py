@@ -143,32 +143,36 @@ class LazyText:
     sentence, what the fake backend writes in GEG's own documents (mails, PDFs).
     """
 
-    __slots__ = ("msgid",)
+    __slots__ = ("msgid", "params")
 
-    def __init__(self, msgid: str) -> None:
+    def __init__(self, msgid: str, params: dict[str, Any] | None = None) -> None:
         self.msgid = msgid
+        # Placeholders filled at each reading (``_l("espace n° {n}", n=3)``): formatting at
+        # import would freeze the sentence in the language of the import.
+        self.params = params or {}
 
     def __str__(self) -> str:
-        return _translated(self.msgid)
+        text = _translated(self.msgid)
+        return text.format(**self.params) if self.params else text
 
     def __format__(self, spec: str) -> str:
-        return format(_translated(self.msgid), spec)
+        return format(str(self), spec)
 
     def __repr__(self) -> str:
-        return f"_l({self.msgid!r})"
+        return f"_l({self.msgid!r}, **{self.params!r})" if self.params else f"_l({self.msgid!r})"
 
     def __eq__(self, other: object) -> bool:
         """Equal to another LazyText of the same msgid, and to the text it reads as now (tests
         compare a binding's description with « Retour »). The hash is the msgid's, so that a
         dict of LazyTexts survives a switch of language: never mix them with str as keys."""
         if isinstance(other, LazyText):
-            return other.msgid == self.msgid
+            return (other.msgid, other.params) == (self.msgid, self.params)
         if isinstance(other, str):
             return other == str(self)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self.msgid)
+        return hash((self.msgid, *sorted(self.params.items())))
 
     def __len__(self) -> int:
         return len(str(self))
@@ -183,9 +187,10 @@ class LazyText:
         return str(self).lower()
 
 
-def _l(message: str) -> LazyText:
-    """``message`` translated each time it is read (class attributes, tables built at import)."""
-    return LazyText(message)
+def _l(message: str, **params: Any) -> LazyText:
+    """``message`` translated each time it is read (class attributes, tables built at import),
+    its ``{placeholders}`` filled with ``params`` after the translation."""
+    return LazyText(message, params)
 
 
 def N_(message: str) -> str:

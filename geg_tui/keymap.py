@@ -14,32 +14,6 @@ from dataclasses import dataclass, field
 
 from geg_tui.i18n import LazyText, _, _l
 
-
-class _HomeArea(LazyText):
-    """« Accueil : ouvrir l'espace n° 3 du menu », in the language of the moment it is read
-    (``_l("…").format(n=3)`` at import would freeze it in the language of the import)."""
-
-    __slots__ = ("number",)
-
-    def __init__(self, number: int) -> None:
-        super().__init__("Accueil : ouvrir l'espace n° {n} du menu")
-        self.number = number
-
-    def __str__(self) -> str:
-        return _("Accueil : ouvrir l'espace n° {n} du menu").format(n=self.number)
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, _HomeArea):
-            return other.number == self.number
-        return super().__eq__(other)
-
-    def __hash__(self) -> int:
-        return hash((self.msgid, self.number))
-
-
 # Every binding id of geg-tui, with what it does (README's table and the messages). One id may
 # be shared by several screens (« refresh », « pay »…): one line of the keymap remaps it on all.
 # tests/tui/test_keymap.py checks that this is exactly the set of ids the screens declare.
@@ -59,7 +33,7 @@ BINDING_IDS: Mapping[str, LazyText] = {
     "signup-next": _l("Inscription : étape suivante"),
     "request-access": _l("Accès bloqué : demander l'accès"),
     "logout": _l("Accueil : se déconnecter"),
-    **{f"home-area-{n}": _HomeArea(n) for n in range(1, 10)},
+    **{f"home-area-{n}": _l("Accueil : ouvrir l'espace n° {n} du menu", n=n) for n in range(1, 10)},
     "invoices-open": _l("Factures : ouvrir la facture sélectionnée"),
     "invoices-filters": _l("Factures : aller aux filtres"),
     "invoices-list": _l("Factures : aller à la liste"),

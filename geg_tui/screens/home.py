@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 
 from geg_tui.api.models import HomeSummary, PaymentMode, Register
 from geg_tui.formats import format_date, format_money, group_thousands
-from geg_tui.i18n import N_, LazyText, _, _l
+from geg_tui.i18n import _, _l
 from geg_tui.labels import label_of
 from geg_tui.screens import registry
 from geg_tui.screens.base import BaseScreen
@@ -30,36 +30,6 @@ REGISTER_ORDER = (Register.BASE, Register.HP, Register.HC, Register.GAS)
 
 def _register_rank(item: tuple[Register, int]) -> int:
     return REGISTER_ORDER.index(item[0])
-
-
-class AreaKeyText(LazyText):
-    """« Ouvrir l'espace n° 3 du menu », translated each time it is read: the key bindings are
-    built at import, before the language is chosen, and ``_l(...).format()`` would freeze it."""
-
-    __slots__ = ("number",)
-
-    def __init__(self, number: int) -> None:
-        super().__init__(N_("Ouvrir l'espace n° {n} du menu"))
-        self.number = number
-
-    def __str__(self) -> str:
-        return _(self.msgid).format(n=self.number)
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-    def __repr__(self) -> str:
-        return f"AreaKeyText({self.number})"
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, AreaKeyText):
-            return other.number == self.number
-        if isinstance(other, str):
-            return other == str(self)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.msgid, self.number))
 
 
 def contract_line(summary: HomeSummary, index: int) -> str:
@@ -117,7 +87,7 @@ class HomeScreen(BaseScreen):
             Binding(
                 str(n),
                 f"area({n})",
-                AreaKeyText(n),
+                _l("Ouvrir l'espace n° {n} du menu", n=n),
                 show=False,
                 id=f"home-area-{n}",
             )
