@@ -3,10 +3,8 @@ reached logged out and logged in, kept in config.toml, and its snapshots at 80×
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import RadioButton, RadioSet, Static
 
@@ -20,19 +18,6 @@ from geg_tui.screens.settings import SettingsScreen
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 from tests.tui.pilot_helpers import settle
-
-# The key bar's words come from base.py and app.py, translated by their owners' part of the
-# catalogue: set here (as they are there) so that these tests are about the switch, and keep
-# their meaning and their snapshot whatever part of the catalogue is compiled.
-KEY_WORDS = {"Aide": "Help", "Retour": "Back", "Quitter": "Quit", "Palette": "Palette"}
-
-
-@pytest.fixture(autouse=True)
-def english_key_words(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    catalogue = i18n._catalogue("en")._catalog  # type: ignore[attr-defined]
-    for french, english in KEY_WORDS.items():
-        monkeypatch.setitem(catalogue, french, catalogue.get(french, english))
-    yield
 
 
 def command(app: Any, title: str) -> Any:
