@@ -38,6 +38,7 @@ from geg_tui.api.models import (
     Register,
     Tariff,
 )
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import idempotency, read_models, validation
 from geg_tui.fake_backend.dates import add_months
 from geg_tui.fake_backend.store import Tx
@@ -53,6 +54,14 @@ LINKY_REASON = (
     "Vous n'avez pas besoin de transmettre votre index."
 )
 
+# The name of each register's index in a message: a code of geg_tui.api.problems.LABELS.
+_REGISTER_LABELS = {
+    Register.BASE: "index",
+    Register.HP: "index_hp",
+    Register.HC: "index_hc",
+    Register.GAS: "index_gas",
+}
+# The French names, for the METER-3 warning (a French sentence of the fake backend).
 _REGISTER_NAMES = {
     Register.BASE: "index",
     Register.HP: "index heures pleines",
@@ -195,33 +204,30 @@ def _reading(
 
 
 def _index_value(value: object, digits: int, label: str, unit: str) -> int:
-    """METER-1: a whole number within the meter's digits (int, or digits with spaces)."""
+    """METER-1: a whole number within the meter's digits (int, or digits with spaces).
+    ``label`` names the register's index (a code of ``problems.LABELS``)."""
     if isinstance(value, bool):
-        raise ValidationError(fields={"_": f"Saisissez l'{label} en chiffres."})
+        raise validation.refuse("_", Problem("index_in_digits", label=label))
     if isinstance(value, int):
         number = value
     elif isinstance(value, str):
         if len(value) > 100 or validation.has_control(value):
-            raise ValidationError(fields={"_": f"L'{label} doit être un nombre entier."})
+            raise validation.refuse("_", Problem("index_not_whole", label=label))
         compact = "".join(value.split())
         if not compact:
-            raise ValidationError(fields={"_": f"Saisissez l'{label}."})
+            raise validation.refuse("_", Problem("index_required", label=label))
         if not (compact.isascii() and compact.isdigit()):
-            raise ValidationError(
-                fields={"_": f"L'{label} doit être un nombre entier, sans virgule ni signe."}
-            )
+            raise validation.refuse("_", Problem("index_not_whole_sign", label=label))
         number = int(compact)
     else:
-        raise ValidationError(fields={"_": f"L'{label} doit être un nombre entier."})
+        raise validation.refuse("_", Problem("index_not_whole", label=label))
     if number < 0:
-        raise ValidationError(fields={"_": f"L'{label} ne peut pas être négatif."})
+        raise validation.refuse("_", Problem("index_negative", label=label))
     if number >= 10**digits:
-        raise ValidationError(
-            fields={
-                "_": f"L'{label} a au plus {digits} chiffres sur ce compteur "
-                f"(au plus {group_thousands(10**digits - 1)} {unit})."
-            }
+        problem = Problem(
+            "index_too_many_digits", label=label, digits=digits, max_index=10**digits - 1, unit=unit
         )
+        raise validation.refuse("_", problem)
     return number
 
 
@@ -229,47 +235,39 @@ def clean_indexes(contract_row: sqlite3.Row, indexes: object) -> dict[Register, 
     """METER-1: exactly the contract's registers, each a valid index; per-register errors."""
     registers = _registers(contract_row)
     if not isinstance(indexes, Mapping):
-        raise validation.refuse("indexes", "Saisissez l'index de chaque cadran du compteur.")
+        raise validation.refuse("indexes", Problem("indexes_required"))
     errors = validation.Errors()
     by_register: dict[Register, object] = {}
     wanted = {r.value for r in registers}
     try:
         items = list(indexes.items())
     except Exception:  # a broken mapping is bad input like any other (SEC-4)
-        raise validation.refuse("indexes", "Index illisibles.") from None
+        raise validation.refuse("indexes", Problem("indexes_unreadable")) from None
     for key, value in items:
         if isinstance(key, str) and not isinstance(key, Register) and key in wanted:
             key = Register(key)
         if isinstance(key, Register) and key.value in wanted:
             by_register[key] = value
         else:
-            errors.add("indexes", "Ce compteur n'a pas ce cadran : saisissez seulement ses index.")
+            errors.add("indexes", Problem("register_unknown"))
     digits = int(contract_row["meter_digits"])
     unit = _unit(contract_row)
     clean: dict[Register, int] = {}
     for register in registers:
-        label = _REGISTER_NAMES[register]
+        label = _REGISTER_LABELS[register]
         if register not in by_register:
-            errors.add(register.value, f"Saisissez l'{label}.")
+            errors.add(register.value, Problem("index_required", label=label))
             continue
         try:
             clean[register] = _index_value(by_register[register], digits, label, unit)
         except ValidationError as exc:
-            errors.add(register.value, exc.fields["_"])
+            errors.add(register.value, exc.problems[0])
     errors.raise_if_any()
     return clean
 
 
 def _fmt_index(value: int, unit: str) -> str:
     return f"{group_thousands(value)} {unit}"
-
-
-# An estimate is the backend's guess, not the meter: say so, and who can correct it, rather than
-# let the customer believe the figure was read on the meter.
-ESTIMATED_NOTE = (
-    " (index estimé). Si votre compteur affiche moins, contactez le service client pour faire "
-    "corriger l'estimation."
-)
 
 
 def _check_not_lower(
@@ -283,18 +281,15 @@ def _check_not_lower(
     for register, value in clean.items():
         last = previous.indexes.get(register)
         if last is not None and value < last:
-            fields[register.value] = (
-                f"L'index ne peut pas être inférieur au dernier index connu : "
-                f"{_fmt_index(last, unit)} le {format_date(previous.reading_date)}"
-                + (ESTIMATED_NOTE if previous.kind is ReadingKind.ESTIMATED else ".")
+            estimated = previous.kind is ReadingKind.ESTIMATED
+            fields[register.value] = Problem(
+                "index_below_last_estimated" if estimated else "index_below_last",
+                index=last,
+                unit=unit,
+                day=previous.reading_date,
             )
     if fields:
-        raise ValidationError(
-            "Un index saisi est inférieur au dernier index connu de votre compteur. "
-            "Vérifiez les chiffres relevés.",
-            code="index_inferieur",
-            fields=fields,
-        )
+        raise ValidationError(Problem("index_inferieur"), fields=fields)
 
 
 def _shift_year(day: date, years: int) -> date:
@@ -418,10 +413,10 @@ def submit(
     unless ``confirm_implausible`` is true: the result then carries the warning.
     """
     if contract_row["communicating"]:
-        raise ValidationError(LINKY_REASON, code="compteur_communicant")
+        raise ValidationError(Problem("compteur_communicant"))
     key = None if idempotency_key is None else idempotency.check_key(idempotency_key)
     if not isinstance(confirm_implausible, bool):
-        raise validation.refuse("confirm_implausible", "Confirmation invalide.")
+        raise validation.refuse("confirm_implausible", Problem("confirmation_invalid"))
     clean = clean_indexes(contract_row, indexes)
     print_ = ""
     if key is not None:
