@@ -437,3 +437,77 @@ def test_locked_until_param_rendered_when_rebuilt(english: None) -> None:
     rebuilt = from_payload(AccountLocked(until).to_payload(), 423)
     assert isinstance(rebuilt, AccountLocked) and rebuilt.until == until
     assert "unlocked on 27 Nov 2026" in rebuilt.message
+
+
+# --- other backend texts that reach a screen (item 5) ------------------------------------------
+
+
+async def test_inv_2_every_line_label_has_a_code_rendered_back_to_its_french(
+    api: Api, english: None
+) -> None:
+    """INV-2: each line of the demo world's invoices carries a code; rendered in French it is
+    the stored label (what the PDF prints), in English another text."""
+    from geg_tui.api import texts
+
+    token = await _demo_token(api)
+    page = await api.backend.list_invoices(token)
+    seen = set()
+    for summary in page.invoices[:12]:
+        invoice = await api.backend.get_invoice(token, summary.ref)
+        for line in invoice.lines:
+            assert line.label_code is not None, line.label
+            seen.add(line.label_code)
+            assert texts.line_label_french(line.label_code, line.label_params) == line.label
+            assert texts.line_label(line) != line.label or line.label_code == "cta", line
+    assert {"energy_base", "excise_electricity"} & seen or {"energy_hp", "energy_gas"} & seen
+    i18n.set_language("fr")
+    assert all(
+        texts.line_label(line) == line.label
+        for line in (await api.backend.get_invoice(token, page.invoices[0].ref)).lines
+    )
+
+
+async def test_meter_7_refusal_and_meter_3_warning_by_code(api: Api) -> None:
+    """METER-7: the Linky refusal is a code; METER-3: the warning is codes with params."""
+    from geg_tui.api import texts
+    from geg_tui.api.models import ReadingResult
+
+    token = await _demo_token(api)
+    account = await api.backend.account(token)
+    linky = next(c for c in account.contracts if c.tariff is Tariff.BLUE_HPHC)
+    status = await api.backend.meter_status(token, linky.ref)
+    assert status.refusal_code == "compteur_communicant"
+    assert texts.refusal_text(status) == status.refusal_reason  # French
+    i18n.set_language("en")
+    try:
+        assert texts.refusal_text(status).startswith("Your Linky meter is a smart meter")
+    finally:
+        i18n.set_language("fr")
+    parts = (
+        {
+            "code": "reading_implausible",
+            "params": {
+                "register_label": "index_gas",
+                "index": 12_345,
+                "unit": "m³",
+                "day": "2026-10-01",
+                "last_index": 12_000,
+                "implied_wh": 123_456.0,
+                "usual_wh": 10_000.0,
+            },
+        },
+        {"code": "reading_implausible_advice", "params": {"factor": 3}},
+    )
+    french = " ".join(Problem(p["code"], **p["params"]).french() for p in parts)
+    result = ReadingResult(None, True, french, parts)
+    assert texts.warning_text(result) == french
+    assert french.startswith("Index gaz 12") and "123,5 kWh par jour" in french
+    i18n.set_language("en")
+    try:
+        english_text = texts.warning_text(result)
+    finally:
+        i18n.set_language("fr")
+    assert english_text.startswith("Gas reading 12,345 m³: since the reading of 1 Oct 2026")
+    assert "123.5 kWh a day" in english_text and english_text.endswith("to record it.")
+    unknown = ReadingResult(None, True, "Texte ancien.", ({"code": "demain", "params": {}},))
+    assert texts.warning_text(unknown) == "Texte ancien."

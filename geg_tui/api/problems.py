@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from geg_tui.i18n import LazyText, _l
+from geg_tui.i18n import LazyText, _l, current_language
 
 
 class Problem:
@@ -104,6 +104,22 @@ def _label(value: Any, french: bool) -> str:
     return found.msgid if french else str(found)
 
 
+def _capitalised_label(value: Any, french: bool) -> str:
+    text = _label(value, french)
+    return text[:1].upper() + text[1:]
+
+
+def _tenths_kwh(value: Any, french: bool) -> str:
+    """Wh → kWh with one decimal (``1 234,5`` / ``1,234.5``), rounded half up."""
+    from geg_tui import formats, formatting
+
+    tenths = int(float(value) / 100 + 0.5)
+    whole, frac = divmod(tenths, 10)
+    if french or current_language() == "fr":
+        return f"{formatting.group_thousands(whole)},{frac}"
+    return f"{formats.group_thousands(whole)}.{frac}"
+
+
 def _request_status(value: Any, french: bool) -> str:
     from geg_tui.api.models import RequestStatus
     from geg_tui.labels import french_label, label_of
@@ -122,6 +138,12 @@ PARAM_KINDS: dict[str, Callable[[Any, bool], str]] = {
     "index": _number,
     "label": _label,
     "request_status": _request_status,
+    "register_label": _capitalised_label,
+    "implied_wh": _tenths_kwh,
+    "usual_wh": _tenths_kwh,
+    "last_index": _number,
+    "first": _date,
+    "last": _date,
 }
 
 
@@ -450,4 +472,10 @@ TEMPLATES: dict[str, LazyText] = {
         "La date de naissance ne correspond pas à nos informations. Si les informations enregistrées sont inexactes, contactez le service client au {phone}."
     ),
     "signup_request_invalid": _l("Demande d'inscription invalide."),
+    "reading_implausible": _l(
+        "{register_label} {index} {unit} : depuis le relevé du {day} ({last_index} {unit}), cela fait {implied_wh} kWh par jour en moyenne, alors que la consommation habituelle à cette saison est d'environ {usual_wh} kWh par jour."
+    ),
+    "reading_implausible_advice": _l(
+        "C'est plus de {factor} fois l'habitude : vérifiez l'index saisi. S'il est juste, confirmez-le pour l'enregistrer."
+    ),
 }

@@ -42,17 +42,12 @@ from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import idempotency, read_models, validation
 from geg_tui.fake_backend.dates import add_months
 from geg_tui.fake_backend.store import Tx
-from geg_tui.formatting import PARIS, format_date, group_thousands
+from geg_tui.formatting import PARIS
 
 WINDOW_DAYS = 10  # METER-5
 IMPLAUSIBLE_FACTOR = 3  # METER-3
 USUAL_YEARS = 5
 OPERATION = "submit_reading"
-
-LINKY_REASON = (
-    "Votre compteur Linky est communicant : il est relevé automatiquement chaque jour. "
-    "Vous n'avez pas besoin de transmettre votre index."
-)
 
 # The name of each register's index in a message: a code of geg_tui.api.problems.LABELS.
 _REGISTER_LABELS = {
@@ -60,13 +55,6 @@ _REGISTER_LABELS = {
     Register.HP: "index_hp",
     Register.HC: "index_hc",
     Register.GAS: "index_gas",
-}
-# The French names, for the METER-3 warning (a French sentence of the fake backend).
-_REGISTER_NAMES = {
-    Register.BASE: "index",
-    Register.HP: "index heures pleines",
-    Register.HC: "index heures creuses",
-    Register.GAS: "index gaz",
 }
 
 
@@ -159,7 +147,8 @@ def status(db: Tx, today: date, contract_row: sqlite3.Row) -> MeterStatus:
         window_start=next_invoice - timedelta(days=WINDOW_DAYS),
         window_end=next_invoice - timedelta(days=1),
         manual_allowed=not linky,
-        refusal_reason=LINKY_REASON if linky else None,
+        refusal_reason=Problem("compteur_communicant").french() if linky else None,
+        refusal_code="compteur_communicant" if linky else None,
     )
 
 
@@ -266,10 +255,6 @@ def clean_indexes(contract_row: sqlite3.Row, indexes: object) -> dict[Register, 
     return clean
 
 
-def _fmt_index(value: int, unit: str) -> str:
-    return f"{group_thousands(value)} {unit}"
-
-
 def _check_not_lower(
     contract_row: sqlite3.Row, clean: dict[Register, int], previous: MeterReading | None
 ) -> None:
@@ -337,44 +322,39 @@ def _implausible_warning(
     clean: dict[Register, int],
     previous: MeterReading | None,
     today: date,
-) -> str | None:
-    """METER-3: the French warning when the implied daily use is > 3 × the usual, else None."""
+) -> list[Problem]:
+    """METER-3: the warning's parts (one per implausible register, then the advice) when the
+    implied daily use is > 3 × the usual, else an empty list."""
     if previous is None:
-        return None
+        return []
     days = (today - previous.reading_date).days
     if days <= 0:
-        return None
+        return []
     usual = usual_daily_wh(db, contract_row, previous.reading_date + timedelta(days=1), today)
     per_unit = _wh_per_unit(contract_row)
     unit = _unit(contract_row)
-    problems = []
+    parts = []
     for register, value in clean.items():
         last = previous.indexes.get(register)
         if last is None or register not in usual:
             continue
         implied = (value - last) * per_unit / days
         if implied > IMPLAUSIBLE_FACTOR * usual[register]:
-            label = _REGISTER_NAMES[register]
-            problems.append(
-                f"{label[0].upper()}{label[1:]} {_fmt_index(value, unit)} : depuis le relevé du "
-                f"{format_date(previous.reading_date)} ({_fmt_index(last, unit)}), cela fait "
-                f"{_kwh(implied)} kWh par jour en moyenne, alors que la consommation habituelle "
-                f"à cette saison est d'environ {_kwh(usual[register])} kWh par jour."
+            parts.append(
+                Problem(
+                    "reading_implausible",
+                    register_label=_REGISTER_LABELS[register],
+                    index=value,
+                    unit=unit,
+                    day=previous.reading_date,
+                    last_index=last,
+                    implied_wh=round(implied, 3),
+                    usual_wh=round(usual[register], 3),
+                )
             )
-    if not problems:
-        return None
-    return (
-        " ".join(problems)
-        + f" C'est plus de {IMPLAUSIBLE_FACTOR} fois l'habitude : vérifiez l'index saisi. "
-        "S'il est juste, confirmez-le pour l'enregistrer."
-    )
-
-
-def _kwh(wh: float) -> str:
-    """Wh → kWh with one decimal, French style (``12,5``)."""
-    tenths = int(wh / 100 + 0.5)
-    whole, frac = divmod(tenths, 10)
-    return f"{group_thousands(whole)},{frac}"
+    if not parts:
+        return []
+    return [*parts, Problem("reading_implausible_advice", factor=IMPLAUSIBLE_FACTOR)]
 
 
 def _result_payload(reading: MeterReading) -> dict[str, Any]:
@@ -429,9 +409,13 @@ def submit(
     today = now.astimezone(PARIS).date()
     previous = _previous_reading(db, contract_row, today)
     _check_not_lower(contract_row, clean, previous)
-    warning = _implausible_warning(db, contract_row, clean, previous, today)
-    if warning is not None and not confirm_implausible:
-        return ReadingResult(reading=None, needs_confirmation=True, warning=warning)
+    parts = _implausible_warning(db, contract_row, clean, previous, today)
+    warning = " ".join(part.french() for part in parts) or None
+    codes = tuple({"code": part.code, "params": part.params} for part in parts)
+    if parts and not confirm_implausible:
+        return ReadingResult(
+            reading=None, needs_confirmation=True, warning=warning, warning_parts=codes
+        )
     day = today.isoformat()
     db.executemany(
         "INSERT INTO readings(contract_id, reading_date, register, idx, kind) VALUES (?, ?, ?, ?, ?) "
@@ -445,4 +429,6 @@ def submit(
     reading = MeterReading(contract_row["ref"], today, dict(clean), ReadingKind.CUSTOMER)
     if key is not None:
         idempotency.remember(db, now, account_id, key, OPERATION, print_, _result_payload(reading))
-    return ReadingResult(reading=reading, needs_confirmation=False, warning=warning)
+    return ReadingResult(
+        reading=reading, needs_confirmation=False, warning=warning, warning_parts=codes
+    )

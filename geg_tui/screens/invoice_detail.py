@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
+from geg_tui.api import texts
 from geg_tui.api.models import Account, Invoice, InvoiceLine, InvoiceStatus
 from geg_tui.downloads import downloads_folder, save_new
 from geg_tui.formats import format_date, format_money, group_thousands
@@ -93,8 +94,8 @@ def amount_fact(invoice: Invoice) -> str:
 
 
 def line_label(line: InvoiceLine) -> Text:
-    text = Text(line.label)
-    detail = f"\n  {_number(line.quantity)} {line.unit} × {_unit_price(line.unit_price_micro)}"
+    text = Text(texts.line_label(line))
+    detail = f"\n  {_number(line.quantity)} {texts.line_unit(line)} × {_unit_price(line.unit_price_micro)}"
     if line.vat_rate_pct:
         detail += f" · TVA {_number(line.vat_rate_pct)} %"
     text.append(detail, style="dim")
