@@ -511,3 +511,23 @@ async def test_meter_7_refusal_and_meter_3_warning_by_code(api: Api) -> None:
     assert "123.5 kWh a day" in english_text and english_text.endswith("to record it.")
     unknown = ReadingResult(None, True, "Texte ancien.", ({"code": "demain", "params": {}},))
     assert texts.warning_text(unknown) == "Texte ancien."
+
+
+async def test_signup_8_questions_and_support_hours_in_the_readers_language(api: Api) -> None:
+    """SIGNUP-8, RESET-6: the questions and the hours are sent in French and shown in the
+    reader's language; a wording this client does not know is shown as sent."""
+    from geg_tui.api import texts
+    from geg_tui.api.models import SecretQuestion
+
+    questions = await api.backend.secret_questions()
+    hours = (await api.backend.support_info()).hours
+    assert [texts.question_text(q) for q in questions] == [q.text for q in questions]
+    i18n.set_language("en")
+    try:
+        english = [texts.question_text(q) for q in questions]
+        assert english[0] == "What was the name of your first pet?"
+        assert texts.support_hours(hours).startswith("Monday to Friday")
+        assert texts.question_text(SecretQuestion(1, "Autre question ?")) == "Autre question ?"
+    finally:
+        i18n.set_language("fr")
+    assert all("?" in text for text in english)

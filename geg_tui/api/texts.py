@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from geg_tui.api.models import InvoiceLine, MeterStatus, ReadingResult
+from geg_tui.api.models import InvoiceLine, MeterStatus, ReadingResult, SecretQuestion
 from geg_tui.api.problems import render
 from geg_tui.i18n import LazyText, _, _l
 
@@ -95,3 +95,29 @@ def warning_text(result: ReadingResult) -> str | None:
             return result.warning
         parts.append(text)
     return " ".join(parts)
+
+
+#: The secret questions (SIGNUP-8), by id: the fake backend's list is built from this table.
+QUESTIONS: dict[int, LazyText] = {
+    1: _l("Quel est le nom de votre premier animal de compagnie ?"),
+    2: _l("Dans quelle ville êtes-vous né(e) ?"),
+    3: _l("Quel est le nom de jeune fille de votre mère ?"),
+    4: _l("Quel était le nom de votre école primaire ?"),
+    5: _l("Quel est le prénom de votre meilleur(e) ami(e) d'enfance ?"),
+    6: _l("Quelle est la marque de votre première voiture ?"),
+}
+
+#: Customer service's opening hours as the fake backend sends them (``SupportInfo.hours``).
+SUPPORT_HOURS = _l("du lundi au vendredi de 8h30 à 17h30, le samedi de 9h à 12h")
+
+
+def question_text(question: SecretQuestion) -> str:
+    """A secret question in the current language; a question this version does not know (its
+    id, or another wording from the server) is shown as sent."""
+    known = QUESTIONS.get(question.id)
+    return str(known) if known is not None and known.msgid == question.text else question.text
+
+
+def support_hours(hours: str) -> str:
+    """Customer service's hours in the current language, when they are the ones we know."""
+    return str(SUPPORT_HOURS) if hours == SUPPORT_HOURS.msgid else hours
