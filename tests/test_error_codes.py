@@ -372,6 +372,40 @@ def test_every_code_raised_has_a_template_with_matching_placeholders() -> None:
         assert code in TEMPLATES
 
 
+LABELLED = {"text_value", "_bounded", "_name", "_day", "_whole_number", "digits"}
+
+
+def _label_args() -> list[tuple[str, str]]:
+    """Every field label the fake backend passes to a check (``text_value(v, "f", "iban")``,
+    ``errors.check("f", _name, v, "f", "first_name")``, ``label="index_gas"``)."""
+    found = []
+    for path in sorted(FAKE_BACKEND.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            args = node.args
+            if name == "check" and len(args) > 4 and getattr(args[1], "id", None) in LABELLED:
+                args = args[2:]
+            elif name not in LABELLED:
+                args = []
+            label = args[2] if len(args) > 2 else None
+            if isinstance(label, ast.Constant) and isinstance(label.value, str):
+                found.append((f"{path.name}:{node.lineno}", label.value))
+            for keyword in node.keywords:
+                if keyword.arg == "label" and isinstance(keyword.value, ast.Constant):
+                    found.append((f"{path.name}:{node.lineno}", keyword.value.value))
+    return found
+
+
+def test_every_field_label_is_a_code_of_the_labels_table() -> None:
+    """No French word is passed where a message names its field: a code of ``LABELS``."""
+    labels = _label_args()
+    assert len(labels) > 20
+    for where, label in labels:
+        assert label in problems.LABELS, (where, label)
+
+
 def test_every_error_class_and_label_has_a_template() -> None:
     from geg_tui.api.errors import ERROR_TYPES
 

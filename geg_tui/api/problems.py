@@ -206,6 +206,9 @@ LABELS: dict[str, LazyText] = {
     "index_hp": _l("index heures pleines"),
     "index_hc": _l("index heures creuses"),
     "index_gas": _l("index gaz"),
+    "first_name": _l("Prénom"),
+    "address": _l("Adresse"),
+    "city": _l("Ville"),
 }
 
 #: The message of each code (French msgid, translated when read).

@@ -78,11 +78,11 @@ def update_contact(
             checked = errors.check(column, validation.phone, value, column, mobile_only=mobile_only)
             updates[column] = checked
     if street is not None:
-        updates["street"] = errors.check("street", _bounded, street, "street", "Adresse", 120)
+        updates["street"] = errors.check("street", _bounded, street, "street", "address", 120)
     if postcode_value is not None:
         updates["postcode"] = errors.check("postcode", postcode, postcode_value)
     if city is not None:
-        updates["city"] = errors.check("city", _bounded, city, "city", "Ville", 80)
+        updates["city"] = errors.check("city", _bounded, city, "city", "city", 80)
     errors.raise_if_any()
     if updates:
         customer_id = db.scalar("SELECT customer_id FROM accounts WHERE id = ?", (account_id,))
