@@ -97,7 +97,10 @@ class BackendError(Exception):
     def message(self) -> str:
         """The message in the current language, from the code; else the text sent with it;
         else the class's own message."""
-        rendered = render(self.code, self.params)
+        return self._text(french=False)
+
+    def _text(self, *, french: bool) -> str:
+        rendered = render(self.code, self.params, french=french)
         if rendered is not None and (
             self.code != type(self).code
             or not self.fallback
@@ -106,7 +109,7 @@ class BackendError(Exception):
             return rendered
         if self.fallback:
             return self.fallback
-        return render(type(self).code, self.params) or ""
+        return render(type(self).code, self.params, french=french) or ""
 
     @property
     def fields(self) -> dict[str, str]:
@@ -126,10 +129,7 @@ class BackendError(Exception):
             "kind": type(self).code,
             "code": self.code,
             "params": self.params,
-            "message": render(self.code, self.params, french=True)
-            or self.fallback
-            or render(type(self).code, self.params, french=True)
-            or "",
+            "message": self._text(french=True),
             "fields": [p.to_payload() for p in self.problems],
         }
 
