@@ -216,38 +216,20 @@ TEMPLATES: dict[str, LazyText] = {
     "erreur": _l("Une erreur est survenue. Veuillez réessayer."),
     "validation": _l("Certaines informations sont incorrectes. Vérifiez les champs signalés."),
     "identifiants_invalides": _l("Identifiant ou mot de passe incorrect."),
-    "compte_bloque": _l(
-        "Votre compte est bloqué après trois tentatives infructueuses. Il sera débloqué le {until}. Vous pouvez aussi demander l'accès au service client avec le formulaire de contact."
-    ),
+    "compte_bloque": _l("Votre compte est bloqué après trois tentatives infructueuses. Il sera débloqué le {until}. Vous pouvez aussi demander l'accès au service client avec le formulaire de contact."),
     "session_expiree": _l("Votre session a expiré. Veuillez vous reconnecter."),
     "interdit": _l("Vous n'avez pas accès à cet élément."),
     "introuvable": _l("Élément introuvable."),
     "conflit": _l("Cette opération n'est pas possible dans l'état actuel."),
     "trop_de_tentatives": _l("Trop de tentatives. Réessayez plus tard."),
-    "service_indisponible": _l(
-        "Le service est momentanément indisponible. Vos saisies sont conservées : réessayez dans quelques instants."
-    ),
-    "issue_inconnue": _l(
-        "La réponse du serveur GEG ne nous est pas parvenue : nous ne savons pas encore si votre demande a été enregistrée. Vos saisies sont conservées : vous pouvez la renvoyer sans risque, elle ne sera jamais prise en compte deux fois."
-    ),
-    "serveur_injoignable": _l(
-        "Le serveur GEG ne répond pas. Vérifiez votre connexion : vos saisies sont conservées, réessayez dans quelques instants."
-    ),
-    "reponse_illisible": _l(
-        "Le serveur GEG ne répond pas. Vérifiez votre connexion : vos saisies sont conservées, réessayez dans quelques instants."
-    ),
-    "delai_depasse": _l(
-        "Le serveur GEG met trop de temps à répondre. Vos saisies sont conservées : réessayez dans quelques instants."
-    ),
-    "issue_inconnue_sans_cle": _l(
-        "La réponse du serveur GEG ne nous est pas parvenue : votre demande a peut-être été enregistrée. Vérifiez-le avant de la renvoyer, pour ne pas la faire deux fois."
-    ),
-    "issue_inconnue_mot_de_passe": _l(
-        "La réponse du serveur GEG ne nous est pas parvenue : votre mot de passe a peut-être été changé. Avant de recommencer, essayez de vous reconnecter avec le nouveau mot de passe."
-    ),
-    "issue_inconnue_demande": _l(
-        "La réponse du serveur GEG ne nous est pas parvenue : votre demande a peut-être été enregistrée. Consultez la liste de vos demandes avant de l'envoyer à nouveau, pour ne pas la faire deux fois."
-    ),
+    "service_indisponible": _l("Le service est momentanément indisponible. Vos saisies sont conservées : réessayez dans quelques instants."),
+    "issue_inconnue": _l("La réponse du serveur GEG ne nous est pas parvenue : nous ne savons pas encore si votre demande a été enregistrée. Vos saisies sont conservées : vous pouvez la renvoyer sans risque, elle ne sera jamais prise en compte deux fois."),
+    "serveur_injoignable": _l("Le serveur GEG ne répond pas. Vérifiez votre connexion : vos saisies sont conservées, réessayez dans quelques instants."),
+    "reponse_illisible": _l("Le serveur GEG ne répond pas. Vérifiez votre connexion : vos saisies sont conservées, réessayez dans quelques instants."),
+    "delai_depasse": _l("Le serveur GEG met trop de temps à répondre. Vos saisies sont conservées : réessayez dans quelques instants."),
+    "issue_inconnue_sans_cle": _l("La réponse du serveur GEG ne nous est pas parvenue : votre demande a peut-être été enregistrée. Vérifiez-le avant de la renvoyer, pour ne pas la faire deux fois."),
+    "issue_inconnue_mot_de_passe": _l("La réponse du serveur GEG ne nous est pas parvenue : votre mot de passe a peut-être été changé. Avant de recommencer, essayez de vous reconnecter avec le nouveau mot de passe."),
+    "issue_inconnue_demande": _l("La réponse du serveur GEG ne nous est pas parvenue : votre demande a peut-être été enregistrée. Consultez la liste de vos demandes avant de l'envoyer à nouveau, pour ne pas la faire deux fois."),
     "value_invalid": _l("{label} : valeur invalide."),
     "text_much_too_long": _l("{label} : texte beaucoup trop long."),
     "characters_not_allowed": _l("{label} : caractères non autorisés."),
@@ -274,24 +256,14 @@ TEMPLATES: dict[str, LazyText] = {
     "index_required": _l("Saisissez l'{label}."),
     "index_not_whole_sign": _l("L'{label} doit être un nombre entier, sans virgule ni signe."),
     "index_negative": _l("L'{label} ne peut pas être négatif."),
-    "index_too_many_digits": _l(
-        "L'{label} a au plus {digits} chiffres sur ce compteur (au plus {max_index} {unit})."
-    ),
+    "index_too_many_digits": _l("L'{label} a au plus {digits} chiffres sur ce compteur (au plus {max_index} {unit})."),
     "indexes_required": _l("Saisissez l'index de chaque cadran du compteur."),
     "indexes_unreadable": _l("Index illisibles."),
     "register_unknown": _l("Ce compteur n'a pas ce cadran : saisissez seulement ses index."),
-    "index_below_last": _l(
-        "L'index ne peut pas être inférieur au dernier index connu : {index} {unit} le {day}."
-    ),
-    "index_below_last_estimated": _l(
-        "L'index ne peut pas être inférieur au dernier index connu : {index} {unit} le {day} (index estimé). Si votre compteur affiche moins, contactez le service client pour faire corriger l'estimation."
-    ),
-    "index_inferieur": _l(
-        "Un index saisi est inférieur au dernier index connu de votre compteur. Vérifiez les chiffres relevés."
-    ),
-    "compteur_communicant": _l(
-        "Votre compteur Linky est communicant : il est relevé automatiquement chaque jour. Vous n'avez pas besoin de transmettre votre index."
-    ),
+    "index_below_last": _l("L'index ne peut pas être inférieur au dernier index connu : {index} {unit} le {day}."),
+    "index_below_last_estimated": _l("L'index ne peut pas être inférieur au dernier index connu : {index} {unit} le {day} (index estimé). Si votre compteur affiche moins, contactez le service client pour faire corriger l'estimation."),
+    "index_inferieur": _l("Un index saisi est inférieur au dernier index connu de votre compteur. Vérifiez les chiffres relevés."),
+    "compteur_communicant": _l("Votre compteur Linky est communicant : il est relevé automatiquement chaque jour. Vous n'avez pas besoin de transmettre votre index."),
     "confirmation_invalid": _l("Confirmation invalide."),
     "current_password_wrong": _l("Le mot de passe actuel est incorrect."),
     "login_email_unavailable": _l("Cette adresse ne peut pas être utilisée comme identifiant."),
@@ -302,70 +274,44 @@ TEMPLATES: dict[str, LazyText] = {
     "secret_question_choose": _l("Choisissez une question secrète dans la liste."),
     "iban_too_long": _l("IBAN trop long."),
     "iban_not_sepa": _l("Seuls les comptes des pays de la zone SEPA sont acceptés."),
-    "iban_invalid": _l(
-        "IBAN invalide : vérifiez les caractères saisis (exemple : FR76 3000 6000 0112 3456 7890 189)."
-    ),
+    "iban_invalid": _l("IBAN invalide : vérifiez les caractères saisis (exemple : FR76 3000 6000 0112 3456 7890 189)."),
     "bic_invalid": _l("BIC invalide (8 ou 11 caractères, exemple : AGRIFRPP)."),
     "holder_too_long": _l("Le nom du titulaire ne peut pas dépasser {max} caractères."),
     "mot_de_passe_incorrect": _l("Mot de passe incorrect."),
     "choose_yes_no": _l("Choisissez oui ou non."),
-    "pas_d_echeancier": _l(
-        "Ce contrat n'est pas en prélèvement mensuel : il n'a pas d'échéancier."
-    ),
+    "pas_d_echeancier": _l("Ce contrat n'est pas en prélèvement mensuel : il n'a pas d'échéancier."),
     "payment_mode_choose": _l("Choisissez un mode de règlement."),
-    "trimestriel_non_autorise": _l(
-        "Le prélèvement trimestriel est réservé au tarif réglementé (Tarif Bleu). Choisissez la mensualisation ou le paiement à réception."
-    ),
+    "trimestriel_non_autorise": _l("Le prélèvement trimestriel est réservé au tarif réglementé (Tarif Bleu). Choisissez la mensualisation ou le paiement à réception."),
     "regulated_tariff_only": _l("Réservé au tarif réglementé (Tarif Bleu)."),
     "debit_day_choose": _l("Choisissez le 5, le 10 ou le 15 du mois."),
-    "mandat_requis": _l(
-        "Le prélèvement demande des coordonnées bancaires et un mandat SEPA actif. Renseignez d'abord votre IBAN dans « Coordonnées bancaires »."
-    ),
+    "mandat_requis": _l("Le prélèvement demande des coordonnées bancaires et un mandat SEPA actif. Renseignez d'abord votre IBAN dans « Coordonnées bancaires »."),
     "mandate_needed": _l("Coordonnées bancaires et mandat SEPA nécessaires."),
     "card_number_invalid": _l("Numéro de carte invalide."),
     "card_number_required": _l("Numéro de carte : champ obligatoire."),
     "card_number_digits_only": _l("Le numéro de carte ne doit contenir que des chiffres."),
     "card_number_length": _l("Le numéro de carte doit comporter de {min} à {max} chiffres."),
     "card_number_checksum": _l("Numéro de carte invalide : vérifiez les chiffres saisis."),
-    "card_not_accepted": _l(
-        "Carte non acceptée : utilisez une carte Visa, Mastercard, American Express ou CB."
-    ),
+    "card_not_accepted": _l("Carte non acceptée : utilisez une carte Visa, Mastercard, American Express ou CB."),
     "label_invalid": _l("{label} invalide."),
     "expiry_month_invalid": _l("Mois d'expiration invalide (01 à 12)."),
     "expiry_year_invalid": _l("Année d'expiration invalide."),
     "security_code_invalid": _l("Cryptogramme invalide."),
     "security_code_required": _l("Cryptogramme : champ obligatoire."),
-    "security_code_amex": _l(
-        "Le cryptogramme comporte 4 chiffres (imprimés au recto de la carte)."
-    ),
+    "security_code_amex": _l("Le cryptogramme comporte 4 chiffres (imprimés au recto de la carte)."),
     "security_code_3_or_4": _l("Le cryptogramme comporte 3 ou 4 chiffres."),
     "security_code_3": _l("Le cryptogramme comporte 3 chiffres (imprimés au dos de la carte)."),
     "card_holder_name": _l("Indiquez le nom du titulaire tel qu'il figure sur la carte."),
     "card_expired": _l("Cette carte a expiré."),
-    "card_details_wrong": _l(
-        "Les informations de la carte sont incorrectes. Vérifiez les champs signalés."
-    ),
-    "deja_payee/debited": _l(
-        "Cette facture a déjà été prélevée : aucun paiement n'est nécessaire."
-    ),
+    "card_details_wrong": _l("Les informations de la carte sont incorrectes. Vérifiez les champs signalés."),
+    "deja_payee/debited": _l("Cette facture a déjà été prélevée : aucun paiement n'est nécessaire."),
     "deja_payee": _l("Cette facture est déjà payée : aucun nouveau paiement n'est nécessaire."),
-    "prelevement_prevu": _l(
-        "Cette facture sera prélevée automatiquement le {day} : elle ne peut pas être payée par carte."
-    ),
-    "prelevement_prevu/soon": _l(
-        "Cette facture sera prélevée automatiquement prochainement : elle ne peut pas être payée par carte."
-    ),
+    "prelevement_prevu": _l("Cette facture sera prélevée automatiquement le {day} : elle ne peut pas être payée par carte."),
+    "prelevement_prevu/soon": _l("Cette facture sera prélevée automatiquement prochainement : elle ne peut pas être payée par carte."),
     "invoice_not_payable_by_card": _l("Cette facture ne peut pas être payée par carte."),
     "rien_a_payer": _l("Cette facture ne présente aucun montant à payer."),
-    "carte_refusee": _l(
-        "Paiement refusé : votre banque a refusé la carte. Aucun montant n'a été débité. Essayez une autre carte ou contactez votre banque."
-    ),
-    "provision_insuffisante": _l(
-        "Paiement refusé : provision insuffisante. Aucun montant n'a été débité. Essayez une autre carte ou contactez votre banque."
-    ),
-    "paiement_a_reessayer": _l(
-        "Le serveur de paiement n'a pas répondu à temps. Aucun montant n'a été débité : réessayez dans quelques instants."
-    ),
+    "carte_refusee": _l("Paiement refusé : votre banque a refusé la carte. Aucun montant n'a été débité. Essayez une autre carte ou contactez votre banque."),
+    "provision_insuffisante": _l("Paiement refusé : provision insuffisante. Aucun montant n'a été débité. Essayez une autre carte ou contactez votre banque."),
+    "paiement_a_reessayer": _l("Le serveur de paiement n'a pas répondu à temps. Aucun montant n'a été débité : réessayez dans quelques instants."),
     "payment_not_found": _l("Paiement introuvable."),
     "payment_request_invalid": _l("Requête de paiement invalide."),
     "invoice_not_found_ref": _l("Facture introuvable. Vérifiez la référence de la facture."),
@@ -375,31 +321,19 @@ TEMPLATES: dict[str, LazyText] = {
     "message_too_long": _l("Le message ne peut pas dépasser {max} caractères."),
     "contact_form_invalid": _l("Formulaire de contact invalide."),
     "category_choose": _l("Choisissez une catégorie."),
-    "category_needs_login": _l(
-        "Sans être connecté, vous pouvez écrire pour : accès au compte, question secrète oubliée ou identifiant oublié. Connectez-vous pour les autres demandes."
-    ),
+    "category_needs_login": _l("Sans être connecté, vous pouvez écrire pour : accès au compte, question secrète oubliée ou identifiant oublié. Connectez-vous pour les autres demandes."),
     "subject_too_long": _l("L'objet ne peut pas dépasser {max} caractères."),
     "name_too_long": _l("Le nom ne peut pas dépasser {max} caractères."),
     "request_not_found": _l("Demande introuvable."),
     "request_closed": _l("Cette demande est clôturée."),
-    "demande_fermee": _l(
-        "Cette demande est {request_status} : ouvrez une nouvelle demande pour écrire au service client."
-    ),
-    "recuperation_refusee": _l(
-        "Les informations saisies ne permettent pas de retrouver votre compte."
-    ),
+    "demande_fermee": _l("Cette demande est {request_status} : ouvrez une nouvelle demande pour écrire au service client."),
+    "recuperation_refusee": _l("Les informations saisies ne permettent pas de retrouver votre compte."),
     "answer_special_characters": _l("Réponse invalide : saisissez-la sans caractères spéciaux."),
     "code_required": _l("Saisissez le code reçu par e-mail."),
-    "code_invalide": _l(
-        "Ce code est invalide ou a expiré. Refaites une demande de réinitialisation."
-    ),
+    "code_invalide": _l("Ce code est invalide ou a expiré. Refaites une demande de réinitialisation."),
     "secret_question_choose_new": _l("Choisissez une nouvelle question secrète."),
-    "invoice_not_found": _l(
-        "Facture introuvable : vérifiez sa référence dans la liste de vos factures."
-    ),
-    "facture_trop_ancienne": _l(
-        "Cette facture a été émise il y a plus de {years} ans : elle n'est plus disponible dans l'espace client. Le service client peut vous en adresser une copie."
-    ),
+    "invoice_not_found": _l("Facture introuvable : vérifiez sa référence dans la liste de vos factures."),
+    "facture_trop_ancienne": _l("Cette facture a été émise il y a plus de {years} ans : elle n'est plus disponible dans l'espace client. Le service client peut vous en adresser une copie."),
     "year_invalid": _l("Année invalide."),
     "status_unknown": _l("Statut inconnu."),
     "offset_invalid": _l("Position invalide."),
@@ -411,20 +345,14 @@ TEMPLATES: dict[str, LazyText] = {
     "comparison_invalid": _l("Choix de comparaison invalide."),
     "end_before_start": _l("La date de fin doit être égale ou postérieure à la date de début."),
     "period_too_long": _l("La période demandée ne peut pas dépasser {years} ans."),
-    "compteur_non_communicant": _l(
-        "La courbe de charge n'existe que pour un compteur communicant (Linky)."
-    ),
+    "compteur_non_communicant": _l("La courbe de charge n'existe que pour un compteur communicant (Linky)."),
     "load_curve_missing": _l("Pas de courbe de charge pour le {day}."),
-    "referral_not_in_grenoble": _l(
-        "Le parrainage n'est pas ouvert aux habitants de Grenoble (38000 et 38100) : il sert à faire connaître GEG en dehors de sa zone historique."
-    ),
+    "referral_not_in_grenoble": _l("Le parrainage n'est pas ouvert aux habitants de Grenoble (38000 et 38100) : il sert à faire connaître GEG en dehors de sa zone historique."),
     "referral_self": _l("Vous ne pouvez pas vous parrainer vous-même."),
     "referral_already_customer": _l("Cette personne est déjà cliente de GEG."),
     "invitation_existante": _l("Cette personne a déjà une invitation en cours ou acceptée."),
     "invitation_pending": _l("Invitation déjà en cours ou acceptée pour cette adresse."),
-    "invitation_not_found": _l(
-        "Aucune invitation en cours pour cette adresse (peut-être expirée)."
-    ),
+    "invitation_not_found": _l("Aucune invitation en cours pour cette adresse (peut-être expirée)."),
     "energy_unknown": _l("Énergie inconnue « {energy} » (elec, gas ou dual)."),
     "alert_setting_invalid": _l("Réglage d'alerte invalide."),
     "alert_kind_unknown": _l("Type d'alerte inconnu."),
@@ -432,21 +360,15 @@ TEMPLATES: dict[str, LazyText] = {
     "alert_unit_choose": _l("Choisissez un seuil en kWh ou en euros."),
     "alert_threshold_range": _l("Le seuil doit être un nombre entier entre {min} et {max_index}."),
     "alert_channel_choose": _l("Choisissez au moins un canal : e-mail ou SMS."),
-    "alert_sms_needs_mobile": _l(
-        "Les SMS demandent un numéro de mobile (06 ou 07) dans vos coordonnées."
-    ),
-    "horloge_deja_passee": _l(
-        "Le monde simulé a déjà vécu jusqu'au {day} (consommations, factures, prélèvements, alertes) : l'horloge ne peut pas revenir avant. Pour recommencer plus tôt : geg-tui fake reset --start {start}."
-    ),
+    "alert_sms_needs_mobile": _l("Les SMS demandent un numéro de mobile (06 ou 07) dans vos coordonnées."),
+    "horloge_deja_passee": _l("Le monde simulé a déjà vécu jusqu'au {day} (consommations, factures, prélèvements, alertes) : l'horloge ne peut pas revenir avant. Pour recommencer plus tôt : geg-tui fake reset --start {start}."),
     "reply_empty": _l("La réponse est vide."),
     "request_status_unknown": _l("Statut inconnu « {value} » (valeurs : {values})."),
     "no_account_to_unblock": _l("Aucun compte en ligne n'a cette adresse : rien à débloquer."),
     "no_account_for_code": _l("Aucun compte en ligne n'a cette adresse : aucun code envoyé."),
     "idempotency_key_invalid": _l("Requête invalide : clé d'idempotence manquante ou incorrecte."),
     "key_invalid": _l("Clé invalide."),
-    "cle_idempotence_reutilisee": _l(
-        "Cette demande a déjà été envoyée avec d'autres informations. Rechargez la page et recommencez."
-    ),
+    "cle_idempotence_reutilisee": _l("Cette demande a déjà été envoyée avec d'autres informations. Rechargez la page et recommencez."),
     "request_too_deep": _l("Requête invalide : le JSON est trop imbriqué ({max} niveaux au plus)."),
     "request_not_json": _l("Requête invalide : le corps n'est pas du JSON."),
     "request_incomplete": _l("Requête incomplète."),
@@ -455,30 +377,14 @@ TEMPLATES: dict[str, LazyText] = {
     "required": _l("Champ obligatoire."),
     "method_not_allowed": _l("Méthode non autorisée."),
     "address_unknown": _l("Adresse inconnue."),
-    "panne_simulee": _l(
-        "Le service est momentanément indisponible (panne simulée). Vos saisies sont conservées : réessayez dans quelques instants."
-    ),
+    "panne_simulee": _l("Le service est momentanément indisponible (panne simulée). Vos saisies sont conservées : réessayez dans quelques instants."),
     "contract_not_found": _l("Contrat introuvable."),
-    "verification_contrat": _l(
-        "Ces informations ne correspondent pas à un contrat GEG. Vérifiez la référence contrat, la référence et le montant de votre dernière facture (bloc « votre contrat »)."
-    ),
-    "email_indisponible": _l(
-        "Impossible de créer un compte avec cette adresse. Si vous avez déjà un compte, connectez-vous ou utilisez « mot de passe oublié »."
-    ),
-    "contrat_deja_rattache": _l(
-        "Ce contrat est déjà rattaché à un compte en ligne. Connectez-vous avec votre identifiant, ou utilisez « mot de passe oublié » si vous ne vous en souvenez plus."
-    ),
-    "inscription_bloquee": _l(
-        "Trop de tentatives pour ce contrat. Réessayez après le {until} ou contactez le service client au {phone}."
-    ),
-    "date_naissance": _l(
-        "La date de naissance ne correspond pas à nos informations. Si les informations enregistrées sont inexactes, contactez le service client au {phone}."
-    ),
+    "verification_contrat": _l("Ces informations ne correspondent pas à un contrat GEG. Vérifiez la référence contrat, la référence et le montant de votre dernière facture (bloc « votre contrat »)."),
+    "email_indisponible": _l("Impossible de créer un compte avec cette adresse. Si vous avez déjà un compte, connectez-vous ou utilisez « mot de passe oublié »."),
+    "contrat_deja_rattache": _l("Ce contrat est déjà rattaché à un compte en ligne. Connectez-vous avec votre identifiant, ou utilisez « mot de passe oublié » si vous ne vous en souvenez plus."),
+    "inscription_bloquee": _l("Trop de tentatives pour ce contrat. Réessayez après le {until} ou contactez le service client au {phone}."),
+    "date_naissance": _l("La date de naissance ne correspond pas à nos informations. Si les informations enregistrées sont inexactes, contactez le service client au {phone}."),
     "signup_request_invalid": _l("Demande d'inscription invalide."),
-    "reading_implausible": _l(
-        "{register_label} {index} {unit} : depuis le relevé du {day} ({last_index} {unit}), cela fait {implied_wh} kWh par jour en moyenne, alors que la consommation habituelle à cette saison est d'environ {usual_wh} kWh par jour."
-    ),
-    "reading_implausible_advice": _l(
-        "C'est plus de {factor} fois l'habitude : vérifiez l'index saisi. S'il est juste, confirmez-le pour l'enregistrer."
-    ),
+    "reading_implausible": _l("{register_label} {index} {unit} : depuis le relevé du {day} ({last_index} {unit}), cela fait {implied_wh} kWh par jour en moyenne, alors que la consommation habituelle à cette saison est d'environ {usual_wh} kWh par jour."),
+    "reading_implausible_advice": _l("C'est plus de {factor} fois l'habitude : vérifiez l'index saisi. S'il est juste, confirmez-le pour l'enregistrer."),
 }
