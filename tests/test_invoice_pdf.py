@@ -340,7 +340,7 @@ async def test_inv_3_auth_6_another_customers_or_unknown_invoice_not_found(
                 await ask(token, ref)  # type: ignore[arg-type]
             # Someone else's invoice reads exactly like one that does not exist: « introuvable »,
             # never the 5-year reason (which would be false, and would tell it exists).
-            assert err.value.code == "introuvable", ref
+            assert err.value.code == "invoice_not_found", ref
             assert err.value.message.startswith("Facture introuvable"), ref
             assert "5 ans" not in err.value.message and "5 dernières" not in err.value.message
 

@@ -2,7 +2,7 @@
 
 ``encode`` turns models, enums, dates and containers into JSON-ready values. ``decode`` does the
 reverse for a type hint, and is lenient on purpose: a value that does not fit its hint is passed
-on unchanged, so that the backend itself refuses it with the same typed, French error it gives
+on unchanged, so that the backend itself refuses it with the same typed error (a code) it gives
 in-process (SEC-4) — the HTTP layer never invents its own validation messages.
 """
 

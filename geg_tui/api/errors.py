@@ -1,53 +1,144 @@
-"""Typed errors shared by every backend.
+"""Typed errors shared by every backend, each one a stable code with its parameters.
 
-Each error carries a stable machine code, a French sentence fit to show a customer, and, for
-validation, one French message per field so that a form can show it next to the right input.
-The HTTP layer maps them to status codes and back (``http_status`` / ``from_payload``), so a
-screen cannot tell which backend raised them.
+An error says *what* went wrong, not how to say it: a ``code`` (``"account_locked"``), its
+``params`` (``{"until": "2026-11-27T10:00:00+00:00"}``) and, for validation, one such problem per
+field (``{"field": "password", "code": "password_too_short", "params": {"min": 8}}``). Its
+``message`` and ``fields`` (field → text, what the forms read) are rendered when they are read,
+in the current language, from :data:`geg_tui.api.problems.TEMPLATES`; a code this client does
+not know shows the French text the server sent with it (``fallback``). The HTTP layer maps the
+class (``kind``) to a status code and back (``http_status`` / ``from_payload``), so a screen
+cannot tell which backend raised them.
+
+The class codes (``kind``: ``validation``, ``compte_bloque``…) and the sub-codes already stored
+in data (``carte_refusee``, ``deja_payee``…) keep their historical French spelling: they are
+identifiers, not text. Codes added since are English.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
+from geg_tui.api.problems import TEMPLATES, Problem, render
+from geg_tui.i18n import LazyText
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """What is wrong with one field: a code and its params, and the French text sent with it."""
+
+    field: str
+    code: str | None
+    params: dict[str, Any] = field(default_factory=dict)
+    fallback: str = ""
+
+    @property
+    def text(self) -> str:
+        """The message in the current language; the French fallback for an unknown code."""
+        if self.code:
+            rendered = render(self.code, self.params)
+            if rendered is not None:
+                return rendered
+        return self.fallback or (self.code or "")
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "code": self.code,
+            "params": self.params,
+            "message": self.fallback,
+        }
+
+
+def _field_problem(name: str, value: str | Problem | FieldProblem) -> FieldProblem:
+    if isinstance(value, FieldProblem):
+        return FieldProblem(name, value.code, dict(value.params), value.fallback)
+    if isinstance(value, Problem):
+        return FieldProblem(name, value.code, dict(value.params), value.french())
+    return FieldProblem(name, None, {}, str(value))
+
 
 class BackendError(Exception):
-    """Base of every error a backend may raise to a screen."""
+    """Base of every error a backend may raise to a screen.
+
+    ``message`` may be a :class:`Problem` (what the backends raise) or a French text (an old
+    server's message, kept as the fallback); ``fields`` maps each wrong field to a Problem or a
+    French text.
+    """
 
     code: ClassVar[str] = "erreur"
     http_status: ClassVar[int] = 400
-    default_message: ClassVar[str] = "Une erreur est survenue. Veuillez réessayer."
+    default_message: ClassVar[LazyText]  # set below from the table, by class code
 
     def __init__(
         self,
-        message: str | None = None,
+        message: str | Problem | None = None,
         *,
         code: str | None = None,
-        fields: dict[str, str] | None = None,
+        fields: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
     ) -> None:
-        self.message = message or self.default_message
-        if code is not None:
-            self.code = code
-        self.fields: dict[str, str] = dict(fields or {})
-        super().__init__(self.message)
+        self.params: dict[str, Any] = dict(params or {})
+        if isinstance(message, Problem):
+            self.code = message.code
+            self.params = {**message.params, **self.params}
+            self.fallback = message.french()
+        else:
+            if code is not None:
+                self.code = code
+            self.fallback = message or ""
+        self.problems: list[FieldProblem] = [
+            _field_problem(name, value) for name, value in (fields or {}).items()
+        ]
+        super().__init__(self.code)
+
+    @property
+    def message(self) -> str:
+        """The message in the current language, from the code; else the text sent with it;
+        else the class's own message."""
+        return self._text(french=False)
+
+    def _text(self, *, french: bool) -> str:
+        rendered = render(self.code, self.params, french=french)
+        if rendered is not None and (
+            self.code != type(self).code
+            or not self.fallback
+            or self.fallback == render(self.code, self.params, french=True)
+        ):
+            return rendered
+        if self.fallback:
+            return self.fallback
+        return render(type(self).code, self.params, french=french) or ""
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """Field → message in the current language (what a form shows next to each input)."""
+        return {p.field: p.text for p in self.problems}
+
+    def field_problem(self, name: str) -> FieldProblem | None:
+        return next((p for p in self.problems if p.field == name), None)
+
+    def __str__(self) -> str:
+        return self.message
 
     def to_payload(self) -> dict[str, Any]:
-        """The JSON body the HTTP server sends for this error."""
+        """The JSON body the HTTP server sends for this error: codes, params, and the French
+        texts as fallbacks for a client that does not know a code."""
         return {
             "kind": type(self).code,
             "code": self.code,
-            "message": self.message,
-            "fields": self.fields,
+            "params": self.params,
+            "message": self._text(french=True),
+            "fields": [p.to_payload() for p in self.problems],
         }
 
 
 class ValidationError(BackendError):
-    """Input refused: ``fields`` maps each wrong field to its French message."""
+    """Input refused: ``problems`` names each wrong field with its code."""
 
     code = "validation"
     http_status = 422
-    default_message = "Certaines informations sont incorrectes. Vérifiez les champs signalés."
 
 
 class AuthError(BackendError):
@@ -55,26 +146,24 @@ class AuthError(BackendError):
 
     code = "identifiants_invalides"
     http_status = 401
-    default_message = "Identifiant ou mot de passe incorrect."
 
 
 class _Until(BackendError):
-    """An error that lasts until a given time (blocked account, rate limit)."""
+    """An error that lasts until a given time (blocked account, rate limit): ``until`` is also
+    a param, so that the message writes it in the reader's language."""
 
     def __init__(
         self,
         until: datetime,
-        message: str | None = None,
+        message: str | Problem | None = None,
         *,
         code: str | None = None,
-        fields: dict[str, str] | None = None,
+        fields: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
     ) -> None:
         self.until = until
-        super().__init__(message or self.message_until(until), code=code, fields=fields)
-
-    @staticmethod
-    def message_until(until: datetime) -> str:
-        return "Trop de tentatives. Réessayez plus tard."
+        params = {**(params or {}), "until": until.isoformat()}
+        super().__init__(message, code=code, fields=fields, params=params)
 
     def to_payload(self) -> dict[str, Any]:
         payload = super().to_payload()
@@ -88,23 +177,12 @@ class AccountLocked(_Until):
     code = "compte_bloque"
     http_status = 423
 
-    @staticmethod
-    def message_until(until: datetime) -> str:
-        from geg_tui.formatting import format_datetime
-
-        return (
-            "Votre compte est bloqué après trois tentatives infructueuses. "
-            f"Il sera débloqué le {format_datetime(until)}. Vous pouvez aussi demander "
-            "l'accès au service client avec le formulaire de contact."
-        )
-
 
 class SessionExpired(BackendError):
     """The session token is unknown, ended or expired (AUTH-3)."""
 
     code = "session_expiree"
     http_status = 401
-    default_message = "Votre session a expiré. Veuillez vous reconnecter."
 
 
 class Forbidden(BackendError):
@@ -112,7 +190,6 @@ class Forbidden(BackendError):
 
     code = "interdit"
     http_status = 403
-    default_message = "Vous n'avez pas accès à cet élément."
 
 
 class NotFound(BackendError):
@@ -120,7 +197,6 @@ class NotFound(BackendError):
 
     code = "introuvable"
     http_status = 404
-    default_message = "Élément introuvable."
 
 
 class Conflict(BackendError):
@@ -128,7 +204,6 @@ class Conflict(BackendError):
 
     code = "conflit"
     http_status = 409
-    default_message = "Cette opération n'est pas possible dans l'état actuel."
 
 
 class RateLimited(_Until):
@@ -143,10 +218,6 @@ class BackendUnavailable(BackendError):
 
     code = "service_indisponible"
     http_status = 503
-    default_message = (
-        "Le service est momentanément indisponible. Vos saisies sont conservées : réessayez "
-        "dans quelques instants."
-    )
 
 
 class OutcomeUnknown(BackendUnavailable):
@@ -163,11 +234,6 @@ class OutcomeUnknown(BackendUnavailable):
 
     code = "issue_inconnue"
     http_status = 503
-    default_message = (
-        "La réponse du serveur GEG ne nous est pas parvenue : nous ne savons pas encore si votre "
-        "demande a été enregistrée. Vos saisies sont conservées : vous pouvez la renvoyer sans "
-        "risque, elle ne sera jamais prise en compte deux fois."
-    )
 
 
 ERROR_TYPES: dict[str, type[BackendError]] = {
@@ -188,11 +254,38 @@ ERROR_TYPES: dict[str, type[BackendError]] = {
 }
 
 
+# Each class's own message, lazily translated (the forms compare a message with it).
+for _cls in ERROR_TYPES.values():
+    _cls.default_message = TEMPLATES[_cls.code]
+
+
+def _fields_from_payload(raw: Any) -> dict[str, FieldProblem]:
+    """``fields`` as sent: a list of ``{field, code, params, message}`` (an older server sent a
+    dict field → French text: still read)."""
+    found: dict[str, FieldProblem] = {}
+    if isinstance(raw, dict):
+        for name, text in raw.items():
+            found[str(name)] = FieldProblem(str(name), None, {}, str(text))
+    elif isinstance(raw, list):
+        for item in raw:
+            if not isinstance(item, dict) or "field" not in item:
+                continue
+            name = str(item["field"])
+            params = item.get("params")
+            found[name] = FieldProblem(
+                name,
+                str(item["code"]) if item.get("code") else None,
+                dict(params) if isinstance(params, dict) else {},
+                str(item.get("message") or ""),
+            )
+    return found
+
+
 def from_payload(payload: dict[str, Any], status: int) -> BackendError:
     """Rebuild the typed error from the HTTP server's JSON body.
 
-    Sub-codes (``code`` values more precise than the class's) are kept: the class is chosen by
-    the ``kind`` the server sends, else by status code.
+    Sub-codes (``code`` values more precise than the class's) and their params are kept: the
+    class is chosen by the ``kind`` the server sends, else by status code.
     """
     kind = payload.get("kind") or ""
     cls = ERROR_TYPES.get(kind)
@@ -201,8 +294,10 @@ def from_payload(payload: dict[str, Any], status: int) -> BackendError:
         cls = by_status.get(status, BackendError)
     message = str(payload.get("message") or "")
     code = str(payload.get("code") or cls.code)
-    fields = {str(k): str(v) for k, v in (payload.get("fields") or {}).items()}
-    if cls in (AccountLocked, RateLimited):
-        until = datetime.fromisoformat(str(payload["until"]))
-        return cls(until, message or None, code=code, fields=fields)
-    return cls(message or None, code=code, fields=fields)
+    raw_params = payload.get("params")
+    params = dict(raw_params) if isinstance(raw_params, dict) else {}
+    fields = _fields_from_payload(payload.get("fields"))
+    if issubclass(cls, _Until):
+        until = datetime.fromisoformat(str(payload.get("until") or params["until"]))
+        return cls(until, message or None, code=code, fields=fields, params=params)
+    return cls(message or None, code=code, fields=fields, params=params)

@@ -4,7 +4,8 @@ One ``httpx.AsyncClient`` per backend (so per app), with explicit timeouts. Read
 retried with exponential backoff on connection errors and 503; writes are not, except those
 that carry an idempotency key (card payment, meter reading), which are resent with the same key
 — the server returns the first result, so a retry never charges or records twice. When the
-server cannot be reached the error is ``BackendUnavailable`` with a French sentence, and the
+server cannot be reached the error is ``BackendUnavailable`` with its code (rendered in the
+person's language), and the
 screen keeps what was typed. When such a write may have reached the server but no answer came
 back (timeout, connection cut, a cut body; retries exhausted), the error is ``OutcomeUnknown``
 (PAY-4): nobody knows whether it was done, sending it again with the same key is safe. A write
@@ -29,34 +30,16 @@ import httpx
 from geg_tui.api import codec
 from geg_tui.api.backend import Backend
 from geg_tui.api.errors import BackendError, BackendUnavailable, OutcomeUnknown, from_payload
+from geg_tui.api.problems import Problem
 from geg_tui.api.routes import API_PREFIX, ROUTES, Route
 
 DEFAULT_URL = "http://127.0.0.1:8787"
-UNREACHABLE = (
-    "Le serveur GEG ne répond pas. Vérifiez votre connexion : vos saisies sont conservées, "
-    "réessayez dans quelques instants."
-)
-# PAY-4 for writes without an idempotency key: what to check before sending again, per route.
-MAYBE_DONE = (
-    "La réponse du serveur GEG ne nous est pas parvenue : votre demande a peut-être été "
-    "enregistrée. Vérifiez-le avant de la renvoyer, pour ne pas la faire deux fois."
-)
+# PAY-4 for writes without an idempotency key: what to check before sending again, per route
+# (codes of geg_tui.api.problems, rendered in the person's language).
 MAYBE_DONE_BY_ROUTE = {
-    "change_password": (
-        "La réponse du serveur GEG ne nous est pas parvenue : votre mot de passe a peut-être "
-        "été changé. Avant de recommencer, essayez de vous reconnecter avec le nouveau mot de "
-        "passe."
-    ),
-    "create_request": (
-        "La réponse du serveur GEG ne nous est pas parvenue : votre demande a peut-être été "
-        "enregistrée. Consultez la liste de vos demandes avant de l'envoyer à nouveau, pour ne "
-        "pas la faire deux fois."
-    ),
+    "change_password": "issue_inconnue_mot_de_passe",
+    "create_request": "issue_inconnue_demande",
 }
-TOO_SLOW = (
-    "Le serveur GEG met trop de temps à répondre. Vos saisies sont conservées : réessayez dans "
-    "quelques instants."
-)
 
 
 class HttpBackend:
@@ -150,15 +133,16 @@ def _given_up(route: Route, cause: Exception | httpx.Response, maybe_done: bool)
     if maybe_done and route.idempotent_write:
         return OutcomeUnknown()
     if maybe_done and route.verb != "GET" and not route.records_nothing:
-        message = MAYBE_DONE_BY_ROUTE.get(route.name, MAYBE_DONE)
-        return OutcomeUnknown(message, code="issue_inconnue_sans_cle")
+        return OutcomeUnknown(
+            Problem(MAYBE_DONE_BY_ROUTE.get(route.name, "issue_inconnue_sans_cle"))
+        )
     if isinstance(cause, httpx.Response):  # a 503 « unavailable for a moment », kept as sent
         return _error(cause)
     if isinstance(cause, httpx.TimeoutException):
-        return BackendUnavailable(TOO_SLOW, code="delai_depasse")
+        return BackendUnavailable(Problem("delai_depasse"))
     if isinstance(cause, Unreadable):
-        return BackendUnavailable(UNREACHABLE, code="reponse_illisible")
-    return BackendUnavailable(UNREACHABLE, code="serveur_injoignable")
+        return BackendUnavailable(Problem("reponse_illisible"))
+    return BackendUnavailable(Problem("serveur_injoignable"))
 
 
 def _query(value: Any) -> Any:

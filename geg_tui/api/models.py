@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import overload
+from typing import Any, overload
 
 # --- enumerations ---------------------------------------------------------------------------
 
@@ -311,12 +311,16 @@ class HomeSummary:
 class InvoiceLine:
     """INV-2: one line of an invoice; ``unit_price_micro`` is in millionths of a euro."""
 
-    label: str
+    label: str  # French, as GEG's bill prints it: screens use texts.line_label
     quantity: float
     unit: str
     unit_price_micro: int
     amount: int  # cents, before VAT
     vat_rate_pct: float
+    # The label as a code of geg_tui.api.texts.LINE_LABELS and its params (kva, first, last,
+    # estimated); None for a label this version does not know (the French label is shown).
+    label_code: str | None = None
+    label_params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,7 +477,8 @@ class MeterStatus:
     window_start: date
     window_end: date
     manual_allowed: bool
-    refusal_reason: str | None
+    refusal_reason: str | None  # French, for an older client: screens use texts.refusal_text
+    refusal_code: str | None = None  # a code of geg_tui.api.problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,7 +487,9 @@ class ReadingResult:
 
     reading: MeterReading | None
     needs_confirmation: bool = False
-    warning: str | None = None
+    warning: str | None = None  # French, for an older client: screens use texts.warning_text
+    # The warning as codes: ({"code": …, "params": {…}}, …), one sentence each.
+    warning_parts: tuple[dict[str, Any], ...] = ()
 
 
 class DayRange(Sequence[date]):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
+from geg_tui.i18n import _
+
 
 def available_backends() -> list[str]:
     return sorted(ep.name for ep in entry_points(group="geg_tui.backends"))
@@ -19,5 +21,6 @@ def backend_class(name: str) -> type:
     for ep in entry_points(group="geg_tui.backends"):
         if ep.name == name:
             return ep.load()
-    known = ", ".join(available_backends()) or "aucun"
-    raise LookupError(f"Backend inconnu : « {name} » (disponibles : {known}).")
+    known = ", ".join(available_backends()) or _("aucun")
+    message = _("Backend inconnu : « {name} » (disponibles : {known}).")
+    raise LookupError(message.format(name=name, known=known))

@@ -15,6 +15,7 @@ from typing import Any
 from geg_tui.api.backend import backend_methods
 from geg_tui.api.errors import Conflict, NotFound, ValidationError
 from geg_tui.api.models import RequestCategory, RequestStatus
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import faults, outbox, referral, requests, world
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.outbox import OutboxMessage
@@ -116,11 +117,7 @@ def set_clock(backend: FakeBackend, moment: datetime) -> datetime:
         day = moment.astimezone(PARIS).date()
         if lived is not None and day < lived:
             raise Conflict(
-                f"Le monde simulé a déjà vécu jusqu'au {format_date(lived)} (consommations, "
-                "factures, prélèvements, alertes) : l'horloge ne peut pas revenir avant. Pour "
-                "recommencer plus tôt : geg-tui fake reset --start "
-                f"{day.isoformat()}T09:00.",
-                code="horloge_deja_passee",
+                Problem("horloge_deja_passee", day=lived, start=f"{day.isoformat()}T09:00")
             )
         return backend.clock.set(moment)
 
@@ -218,7 +215,7 @@ def list_requests(backend: FakeBackend) -> list[dict[str, Any]]:
 def reply(backend: FakeBackend, ref: str, text: str) -> None:
     """REQ-4: a reply from customer service, kept in the request and mailed to the customer."""
     if not text.strip():
-        raise ValidationError(fields={"text": "La réponse est vide."})
+        raise ValidationError(fields={"text": Problem("reply_empty")})
     with backend.store.transaction() as db:
         request_id = requests.find_id(db, ref)
         now = backend.clock.now()
@@ -240,8 +237,9 @@ def set_status(backend: FakeBackend, ref: str, status: str) -> None:
     try:
         new = RequestStatus(status)
     except ValueError:
+        values = ", ".join(s.value for s in RequestStatus)
         raise ValidationError(
-            f"Statut inconnu « {status} » (valeurs : {', '.join(s.value for s in RequestStatus)})."
+            Problem("request_status_unknown", value=status, values=values)
         ) from None
     if new is RequestStatus.RESOLVED:
         resolve(backend, ref)
@@ -271,12 +269,12 @@ def resolve(backend: FakeBackend, ref: str) -> str:
         effect = "aucun"
         if category is RequestCategory.ACCOUNT_ACCESS:
             if account is None:
-                raise NotFound("Aucun compte en ligne n'a cette adresse : rien à débloquer.")
+                raise NotFound(Problem("no_account_to_unblock"))
             backend.authentication.unblock(db, account["id"], account["email"])
             effect = "compte débloqué"
         elif category is RequestCategory.FORGOTTEN_QUESTION:
             if account is None:
-                raise NotFound("Aucun compte en ligne n'a cette adresse : aucun code envoyé.")
+                raise NotFound(Problem("no_account_for_code"))
             backend.recovery.issue_question_reset_code(db, account["id"], account["email"])
             effect = "code de réinitialisation envoyé"
         requests.set_status(

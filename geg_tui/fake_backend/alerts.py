@@ -12,7 +12,8 @@ from datetime import datetime
 
 from geg_tui.api.errors import ValidationError
 from geg_tui.api.models import AlertKind, AlertSetting, Channel
-from geg_tui.fake_backend import outbox
+from geg_tui.api.problems import Problem
+from geg_tui.fake_backend import outbox, validation
 from geg_tui.fake_backend.store import Tx
 
 DAY_KINDS = {AlertKind.PAYMENT_DUE, AlertKind.DEBIT_SOON}
@@ -60,32 +61,32 @@ def _mobile(db: Tx, account_id: int) -> str | None:
 def save(db: Tx, account_id: int, setting: object) -> AlertSetting:
     """ALERT-2: parameters in range, a channel when on, SMS only with a mobile number."""
     if not isinstance(setting, AlertSetting):
-        raise ValidationError("Réglage d'alerte invalide.")
-    fields: dict[str, str] = {}
+        raise ValidationError(Problem("alert_setting_invalid"))
+    fields: dict[str, Problem] = {}
     try:
         kind = AlertKind(setting.kind)
     except ValueError:
-        raise ValidationError(fields={"kind": "Type d'alerte inconnu."}) from None
+        raise validation.refuse("kind", Problem("alert_kind_unknown")) from None
     flags = (setting.enabled, setting.by_email, setting.by_sms)
     if not all(isinstance(flag, bool) for flag in flags):
-        raise ValidationError("Réglage d'alerte invalide.")
+        raise ValidationError(Problem("alert_setting_invalid"))
     parameter, unit = setting.parameter, setting.unit
     number_ok = isinstance(parameter, int) and not isinstance(parameter, bool)
     if kind in DAY_KINDS:
         unit = "jours"
         if not number_ok or not 1 <= parameter <= 15:  # type: ignore[operator]
-            fields["parameter"] = "Choisissez un nombre de jours entre 1 et 15."
+            fields["parameter"] = Problem("alert_days_range", min=1, max=15)
     elif kind is AlertKind.CONSUMPTION_THRESHOLD:
         if unit not in ("kwh", "eur"):
-            fields["unit"] = "Choisissez un seuil en kWh ou en euros."
+            fields["unit"] = Problem("alert_unit_choose")
         if not number_ok or not 1 <= parameter <= 100_000:  # type: ignore[operator]
-            fields["parameter"] = "Le seuil doit être un nombre entier entre 1 et 100 000."
+            fields["parameter"] = Problem("alert_threshold_range", min=1, max_index=100_000)
     else:
         parameter, unit = None, None
     if setting.enabled and not (setting.by_email or setting.by_sms):
-        fields["by_email"] = "Choisissez au moins un canal : e-mail ou SMS."
+        fields["by_email"] = Problem("alert_channel_choose")
     if setting.by_sms and not _mobile(db, account_id):
-        fields["by_sms"] = "Les SMS demandent un numéro de mobile (06 ou 07) dans vos coordonnées."
+        fields["by_sms"] = Problem("alert_sms_needs_mobile")
     if fields:
         raise ValidationError(fields=fields)
     clean = AlertSetting(kind, setting.enabled, setting.by_email, setting.by_sms, parameter, unit)

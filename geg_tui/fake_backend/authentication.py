@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from geg_tui.api.errors import AccountLocked, AuthError
 from geg_tui.api.models import Session
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import outbox, validation
 from geg_tui.fake_backend.clock import Clock
 from geg_tui.fake_backend.hashing import Hasher
@@ -101,7 +102,7 @@ class AuthenticationRules:
                     row["password_hash"], unicodedata.normalize("NFC", current)
                 )
             ):
-                errors.add("current_password", "Le mot de passe actuel est incorrect.")
+                errors.add("current_password", Problem("current_password_wrong"))
             pw = validation.password(
                 new,
                 confirm,

@@ -63,6 +63,7 @@ from geg_tui.api.models import (
     SignupRequest,
     SupportInfo,
 )
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import (
     alerts,
     bank,
@@ -218,11 +219,7 @@ class FakeBackend:
                     decided.append(fault)  # before the work: the server never asks after a commit
                 time.sleep(fault.latency_ms / 1000)  # a worker thread: the UI keeps running
                 if fault.error_rate and random.random() < fault.error_rate:
-                    raise BackendUnavailable(
-                        "Le service est momentanément indisponible (panne simulée). Vos "
-                        "saisies sont conservées : réessayez dans quelques instants.",
-                        code="panne_simulee",
-                    )
+                    raise BackendUnavailable(Problem("panne_simulee"))
             try:
                 return call()
             finally:
@@ -334,14 +331,14 @@ class FakeBackend:
         """AUTH-6: one of this customer's contracts, or NotFound (never another's)."""
         key = validation.lookup_key(contract_ref, 40)
         if not key:
-            raise NotFound("Contrat introuvable.")
+            raise NotFound(Problem("contract_not_found"))
         row = db.one(
             "SELECT c.* FROM contracts c JOIN accounts a ON a.customer_id = c.customer_id "
             "WHERE a.id = ? AND c.ref = ?",
             (account_id, key),
         )
         if row is None:
-            raise NotFound("Contrat introuvable.")
+            raise NotFound(Problem("contract_not_found"))
         return row
 
     # --- signup ----------------------------------------------------------------------------

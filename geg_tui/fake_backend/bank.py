@@ -17,6 +17,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from geg_tui.api.errors import ValidationError
 from geg_tui.api.models import BankDetails
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import outbox, validation
 from geg_tui.fake_backend.hashing import Hasher
 from geg_tui.fake_backend.store import Tx
@@ -68,9 +69,9 @@ RUM_ALLOWED = re.compile(r"^[A-Z0-9/\-?:().,'+ ]{1,35}$")
 
 def iban(value: object, field: str = "iban") -> str:
     """BANK-1: the compact IBAN, or a French refusal that says what is wrong."""
-    text = validation.text_value(value, field, "IBAN")
+    text = validation.text_value(value, field, "iban")
     if len(text) > 64:
-        raise validation.refuse(field, "IBAN trop long.")
+        raise validation.refuse(field, Problem("iban_too_long"))
     try:
         compact = stdnum_iban.validate(text)
     except StdnumError:
@@ -80,15 +81,10 @@ def iban(value: object, field: str = "iban") -> str:
             and compact[:2].isalpha()
             and compact[:2].upper() not in SEPA_COUNTRIES
         ):
-            raise validation.refuse(
-                field, "Seuls les comptes des pays de la zone SEPA sont acceptés."
-            ) from None
-        raise validation.refuse(
-            field,
-            "IBAN invalide : vérifiez les caractères saisis (exemple : FR76 3000 6000 0112 3456 7890 189).",
-        ) from None
+            raise validation.refuse(field, Problem("iban_not_sepa")) from None
+        raise validation.refuse(field, Problem("iban_invalid")) from None
     if compact[:2] not in SEPA_COUNTRIES:
-        raise validation.refuse(field, "Seuls les comptes des pays de la zone SEPA sont acceptés.")
+        raise validation.refuse(field, Problem("iban_not_sepa"))
     return compact
 
 
@@ -96,19 +92,17 @@ def bic(value: object, field: str = "bic") -> str | None:
     """BANK-1: optional, checked when given."""
     if value in (None, ""):
         return None
-    text = validation.text_value(value, field, "BIC")
+    text = validation.text_value(value, field, "bic")
     try:
         return stdnum_bic.validate(text)
     except StdnumError:
-        raise validation.refuse(
-            field, "BIC invalide (8 ou 11 caractères, exemple : AGRIFRPP)."
-        ) from None
+        raise validation.refuse(field, Problem("bic_invalid")) from None
 
 
 def holder(value: object, field: str = "holder") -> str:
-    name = validation.text_value(value, field, "Titulaire du compte")
+    name = validation.text_value(value, field, "account_holder")
     if len(name) > 70:
-        raise validation.refuse(field, "Le nom du titulaire ne peut pas dépasser 70 caractères.")
+        raise validation.refuse(field, Problem("holder_too_long", max=70))
     return name
 
 
@@ -203,6 +197,5 @@ def require_password(
         and hasher.verify(stored, unicodedata.normalize("NFC", password))
     )
     if not ok:
-        raise ValidationError(
-            fields={field: "Mot de passe incorrect."}, code="mot_de_passe_incorrect"
-        )
+        wrong = Problem("mot_de_passe_incorrect")
+        raise ValidationError(wrong, fields={field: wrong})

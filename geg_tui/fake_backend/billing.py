@@ -27,10 +27,12 @@ when negative, a credit in the customer's favour.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
+from typing import Any
 
 from geg_tui.api.models import InvoiceLine, Register, Tariff
 from geg_tui.fake_backend.prices import VAT_RATE_PCT, PriceRow, price_at, price_periods
@@ -109,6 +111,34 @@ def period_wh(source: EnergySource, first: date, last: date) -> int:
     if isinstance(source, Mapping):
         return sum(source.get(day, 0) for day in days)
     return sum(source(day) for day in days)
+
+
+_PERIOD = re.compile(r"^(.*) du (\d\d/\d\d/\d{4}) au (\d\d/\d\d/\d{4})$")
+_KVA = re.compile(r"^Abonnement (\d+) kVA$")
+
+
+def line_code(label: str) -> tuple[str | None, dict[str, Any]]:
+    """The code and params of a line's French label (``texts.LINE_LABELS``), read back from the
+    text the store keeps — GEG's bill prints it, and the data files of older versions hold it —
+    so that a screen can write it in the reader's language. ``(None, {})`` for a label that is
+    not one of the codes: the French label is then shown as it is."""
+    from geg_tui.api.texts import LINE_LABELS, line_label_french
+
+    params: dict[str, Any] = {}
+    text = label
+    if text.endswith(ESTIMATED_SUFFIX):
+        text, params["estimated"] = text.removesuffix(ESTIMATED_SUFFIX), True
+    if (period := _PERIOD.match(text)) is not None:
+        text = period.group(1)
+        for name, value in zip(("first", "last"), period.groups()[1:], strict=True):
+            day, month, year = (int(part) for part in value.split("/"))
+            params[name] = date(year, month, day).isoformat()
+    code = next((c for c, t in LINE_LABELS.items() if t.msgid == text), None)
+    if code is None and (kva := _KVA.match(text)) is not None:
+        code, params["kva"] = "subscription_kva", int(kva.group(1))
+    if code is None or line_label_french(code, params) != label:
+        return None, {}
+    return code, params
 
 
 def _period_label(label: str, first: date, last: date, split: bool) -> str:

@@ -31,6 +31,7 @@ from stdnum import luhn
 from geg_tui.api.errors import ValidationError
 from geg_tui.api.limits import CARD_HOLDER_MAX, CARD_NUMBER_MAX, CARD_NUMBER_MIN
 from geg_tui.api.models import CardBrand, CardPayment
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import validation
 from geg_tui.fake_backend.validation import Errors
 from geg_tui.formatting import to_paris
@@ -147,53 +148,50 @@ def mask(number: object) -> str:
 def _card_number(value: object) -> tuple[str, CardBrand]:
     field = "card_number"
     if not isinstance(value, str) or len(value) > 64:
-        raise validation.refuse(field, "Numéro de carte invalide.")
+        raise validation.refuse(field, Problem("card_number_invalid"))
     digits = value.strip().replace(" ", "").replace("-", "")
     if not digits:
-        raise validation.refuse(field, "Numéro de carte : champ obligatoire.")
+        raise validation.refuse(field, Problem("card_number_required"))
     if not (digits.isascii() and digits.isdigit()):
-        raise validation.refuse(field, "Le numéro de carte ne doit contenir que des chiffres.")
+        raise validation.refuse(field, Problem("card_number_digits_only"))
     if not NUMBER_MIN <= len(digits) <= NUMBER_MAX:
         raise validation.refuse(
-            field, f"Le numéro de carte doit comporter de {NUMBER_MIN} à {NUMBER_MAX} chiffres."
+            field, Problem("card_number_length", min=NUMBER_MIN, max=NUMBER_MAX)
         )
     if not luhn.is_valid(digits):
-        raise validation.refuse(field, "Numéro de carte invalide : vérifiez les chiffres saisis.")
+        raise validation.refuse(field, Problem("card_number_checksum"))
     brand = detect_brand(digits)
     if brand is None:
-        raise validation.refuse(
-            field,
-            "Carte non acceptée : utilisez une carte Visa, Mastercard, American Express ou CB.",
-        )
+        raise validation.refuse(field, Problem("card_not_accepted"))
     return digits, brand
 
 
 def _whole_number(value: object, field: str, label: str, max_digits: int) -> int:
     if isinstance(value, bool):
-        raise validation.refuse(field, f"{label} invalide.")
+        raise validation.refuse(field, Problem("label_invalid", label=label))
     if isinstance(value, int):
         return value
     if not isinstance(value, str) or len(value) > 16:
-        raise validation.refuse(field, f"{label} invalide.")
+        raise validation.refuse(field, Problem("label_invalid", label=label))
     text = value.strip()
     if not text:
-        raise validation.refuse(field, f"{label} : champ obligatoire.")
+        raise validation.refuse(field, Problem("field_required", label=label))
     if not (text.isascii() and text.isdigit()) or len(text) > max_digits:
-        raise validation.refuse(field, f"{label} invalide.")
+        raise validation.refuse(field, Problem("label_invalid", label=label))
     return int(text)
 
 
 def _month(value: object) -> int:
-    month = _whole_number(value, "expiry_month", "Mois d'expiration", 2)
+    month = _whole_number(value, "expiry_month", "expiry_month", 2)
     if not 1 <= month <= 12:
-        raise validation.refuse("expiry_month", "Mois d'expiration invalide (01 à 12).")
+        raise validation.refuse("expiry_month", Problem("expiry_month_invalid"))
     return month
 
 
 def _year(value: object, current_year: int) -> int:
-    year = _full_year(_whole_number(value, "expiry_year", "Année d'expiration", 4))
+    year = _full_year(_whole_number(value, "expiry_year", "expiry_year", 4))
     if not 2000 <= year <= current_year + MAX_YEARS_AHEAD:
-        raise validation.refuse("expiry_year", "Année d'expiration invalide.")
+        raise validation.refuse("expiry_year", Problem("expiry_year_invalid"))
     return year
 
 
@@ -206,32 +204,28 @@ def _security_code(value: object, brand: CardBrand | None) -> str:
     """3 digits (4 for American Express); 3 or 4 while the brand is unknown."""
     field = "security_code"
     if not isinstance(value, str) or len(value) > 16:
-        raise validation.refuse(field, "Cryptogramme invalide.")
+        raise validation.refuse(field, Problem("security_code_invalid"))
     text = value.strip()
     if not text:
-        raise validation.refuse(field, "Cryptogramme : champ obligatoire.")
+        raise validation.refuse(field, Problem("security_code_required"))
     expected = {CardBrand.AMEX: (4,), None: (3, 4)}.get(brand, (3,))
     if not (text.isascii() and text.isdigit()) or len(text) not in expected:
         if brand is CardBrand.AMEX:
-            message = "Le cryptogramme comporte 4 chiffres (imprimés au recto de la carte)."
+            code = "security_code_amex"
         elif brand is None:
-            message = "Le cryptogramme comporte 3 ou 4 chiffres."
+            code = "security_code_3_or_4"
         else:
-            message = "Le cryptogramme comporte 3 chiffres (imprimés au dos de la carte)."
-        raise validation.refuse(field, message)
+            code = "security_code_3"
+        raise validation.refuse(field, Problem(code))
     return text
 
 
 def _holder(value: object) -> str:
-    text = validation.text_value(value, "holder", "Titulaire de la carte")
+    text = validation.text_value(value, "holder", "card_holder")
     if len(text) > HOLDER_MAX:
-        raise validation.refuse(
-            "holder", f"Le nom du titulaire ne peut pas dépasser {HOLDER_MAX} caractères."
-        )
+        raise validation.refuse("holder", Problem("holder_too_long", max=HOLDER_MAX))
     if not any(ch.isalpha() for ch in text):
-        raise validation.refuse(
-            "holder", "Indiquez le nom du titulaire tel qu'il figure sur la carte."
-        )
+        raise validation.refuse("holder", Problem("card_holder_name"))
     return text
 
 
@@ -248,7 +242,7 @@ def card_identity(payment: CardPayment) -> tuple[str, str, str, str] | None:
     try:
         number, brand = _card_number(payment.card_number)
         month = _month(payment.expiry_month)
-        year = _full_year(_whole_number(payment.expiry_year, "expiry_year", "Année", 4))
+        year = _full_year(_whole_number(payment.expiry_year, "expiry_year", "year", 4))
         holder = _holder(payment.holder)
     except ValidationError:
         return None
@@ -270,14 +264,12 @@ def check_card(payment: CardPayment, now: datetime) -> CheckedCard:
     month = errors.check("expiry_month", _month, payment.expiry_month)
     year = errors.check("expiry_year", _year, payment.expiry_year, today.year)
     if year is not None and year < today.year:
-        errors.add("expiry_year", "Cette carte a expiré.")
+        errors.add("expiry_year", Problem("card_expired"))
     elif month is not None and year == today.year and month < today.month:
-        errors.add("expiry_month", "Cette carte a expiré.")
+        errors.add("expiry_month", Problem("card_expired"))
     errors.check("security_code", _security_code, payment.security_code, brand)
     holder = errors.check("holder", _holder, payment.holder)
-    errors.raise_if_any(
-        "Les informations de la carte sont incorrectes. Vérifiez les champs signalés."
-    )
+    errors.raise_if_any(Problem("card_details_wrong"))
     assert number is not None and brand is not None and month is not None and year is not None
     assert holder is not None
     return CheckedCard(

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from geg_tui.fake_backend.store import Store
 from geg_tui.formatting import PARIS
+from geg_tui.i18n import _
 
 WallClock = Callable[[], datetime]
 
@@ -41,7 +42,11 @@ def parse_duration(text: str) -> timedelta:
     """``45d``, ``3h``, ``1d12h``, ``90m``, ``2w`` → timedelta; anything else → ValueError."""
     cleaned = text.strip().replace(" ", "")
     if not cleaned or _DURATION.sub("", cleaned) != "":
-        raise ValueError(f"Durée invalide : « {text} ». Exemples : 45d, 3h, 1d12h, 90m, 2w, 30s.")
+        raise ValueError(
+            _("Durée invalide : « {text} ». Exemples : 45d, 3h, 1d12h, 90m, 2w, 30s.").format(
+                text=text
+            )
+        )
     total = timedelta()
     for amount, unit in _DURATION.findall(cleaned):
         total += timedelta(**{_UNITS[unit.lower()]: int(amount)})
@@ -54,7 +59,10 @@ def parse_instant(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError as exc:
         raise ValueError(
-            f"Date invalide : « {text} ». Format attendu : 2026-11-27 ou 2026-11-27T14:30[+01:00]."
+            _(
+                "Date invalide : « {text} ». Format attendu : 2026-11-27 ou "
+                "2026-11-27T14:30[+01:00]."
+            ).format(text=text)
         ) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=PARIS)
@@ -132,6 +140,6 @@ class Clock:
     def advance(self, delta: timedelta) -> datetime:
         """Move forward only: the world's events are not undone by going back."""
         if delta < timedelta(0):
-            raise ValueError("L'horloge ne peut qu'avancer.")
+            raise ValueError(_("L'horloge ne peut qu'avancer."))
         with self._store.transaction():
             return self.set(self.now() + delta)

@@ -51,11 +51,12 @@ from geg_tui.api.models import (
     Register,
     Tariff,
 )
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import consumption_months, read_models, validation
 from geg_tui.fake_backend.consumption_costs import cost_column, factors
 from geg_tui.fake_backend.prices import PRICE_TABLES, price_periods
 from geg_tui.fake_backend.store import Tx
-from geg_tui.formatting import PARIS, format_date
+from geg_tui.formatting import PARIS
 
 MAX_YEARS = 6
 MAX_DAYS = MAX_YEARS * 366
@@ -81,27 +82,27 @@ def _day(value: object, field: str, label: str) -> date:
         try:
             value = value.astimezone(PARIS).date() if value.tzinfo else value.date()
         except (OverflowError, ValueError):  # year 1 or 9999 shifted out of range
-            raise validation.refuse(field, f"{label} hors des limites acceptées.") from None
+            raise validation.refuse(field, Problem("date_out_of_range", label=label)) from None
     if isinstance(value, date):
         day = value
     elif isinstance(value, str):
         if len(value) > 40:
-            raise validation.refuse(field, f"{label} invalide (format JJ/MM/AAAA).")
+            raise validation.refuse(field, Problem("date_format", label=label))
         text = value.strip()
         if (m := _ISO.match(text)) is not None:
             y, mo, d = (int(g) for g in m.groups())
         elif (m := _FR.match(text)) is not None:
             d, mo, y = (int(g) for g in m.groups())
         else:
-            raise validation.refuse(field, f"{label} invalide (format JJ/MM/AAAA).")
+            raise validation.refuse(field, Problem("date_format", label=label))
         try:
             day = date(y, mo, d)
         except ValueError:
-            raise validation.refuse(field, f"{label} : cette date n'existe pas.") from None
+            raise validation.refuse(field, Problem("date_not_real", label=label)) from None
     else:
-        raise validation.refuse(field, f"{label} invalide (format JJ/MM/AAAA).")
+        raise validation.refuse(field, Problem("date_format", label=label))
     if not MIN_DAY <= day <= MAX_DAY:
-        raise validation.refuse(field, f"{label} hors des limites acceptées.")
+        raise validation.refuse(field, Problem("date_out_of_range", label=label))
     return day
 
 
@@ -111,9 +112,7 @@ def _granularity(value: object) -> Granularity:
             return Granularity(value)
         except ValueError:
             pass
-    raise validation.refuse(
-        "granularity", "Choisissez un affichage par jour, par mois ou par année."
-    )
+    raise validation.refuse("granularity", Problem("granularity_choose"))
 
 
 def check_request(
@@ -121,16 +120,16 @@ def check_request(
 ) -> tuple[date, date, Granularity, bool]:
     """CONSO-2, SEC-4: every input checked, one French message per wrong field."""
     errors = validation.Errors()
-    first = errors.check("start", _day, start, "start", "Date de début")
-    last = errors.check("end", _day, end, "end", "Date de fin")
+    first = errors.check("start", _day, start, "start", "start")
+    last = errors.check("end", _day, end, "end", "end")
     gran = errors.check("granularity", _granularity, granularity)
     if not isinstance(compare_previous_year, bool):
-        errors.add("compare_previous_year", "Choix de comparaison invalide.")
+        errors.add("compare_previous_year", Problem("comparison_invalid"))
     if first is not None and last is not None:
         if last < first:
-            errors.add("end", "La date de fin doit être égale ou postérieure à la date de début.")
+            errors.add("end", Problem("end_before_start"))
         elif (last - first).days >= MAX_DAYS:
-            errors.add("end", f"La période demandée ne peut pas dépasser {MAX_YEARS} ans.")
+            errors.add("end", Problem("period_too_long", years=MAX_YEARS))
     errors.raise_if_any()
     assert first is not None and last is not None and gran is not None
     return first, last, gran, bool(compare_previous_year)
@@ -391,17 +390,14 @@ def percent_change(current: int, previous: int) -> float | None:
 def load_curve(db: Tx, contract_row: sqlite3.Row, day: object) -> list[int]:
     """CONSO-1: the 48 half-hour Wh values of one day (slot 0 = 00:00–00:30), Linky only."""
     if not contract_row["communicating"]:
-        raise ValidationError(
-            "La courbe de charge n'existe que pour un compteur communicant (Linky).",
-            code="compteur_non_communicant",
-        )
-    when = _day(day, "day", "Jour")
+        raise ValidationError(Problem("compteur_non_communicant"))
+    when = _day(day, "day", "day")
     blob = db.scalar(
         "SELECT slots FROM load_curve WHERE contract_id = ? AND day = ?",
         (contract_row["id"], when.isoformat()),
     )
     if blob is None:
-        raise NotFound(f"Pas de courbe de charge pour le {format_date(when)}.")
+        raise NotFound(Problem("load_curve_missing", day=when))
     slots = array("H")
     slots.frombytes(blob)
     if sys.byteorder == "big":

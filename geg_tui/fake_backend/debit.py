@@ -33,7 +33,8 @@ from geg_tui.api.models import (
     Register,
     Tariff,
 )
-from geg_tui.fake_backend import bank, outbox
+from geg_tui.api.problems import Problem
+from geg_tui.fake_backend import bank, outbox, validation
 from geg_tui.fake_backend.billing import Bill, annual_cost_at, debit_instalment
 from geg_tui.fake_backend.dates import add_months
 from geg_tui.fake_backend.read_models import Row, contract_from_row
@@ -54,7 +55,7 @@ UPCOMING, DEBITED, CANCELLED = "a_venir", "prelevee", "annulee"
 def set_e_invoice(db: Tx, account_id: int, contract: Row, enabled: object) -> Contract:
     """EINV-1: subscribe or unsubscribe one contract."""
     if not isinstance(enabled, bool):
-        raise ValidationError(fields={"enabled": "Choisissez oui ou non."})
+        raise validation.refuse("enabled", Problem("choose_yes_no"))
     db.execute("UPDATE contracts SET e_invoice = ? WHERE id = ?", (int(enabled), contract["id"]))
     return contract_from_row(db.one("SELECT * FROM contracts WHERE id = ?", (contract["id"],)))
 
@@ -99,10 +100,7 @@ def schedule(db: Tx, contract: Row, today: date) -> DebitSchedule:
     """DEBIT-4 as the customer sees it: the current cycle, or the projected one if it starts later."""
     mode = PaymentMode(contract["payment_mode"])
     if mode is not PaymentMode.MONTHLY_DEBIT:
-        raise Conflict(
-            "Ce contrat n'est pas en prélèvement mensuel : il n'a pas d'échéancier.",
-            code="pas_d_echeancier",
-        )
+        raise Conflict(Problem("pas_d_echeancier"))
     settlement = db.scalar(
         "SELECT MAX(settlement_date) FROM instalments WHERE contract_id = ? AND status != ?",
         (contract["id"], CANCELLED),
@@ -187,29 +185,21 @@ def _checked_mode(
     try:
         new = PaymentMode(mode)
     except ValueError:
-        raise ValidationError(fields={"mode": "Choisissez un mode de règlement."}) from None
+        raise validation.refuse("mode", Problem("payment_mode_choose")) from None
     tariff = Tariff(contract["tariff"])
     if new is PaymentMode.QUARTERLY_DEBIT and not tariff.regulated:
         raise ValidationError(
-            "Le prélèvement trimestriel est réservé au tarif réglementé (Tarif Bleu). Choisissez la "
-            "mensualisation ou le paiement à réception.",
-            code="trimestriel_non_autorise",
-            fields={"mode": "Réservé au tarif réglementé (Tarif Bleu)."},
+            Problem("trimestriel_non_autorise"), fields={"mode": Problem("regulated_tariff_only")}
         )
     day = None
     if new is PaymentMode.MONTHLY_DEBIT:
         if type(debit_day) is not int or debit_day not in DEBIT_DAYS:
-            raise ValidationError(fields={"debit_day": "Choisissez le 5, le 10 ou le 15 du mois."})
+            raise validation.refuse("debit_day", Problem("debit_day_choose"))
         day = debit_day
     row = db.one("SELECT customer_id, email FROM accounts WHERE id = ?", (account_id,))
     assert row is not None
     if new.is_debit and bank.current(db, row["customer_id"]) is None:
-        raise ValidationError(
-            "Le prélèvement demande des coordonnées bancaires et un mandat SEPA actif. Renseignez "
-            "d'abord votre IBAN dans « Coordonnées bancaires ».",
-            code="mandat_requis",
-            fields={"mode": "Coordonnées bancaires et mandat SEPA nécessaires."},
-        )
+        raise ValidationError(Problem("mandat_requis"), fields={"mode": Problem("mandate_needed")})
     return new, day, row
 
 

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from geg_tui.fake_backend.store import Tx
+from geg_tui.i18n import _
 
 MAX_LATENCY_MS = 120_000
 
@@ -42,12 +43,14 @@ def set_fault(
 ) -> Fault:
     if operation != "*" and operation not in known:
         raise ValueError(
-            f"Opération inconnue « {operation} ». Opérations : * ou {', '.join(known)}."
+            _("Opération inconnue « {operation} ». Opérations : * ou {known}.").format(
+                operation=operation, known=", ".join(known)
+            )
         )
     if not 0 <= latency_ms <= MAX_LATENCY_MS:
-        raise ValueError(f"La latence doit être entre 0 et {MAX_LATENCY_MS} ms.")
+        raise ValueError(_("La latence doit être entre 0 et {max} ms.").format(max=MAX_LATENCY_MS))
     if not 0.0 <= error_rate <= 1.0:
-        raise ValueError("Le taux d'erreur doit être entre 0 et 1 (par exemple 0.3).")
+        raise ValueError(_("Le taux d'erreur doit être entre 0 et 1 (par exemple 0.3)."))
     db.execute(
         "INSERT INTO faults(operation, latency_ms, error_rate, drop_after_commit) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(operation) DO UPDATE SET latency_ms = excluded.latency_ms, "

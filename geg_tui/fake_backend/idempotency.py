@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from geg_tui.api.errors import Conflict, ValidationError
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import validation
 from geg_tui.fake_backend.store import Tx
 
@@ -23,8 +24,7 @@ def check_key(key: object, field: str = "idempotency_key") -> str:
     text = validation.lookup_key(key, 100)
     if text is None or len(text) < 8 or text != key:
         raise ValidationError(
-            "Requête invalide : clé d'idempotence manquante ou incorrecte.",
-            fields={field: "Clé invalide."},
+            Problem("idempotency_key_invalid"), fields={field: Problem("key_invalid")}
         )
     return text
 
@@ -42,10 +42,7 @@ def replay(db: Tx, account_id: int, key: str, operation: str, print_: str) -> An
     if row is None:
         return None
     if row["operation"] != operation or row["fingerprint"] != print_:
-        raise Conflict(
-            "Cette demande a déjà été envoyée avec d'autres informations. Rechargez la page et recommencez.",
-            code="cle_idempotence_reutilisee",
-        )
+        raise Conflict(Problem("cle_idempotence_reutilisee"))
     return json.loads(row["response"])
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from geg_tui.api.errors import NotFound, ValidationError
+from geg_tui.api.errors import NotFound
 from geg_tui.api.models import Invoice, InvoicePage, InvoiceStatus
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import read_models, validation
 from geg_tui.fake_backend.dates import LISTING_YEARS, five_years_before
 from geg_tui.fake_backend.read_models import Row
@@ -28,11 +29,8 @@ from geg_tui.fake_backend.store import Tx
 
 MAX_OFFSET = 10**6  # far beyond any account's invoices; keeps SQLite integers in range
 MAX_PAGE = 1_000
-NOT_FOUND = "Facture introuvable : vérifiez sa référence dans la liste de vos factures."
-TOO_OLD = (
-    f"Cette facture a été émise il y a plus de {LISTING_YEARS} ans : elle n'est plus disponible "
-    "dans l'espace client. Le service client peut vous en adresser une copie."
-)
+NOT_FOUND = Problem("invoice_not_found")
+TOO_OLD = Problem("facture_trop_ancienne", years=LISTING_YEARS)
 
 
 def page(
@@ -63,7 +61,7 @@ def page(
         params.append(contract_ref)
     if year is not None:
         if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
-            raise ValidationError(fields={"year": "Année invalide."})
+            raise validation.refuse("year", Problem("year_invalid"))
         where += " AND substr(i.issue_date, 1, 4) = ?"
         params.append(f"{year:04d}")
     if status is not None:
@@ -71,11 +69,11 @@ def page(
             where += " AND i.status = ?"
             params.append(InvoiceStatus(status).value)
         except ValueError:
-            raise ValidationError(fields={"status": "Statut inconnu."}) from None
+            raise validation.refuse("status", Problem("status_unknown")) from None
     if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
-        raise ValidationError(fields={"offset": "Position invalide."})
+        raise validation.refuse("offset", Problem("offset_invalid"))
     if limit is not None and (type(limit) is not int or not 1 <= limit <= MAX_PAGE):
-        raise ValidationError(fields={"limit": "Nombre de factures invalide."})
+        raise validation.refuse("limit", Problem("limit_invalid"))
     base = read_models.INVOICE_SELECT + where
     count = db.scalar(f"SELECT COUNT(*) FROM ({base})", tuple(params))
     page_sql = base + " ORDER BY i.issue_date DESC, i.id DESC LIMIT ? OFFSET ?"
@@ -120,5 +118,5 @@ def own_invoice_row(db: Tx, account_id: int, ref: object, today: date) -> Row:
     if row is None:
         raise NotFound(NOT_FOUND)
     if row["issue_date"] < five_years_before(today).isoformat():
-        raise NotFound(TOO_OLD, code="facture_trop_ancienne")
+        raise NotFound(TOO_OLD)
     return row

@@ -38,26 +38,23 @@ from geg_tui.api.models import (
     Register,
     Tariff,
 )
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import idempotency, read_models, validation
 from geg_tui.fake_backend.dates import add_months
 from geg_tui.fake_backend.store import Tx
-from geg_tui.formatting import PARIS, format_date, group_thousands
+from geg_tui.formatting import PARIS
 
 WINDOW_DAYS = 10  # METER-5
 IMPLAUSIBLE_FACTOR = 3  # METER-3
 USUAL_YEARS = 5
 OPERATION = "submit_reading"
 
-LINKY_REASON = (
-    "Votre compteur Linky est communicant : il est relevé automatiquement chaque jour. "
-    "Vous n'avez pas besoin de transmettre votre index."
-)
-
-_REGISTER_NAMES = {
+# The name of each register's index in a message: a code of geg_tui.api.problems.LABELS.
+_REGISTER_LABELS = {
     Register.BASE: "index",
-    Register.HP: "index heures pleines",
-    Register.HC: "index heures creuses",
-    Register.GAS: "index gaz",
+    Register.HP: "index_hp",
+    Register.HC: "index_hc",
+    Register.GAS: "index_gas",
 }
 
 
@@ -150,7 +147,8 @@ def status(db: Tx, today: date, contract_row: sqlite3.Row) -> MeterStatus:
         window_start=next_invoice - timedelta(days=WINDOW_DAYS),
         window_end=next_invoice - timedelta(days=1),
         manual_allowed=not linky,
-        refusal_reason=LINKY_REASON if linky else None,
+        refusal_reason=Problem("compteur_communicant").french() if linky else None,
+        refusal_code="compteur_communicant" if linky else None,
     )
 
 
@@ -195,33 +193,30 @@ def _reading(
 
 
 def _index_value(value: object, digits: int, label: str, unit: str) -> int:
-    """METER-1: a whole number within the meter's digits (int, or digits with spaces)."""
+    """METER-1: a whole number within the meter's digits (int, or digits with spaces).
+    ``label`` names the register's index (a code of ``problems.LABELS``)."""
     if isinstance(value, bool):
-        raise ValidationError(fields={"_": f"Saisissez l'{label} en chiffres."})
+        raise validation.refuse("_", Problem("index_in_digits", label=label))
     if isinstance(value, int):
         number = value
     elif isinstance(value, str):
         if len(value) > 100 or validation.has_control(value):
-            raise ValidationError(fields={"_": f"L'{label} doit être un nombre entier."})
+            raise validation.refuse("_", Problem("index_not_whole", label=label))
         compact = "".join(value.split())
         if not compact:
-            raise ValidationError(fields={"_": f"Saisissez l'{label}."})
+            raise validation.refuse("_", Problem("index_required", label=label))
         if not (compact.isascii() and compact.isdigit()):
-            raise ValidationError(
-                fields={"_": f"L'{label} doit être un nombre entier, sans virgule ni signe."}
-            )
+            raise validation.refuse("_", Problem("index_not_whole_sign", label=label))
         number = int(compact)
     else:
-        raise ValidationError(fields={"_": f"L'{label} doit être un nombre entier."})
+        raise validation.refuse("_", Problem("index_not_whole", label=label))
     if number < 0:
-        raise ValidationError(fields={"_": f"L'{label} ne peut pas être négatif."})
+        raise validation.refuse("_", Problem("index_negative", label=label))
     if number >= 10**digits:
-        raise ValidationError(
-            fields={
-                "_": f"L'{label} a au plus {digits} chiffres sur ce compteur "
-                f"(au plus {group_thousands(10**digits - 1)} {unit})."
-            }
+        problem = Problem(
+            "index_too_many_digits", label=label, digits=digits, max_index=10**digits - 1, unit=unit
         )
+        raise validation.refuse("_", problem)
     return number
 
 
@@ -229,47 +224,35 @@ def clean_indexes(contract_row: sqlite3.Row, indexes: object) -> dict[Register, 
     """METER-1: exactly the contract's registers, each a valid index; per-register errors."""
     registers = _registers(contract_row)
     if not isinstance(indexes, Mapping):
-        raise validation.refuse("indexes", "Saisissez l'index de chaque cadran du compteur.")
+        raise validation.refuse("indexes", Problem("indexes_required"))
     errors = validation.Errors()
     by_register: dict[Register, object] = {}
     wanted = {r.value for r in registers}
     try:
         items = list(indexes.items())
     except Exception:  # a broken mapping is bad input like any other (SEC-4)
-        raise validation.refuse("indexes", "Index illisibles.") from None
+        raise validation.refuse("indexes", Problem("indexes_unreadable")) from None
     for key, value in items:
         if isinstance(key, str) and not isinstance(key, Register) and key in wanted:
             key = Register(key)
         if isinstance(key, Register) and key.value in wanted:
             by_register[key] = value
         else:
-            errors.add("indexes", "Ce compteur n'a pas ce cadran : saisissez seulement ses index.")
+            errors.add("indexes", Problem("register_unknown"))
     digits = int(contract_row["meter_digits"])
     unit = _unit(contract_row)
     clean: dict[Register, int] = {}
     for register in registers:
-        label = _REGISTER_NAMES[register]
+        label = _REGISTER_LABELS[register]
         if register not in by_register:
-            errors.add(register.value, f"Saisissez l'{label}.")
+            errors.add(register.value, Problem("index_required", label=label))
             continue
         try:
             clean[register] = _index_value(by_register[register], digits, label, unit)
         except ValidationError as exc:
-            errors.add(register.value, exc.fields["_"])
+            errors.add(register.value, exc.problems[0])
     errors.raise_if_any()
     return clean
-
-
-def _fmt_index(value: int, unit: str) -> str:
-    return f"{group_thousands(value)} {unit}"
-
-
-# An estimate is the backend's guess, not the meter: say so, and who can correct it, rather than
-# let the customer believe the figure was read on the meter.
-ESTIMATED_NOTE = (
-    " (index estimé). Si votre compteur affiche moins, contactez le service client pour faire "
-    "corriger l'estimation."
-)
 
 
 def _check_not_lower(
@@ -283,18 +266,15 @@ def _check_not_lower(
     for register, value in clean.items():
         last = previous.indexes.get(register)
         if last is not None and value < last:
-            fields[register.value] = (
-                f"L'index ne peut pas être inférieur au dernier index connu : "
-                f"{_fmt_index(last, unit)} le {format_date(previous.reading_date)}"
-                + (ESTIMATED_NOTE if previous.kind is ReadingKind.ESTIMATED else ".")
+            estimated = previous.kind is ReadingKind.ESTIMATED
+            fields[register.value] = Problem(
+                "index_below_last_estimated" if estimated else "index_below_last",
+                index=last,
+                unit=unit,
+                day=previous.reading_date,
             )
     if fields:
-        raise ValidationError(
-            "Un index saisi est inférieur au dernier index connu de votre compteur. "
-            "Vérifiez les chiffres relevés.",
-            code="index_inferieur",
-            fields=fields,
-        )
+        raise ValidationError(Problem("index_inferieur"), fields=fields)
 
 
 def _shift_year(day: date, years: int) -> date:
@@ -342,44 +322,39 @@ def _implausible_warning(
     clean: dict[Register, int],
     previous: MeterReading | None,
     today: date,
-) -> str | None:
-    """METER-3: the French warning when the implied daily use is > 3 × the usual, else None."""
+) -> list[Problem]:
+    """METER-3: the warning's parts (one per implausible register, then the advice) when the
+    implied daily use is > 3 × the usual, else an empty list."""
     if previous is None:
-        return None
+        return []
     days = (today - previous.reading_date).days
     if days <= 0:
-        return None
+        return []
     usual = usual_daily_wh(db, contract_row, previous.reading_date + timedelta(days=1), today)
     per_unit = _wh_per_unit(contract_row)
     unit = _unit(contract_row)
-    problems = []
+    parts = []
     for register, value in clean.items():
         last = previous.indexes.get(register)
         if last is None or register not in usual:
             continue
         implied = (value - last) * per_unit / days
         if implied > IMPLAUSIBLE_FACTOR * usual[register]:
-            label = _REGISTER_NAMES[register]
-            problems.append(
-                f"{label[0].upper()}{label[1:]} {_fmt_index(value, unit)} : depuis le relevé du "
-                f"{format_date(previous.reading_date)} ({_fmt_index(last, unit)}), cela fait "
-                f"{_kwh(implied)} kWh par jour en moyenne, alors que la consommation habituelle "
-                f"à cette saison est d'environ {_kwh(usual[register])} kWh par jour."
+            parts.append(
+                Problem(
+                    "reading_implausible",
+                    register_label=_REGISTER_LABELS[register],
+                    index=value,
+                    unit=unit,
+                    day=previous.reading_date,
+                    last_index=last,
+                    implied_wh=round(implied, 3),
+                    usual_wh=round(usual[register], 3),
+                )
             )
-    if not problems:
-        return None
-    return (
-        " ".join(problems)
-        + f" C'est plus de {IMPLAUSIBLE_FACTOR} fois l'habitude : vérifiez l'index saisi. "
-        "S'il est juste, confirmez-le pour l'enregistrer."
-    )
-
-
-def _kwh(wh: float) -> str:
-    """Wh → kWh with one decimal, French style (``12,5``)."""
-    tenths = int(wh / 100 + 0.5)
-    whole, frac = divmod(tenths, 10)
-    return f"{group_thousands(whole)},{frac}"
+    if not parts:
+        return []
+    return [*parts, Problem("reading_implausible_advice", factor=IMPLAUSIBLE_FACTOR)]
 
 
 def _result_payload(reading: MeterReading) -> dict[str, Any]:
@@ -418,10 +393,10 @@ def submit(
     unless ``confirm_implausible`` is true: the result then carries the warning.
     """
     if contract_row["communicating"]:
-        raise ValidationError(LINKY_REASON, code="compteur_communicant")
+        raise ValidationError(Problem("compteur_communicant"))
     key = None if idempotency_key is None else idempotency.check_key(idempotency_key)
     if not isinstance(confirm_implausible, bool):
-        raise validation.refuse("confirm_implausible", "Confirmation invalide.")
+        raise validation.refuse("confirm_implausible", Problem("confirmation_invalid"))
     clean = clean_indexes(contract_row, indexes)
     print_ = ""
     if key is not None:
@@ -434,9 +409,13 @@ def submit(
     today = now.astimezone(PARIS).date()
     previous = _previous_reading(db, contract_row, today)
     _check_not_lower(contract_row, clean, previous)
-    warning = _implausible_warning(db, contract_row, clean, previous, today)
-    if warning is not None and not confirm_implausible:
-        return ReadingResult(reading=None, needs_confirmation=True, warning=warning)
+    parts = _implausible_warning(db, contract_row, clean, previous, today)
+    warning = " ".join(part.french() for part in parts) or None
+    codes = tuple({"code": part.code, "params": part.params} for part in parts)
+    if parts and not confirm_implausible:
+        return ReadingResult(
+            reading=None, needs_confirmation=True, warning=warning, warning_parts=codes
+        )
     day = today.isoformat()
     db.executemany(
         "INSERT INTO readings(contract_id, reading_date, register, idx, kind) VALUES (?, ?, ?, ?, ?) "
@@ -450,4 +429,6 @@ def submit(
     reading = MeterReading(contract_row["ref"], today, dict(clean), ReadingKind.CUSTOMER)
     if key is not None:
         idempotency.remember(db, now, account_id, key, OPERATION, print_, _result_payload(reading))
-    return ReadingResult(reading=reading, needs_confirmation=False, warning=warning)
+    return ReadingResult(
+        reading=reading, needs_confirmation=False, warning=warning, warning_parts=codes
+    )

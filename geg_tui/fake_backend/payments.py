@@ -29,11 +29,12 @@ from datetime import UTC, date, datetime
 
 from geg_tui.api.errors import BackendUnavailable, Conflict, NotFound, ValidationError
 from geg_tui.api.models import CardBrand, CardPayment, InvoiceStatus, Payment
+from geg_tui.api.problems import TEMPLATES, Problem
 from geg_tui.fake_backend import idempotency, outbox, validation
 from geg_tui.fake_backend.cards import CheckedCard, Outcome, card_identity, check_card
 from geg_tui.fake_backend.dates import five_years_before
 from geg_tui.fake_backend.store import CommitThenRaise, Tx
-from geg_tui.formatting import format_date, format_datetime, format_money, to_paris
+from geg_tui.formatting import format_datetime, format_money, to_paris
 from geg_tui.labels import french_label
 
 OPERATION = "paiement_carte"
@@ -72,7 +73,7 @@ def _invoice_row(db: Tx, account_id: int, ref: object, today: date):
             (account_id, key, today.isoformat(), five_years_before(today).isoformat()),
         )
     if row is None:
-        raise NotFound("Facture introuvable. Vérifiez la référence de la facture.")
+        raise NotFound(Problem("invoice_not_found_ref"))
     return row
 
 
@@ -80,30 +81,26 @@ def _check_payable(row) -> None:
     """PAY-1 and PAY-4: only an invoice to pay or overdue, for its full (positive) amount."""
     status = InvoiceStatus(row["status"])
     if status is InvoiceStatus.PAID:
-        raise Conflict(
-            "Cette facture est déjà payée : aucun nouveau paiement n'est nécessaire.",
-            code="deja_payee",
-        )
+        raise Conflict(Problem("deja_payee"))
     if status is InvoiceStatus.DEBITED:
-        raise Conflict(
-            "Cette facture a déjà été prélevée : aucun paiement n'est nécessaire.",
-            code="deja_payee",
-        )
+        raise Conflict(Problem("deja_payee", variant="debited"))
     if status is InvoiceStatus.DEBIT_SCHEDULED:
-        when = (
-            f"le {format_date(date.fromisoformat(row['debit_date']))}"
-            if row["debit_date"]
-            else "prochainement"
-        )
-        raise Conflict(
-            f"Cette facture sera prélevée automatiquement {when} : elle ne peut pas être payée "
-            "par carte.",
-            code="prelevement_prevu",
-        )
+        if row["debit_date"]:
+            raise Conflict(Problem("prelevement_prevu", day=row["debit_date"]))
+        raise Conflict(Problem("prelevement_prevu", variant="soon"))
     if status not in (InvoiceStatus.TO_PAY, InvoiceStatus.OVERDUE):  # pragma: no cover
-        raise Conflict("Cette facture ne peut pas être payée par carte.")
+        raise Conflict(Problem("invoice_not_payable_by_card"))
     if row["total"] <= 0:
-        raise Conflict("Cette facture ne présente aucun montant à payer.", code="rien_a_payer")
+        raise Conflict(Problem("rien_a_payer"))
+
+
+def _refused(code: str, message: str) -> ValidationError:
+    """A card refusal by its code (stored with the French message of its time, the fallback
+    for a code this version no longer knows)."""
+    problem: Problem | str = Problem(code) if code in TEMPLATES else message
+    if isinstance(problem, Problem):
+        return ValidationError(problem, fields={"card_number": problem})
+    return ValidationError(message, code=code, fields={"card_number": message})
 
 
 def _charge(
@@ -111,20 +108,23 @@ def _charge(
 ) -> None:
     """The fake payment server's answer (PAY-5); returns only when the payment is accepted."""
     refusals = {
-        Outcome.DECLINED: ("carte_refusee", DECLINED),
-        Outcome.INSUFFICIENT_FUNDS: ("provision_insuffisante", INSUFFICIENT),
+        Outcome.DECLINED: ("carte_refusee", Problem("carte_refusee").french()),
+        Outcome.INSUFFICIENT_FUNDS: (
+            "provision_insuffisante",
+            Problem("provision_insuffisante").french(),
+        ),
     }
     if card.outcome in refusals:
         code, message = refusals[card.outcome]
         idempotency.remember(
             db, now, account_id, key, OPERATION, print_, {"refused": code, "message": message}
         )
-        raise CommitThenRaise(ValidationError(message, code=code, fields={"card_number": message}))
+        raise CommitThenRaise(_refused(code, message))
     if card.outcome is Outcome.RETRY:
         marker = key + "#essai"
         if idempotency.replay(db, account_id, marker, OPERATION, print_) is None:
             idempotency.remember(db, now, account_id, marker, OPERATION, print_, {"attempt": 1})
-            raise CommitThenRaise(BackendUnavailable(RETRY, code="paiement_a_reessayer"))
+            raise CommitThenRaise(BackendUnavailable(Problem("paiement_a_reessayer")))
 
 
 def _load(db: Tx, account_id: int, transaction_ref: str) -> Payment:
@@ -134,7 +134,7 @@ def _load(db: Tx, account_id: int, transaction_ref: str) -> Payment:
         (account_id, transaction_ref),
     )
     if row is None:  # pragma: no cover - the idempotency record always points at a payment
-        raise NotFound("Paiement introuvable.")
+        raise NotFound(Problem("payment_not_found"))
     return _from_row(row)
 
 
@@ -173,15 +173,14 @@ def _replayed(db: Tx, account_id: int, key: str, print_: str) -> Payment | None:
     if stored is None:
         return None
     if "refused" in stored:
-        message = stored["message"]
-        raise ValidationError(message, code=stored["refused"], fields={"card_number": message})
+        raise _refused(str(stored["refused"]), str(stored["message"]))
     return _load(db, account_id, str(stored["transaction_ref"]))
 
 
 def pay(db: Tx, now: datetime, account_id: int, payment: CardPayment) -> Payment:
     """Pay one invoice by card (PAY-1…PAY-5). See the module docstring for the order of work."""
     if not isinstance(payment, CardPayment):
-        raise ValidationError("Requête de paiement invalide.")
+        raise ValidationError(Problem("payment_request_invalid"))
     key = idempotency.check_key(payment.idempotency_key)
     identity = card_identity(payment)
     invoice_key = validation.lookup_key(payment.invoice_ref, 40) or ""

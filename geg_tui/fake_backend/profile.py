@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from geg_tui.api.errors import ValidationError
 from geg_tui.api.models import Address, Identity, Profile
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import outbox, validation
 from geg_tui.fake_backend.bank import require_password
 from geg_tui.fake_backend.hashing import Hasher, new_code, normalise_code, token_hash
@@ -18,7 +18,7 @@ from geg_tui.fake_backend.questions import BY_ID
 from geg_tui.fake_backend.store import Tx
 
 EMAIL_CODE_VALIDITY = timedelta(hours=24)
-EMAIL_TAKEN = "Cette adresse ne peut pas être utilisée comme identifiant."
+EMAIL_TAKEN = Problem("login_email_unavailable")
 
 
 def load(db: Tx, account_id: int) -> Profile:
@@ -42,17 +42,17 @@ def load(db: Tx, account_id: int) -> Profile:
 
 def postcode(value: object, field: str = "postcode") -> str:
     """PROFILE-3: five digits."""
-    text = validation.text_value(value, field, "Code postal")
+    text = validation.text_value(value, field, "postcode")
     compact = "".join(text.split())
     if not (len(compact) == 5 and compact.isascii() and compact.isdigit()):
-        raise validation.refuse(field, "Le code postal a 5 chiffres (exemple : 38000).")
+        raise validation.refuse(field, Problem("postcode_invalid"))
     return compact
 
 
 def _bounded(value: object, field: str, label: str, maximum: int) -> str:
     text = validation.text_value(value, field, label)
     if len(text) > maximum:
-        raise validation.refuse(field, f"{label} : {maximum} caractères au plus.")
+        raise validation.refuse(field, Problem("text_too_long", label=label, max=maximum))
     return text
 
 
@@ -78,11 +78,11 @@ def update_contact(
             checked = errors.check(column, validation.phone, value, column, mobile_only=mobile_only)
             updates[column] = checked
     if street is not None:
-        updates["street"] = errors.check("street", _bounded, street, "street", "Adresse", 120)
+        updates["street"] = errors.check("street", _bounded, street, "street", "address", 120)
     if postcode_value is not None:
         updates["postcode"] = errors.check("postcode", postcode, postcode_value)
     if city is not None:
-        updates["city"] = errors.check("city", _bounded, city, "city", "Ville", 80)
+        updates["city"] = errors.check("city", _bounded, city, "city", "city", 80)
     errors.raise_if_any()
     if updates:
         customer_id = db.scalar("SELECT customer_id FROM accounts WHERE id = ?", (account_id,))
@@ -99,9 +99,9 @@ def request_email_change(
     address = validation.email(new_email, "new_email")
     current = db.scalar("SELECT email FROM accounts WHERE id = ?", (account_id,))
     if address == current:
-        raise ValidationError(fields={"new_email": "C'est déjà votre identifiant."})
+        raise validation.refuse("new_email", Problem("email_already_login"))
     if db.scalar("SELECT 1 FROM accounts WHERE email = ?", (address,)):
-        raise ValidationError(fields={"new_email": EMAIL_TAKEN}, code="email_indisponible")
+        raise validation.refuse("new_email", EMAIL_TAKEN)
     code = new_code()
     db.execute(
         "UPDATE codes SET revoked = 1 WHERE account_id = ? AND purpose = 'email' AND used_at IS NULL",
@@ -141,10 +141,10 @@ def confirm_email_change(db: Tx, now: datetime, account_id: int, code: object) -
             (account_id, token_hash(normalise_code(key)), now.isoformat()),
         )
     if row is None:
-        raise ValidationError(fields={"code": "Code invalide ou expiré."}, code="code_invalide")
+        raise validation.refuse("code", Problem("code_invalid_or_expired"))
     new = row["payload"]
     if db.scalar("SELECT 1 FROM accounts WHERE email = ? AND id != ?", (new, account_id)):
-        raise ValidationError(fields={"code": EMAIL_TAKEN}, code="email_indisponible")
+        raise validation.refuse("code", EMAIL_TAKEN)
     old = db.scalar("SELECT email FROM accounts WHERE id = ?", (account_id,))
     db.execute(
         "UPDATE accounts SET email = ?, pending_email = NULL WHERE id = ?", (new, account_id)
@@ -172,7 +172,7 @@ def change_secret_question(
         or isinstance(question_id, bool)
         or question_id not in BY_ID
     ):
-        errors.add("secret_question_id", "Choisissez une question secrète dans la liste.")
+        errors.add("secret_question_id", Problem("secret_question_choose"))
     normalised = errors.check("secret_answer", validation.secret_answer, answer)
     errors.raise_if_any()
     db.execute(

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from geg_tui.api.models import SecretQuestion
+from geg_tui.api.texts import QUESTIONS
 
-SECRET_QUESTIONS: tuple[SecretQuestion, ...] = (
-    SecretQuestion(1, "Quel est le nom de votre premier animal de compagnie ?"),
-    SecretQuestion(2, "Dans quelle ville êtes-vous né(e) ?"),
-    SecretQuestion(3, "Quel est le nom de jeune fille de votre mère ?"),
-    SecretQuestion(4, "Quel était le nom de votre école primaire ?"),
-    SecretQuestion(5, "Quel est le prénom de votre meilleur(e) ami(e) d'enfance ?"),
-    SecretQuestion(6, "Quelle est la marque de votre première voiture ?"),
+# Sent in French (the API's language); the screens show them with texts.question_text.
+SECRET_QUESTIONS: tuple[SecretQuestion, ...] = tuple(
+    SecretQuestion(number, text.msgid) for number, text in QUESTIONS.items()
 )
 
 BY_ID = {q.id: q for q in SECRET_QUESTIONS}

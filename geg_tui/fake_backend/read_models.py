@@ -23,6 +23,7 @@ from geg_tui.api.models import (
     Register,
     Tariff,
 )
+from geg_tui.fake_backend.billing import line_code
 from geg_tui.fake_backend.store import Tx
 
 Row = sqlite3.Row  # a row of the store, as rule modules pass them around
@@ -96,6 +97,8 @@ def invoice_from_row(db: Tx, row: sqlite3.Row, *, details: bool = False) -> Invo
                 unit_price_micro=r["unit_price_micro"],
                 amount=r["amount"],
                 vat_rate_pct=r["vat_rate_pct"],
+                label_code=(code := line_code(r["label"]))[0],
+                label_params=code[1],
             )
             for r in db.all(
                 "SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY position", (row["id"],)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from geg_tui.api.errors import ValidationError
 from geg_tui.api.models import ResetChallenge, ResetQueued
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import authentication, outbox, validation
 from geg_tui.fake_backend.clock import Clock
 from geg_tui.fake_backend.hashing import Hasher, new_code, normalise_code, token_hash
@@ -23,7 +24,7 @@ from geg_tui.fake_backend.support import SUPPORT
 from geg_tui.formatting import format_datetime
 
 CODE_VALIDITY = timedelta(hours=24)  # RESET-4
-RESET_MISMATCH = "Les informations saisies ne permettent pas de retrouver votre compte."
+RESET_MISMATCH = Problem("recuperation_refusee")
 
 
 class RecoveryRules:
@@ -46,13 +47,13 @@ class RecoveryRules:
             (address,),
         )
         if row is None:
-            return None, ValidationError(RESET_MISMATCH, code="recuperation_refusee")
+            return None, ValidationError(RESET_MISMATCH)
         now = self.clock.now()
         authentication.raise_if_locked(db, row, now)
         assert day is not None
         if row["birth_date"] != day.isoformat():
             return None, authentication.failed_login(
-                db, row["id"], now, ValidationError(RESET_MISMATCH, code="recuperation_refusee")
+                db, row["id"], now, ValidationError(RESET_MISMATCH)
             )
         return row, None
 
@@ -70,11 +71,7 @@ class RecoveryRules:
             or len(answer) > validation.MAX_INPUT
             or validation.has_control(answer)  # a lone surrogate included (SEC-4)
         ):
-            raise ValidationError(
-                fields={
-                    "secret_answer": "Réponse invalide : saisissez-la sans caractères spéciaux."
-                }
-            )
+            raise validation.refuse("secret_answer", Problem("answer_special_characters"))
         normalised = validation.normalise_answer(answer)
         ahead = self._answer_ahead(email, normalised)
         with self.hasher.prepared(ahead), self.store.transaction() as db:
@@ -84,7 +81,7 @@ class RecoveryRules:
                     db,
                     row["id"],
                     self.clock.now(),
-                    ValidationError(RESET_MISMATCH, code="recuperation_refusee"),
+                    ValidationError(RESET_MISMATCH),
                 )
             if failure is None:
                 return self._send_code(db, row["id"], row["email"], "password")
@@ -189,7 +186,7 @@ def _checked_reset_form(
     errors = validation.Errors()
     address = errors.check("email", validation.email, email)
     if not isinstance(code, str) or not code.strip() or len(code) > 100:
-        errors.add("code", "Saisissez le code reçu par e-mail.")
+        errors.add("code", Problem("code_required"))
     pw = validation.password(
         new_password,
         confirm,
@@ -206,9 +203,7 @@ def _checked_reset_form(
 def _invalid_code() -> ValidationError:
     """RESET-4: one refusal for a wrong, used, revoked or expired code (nothing tells them apart)."""
     return ValidationError(
-        "Ce code est invalide ou a expiré. Refaites une demande de réinitialisation.",
-        code="code_invalide",
-        fields={"code": "Code invalide ou expiré."},
+        Problem("code_invalide"), fields={"code": Problem("code_invalid_or_expired")}
     )
 
 
@@ -217,7 +212,7 @@ def _new_secret_question(question_id: object, answer: object) -> str:
     returns the normalised answer."""
     q_errors = validation.Errors()
     if type(question_id) is not int or question_id not in BY_ID:
-        q_errors.add("secret_question_id", "Choisissez une nouvelle question secrète.")
+        q_errors.add("secret_question_id", Problem("secret_question_choose_new"))
     normalised = q_errors.check("secret_answer", validation.secret_answer, answer)
     q_errors.raise_if_any()
     assert normalised is not None

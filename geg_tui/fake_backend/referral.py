@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from geg_tui.api.errors import Conflict, NotFound, ValidationError
 from geg_tui.api.models import Invitation, InvitationStatus, ReferralSummary
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import bank, outbox, validation
 from geg_tui.fake_backend.profile import postcode
 from geg_tui.fake_backend.read_models import Row
@@ -26,7 +27,7 @@ PROGRAMME = "parrainage"
 def _name(value: object, field: str, label: str) -> str:
     text = validation.text_value(value, field, label)
     if len(text) > 60:
-        raise validation.refuse(field, f"{label} : 60 caractères au plus.")
+        raise validation.refuse(field, Problem("text_too_long", label=label, max=60))
     return text
 
 
@@ -95,16 +96,12 @@ def _checked_invitee(
 ) -> tuple[str, str, str, str]:
     """REF-1, REF-2: the invited person's name, e-mail and postcode, else every field's error."""
     errors = validation.Errors()
-    first = errors.check("first_name", _name, first_name, "first_name", "Prénom")
-    last = errors.check("last_name", _name, last_name, "last_name", "Nom")
+    first = errors.check("first_name", _name, first_name, "first_name", "first_name")
+    last = errors.check("last_name", _name, last_name, "last_name", "name")
     address = errors.check("email", validation.email, email)
     code = errors.check("postcode", postcode, postcode_value)
     if code in GRENOBLE_POSTCODES:
-        errors.add(
-            "postcode",
-            "Le parrainage n'est pas ouvert aux habitants de Grenoble (38000 et 38100) : il sert à "
-            "faire connaître GEG en dehors de sa zone historique.",
-        )
+        errors.add("postcode", Problem("referral_not_in_grenoble"))
     errors.raise_if_any()
     return first, last, address, code
 
@@ -113,17 +110,15 @@ def _refuse_unwelcome(db: Tx, sponsor: Row, address: str) -> None:
     """REF-4: not oneself, not a customer already, not someone with a pending or accepted
     invitation."""
     if address == sponsor["email"]:
-        raise ValidationError(fields={"email": "Vous ne pouvez pas vous parrainer vous-même."})
+        raise validation.refuse("email", Problem("referral_self"))
     if db.scalar("SELECT 1 FROM accounts WHERE email = ?", (address,)):
-        raise ValidationError(fields={"email": "Cette personne est déjà cliente de GEG."})
+        raise validation.refuse("email", Problem("referral_already_customer"))
     if db.scalar(
         "SELECT 1 FROM invitations WHERE email = ? AND status IN (?, ?)",
         (address, InvitationStatus.SENT.value, InvitationStatus.SUBSCRIBED.value),
     ):
         raise Conflict(
-            "Cette personne a déjà une invitation en cours ou acceptée.",
-            code="invitation_existante",
-            fields={"email": "Invitation déjà en cours ou acceptée pour cette adresse."},
+            Problem("invitation_existante"), fields={"email": Problem("invitation_pending")}
         )
 
 
@@ -192,7 +187,7 @@ def referee_decides(db: Tx, now: datetime, email: str, energy: str | None) -> In
         ((key or "").lower(), InvitationStatus.SENT.value),
     )
     if row is None:
-        raise NotFound("Aucune invitation en cours pour cette adresse (peut-être expirée).")
+        raise NotFound(Problem("invitation_not_found"))
     if energy is None:
         db.execute(
             "UPDATE invitations SET status = ?, closed_at = ? WHERE id = ?",
@@ -200,7 +195,7 @@ def referee_decides(db: Tx, now: datetime, email: str, energy: str | None) -> In
         )
     else:
         if energy not in BONUS:
-            raise ValidationError(f"Énergie inconnue « {energy} » (elec, gas ou dual).")
+            raise ValidationError(Problem("energy_unknown", energy=str(energy)))
         db.execute(
             "UPDATE invitations SET status = ?, energy = ?, bonus = ?, closed_at = ? WHERE id = ?",
             (InvitationStatus.SUBSCRIBED.value, energy, BONUS[energy], now.isoformat(), row["id"]),

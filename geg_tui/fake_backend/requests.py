@@ -18,6 +18,7 @@ from geg_tui.api.models import (
     RequestStatus,
     ServiceRequest,
 )
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import outbox, validation
 from geg_tui.fake_backend.store import Tx
 from geg_tui.formatting import PARIS
@@ -27,45 +28,39 @@ from geg_tui.labels import french_label
 def _message(value: object, field: str = "message") -> str:
     """REQ-1: 10 to 2000 characters; line breaks and tabs are allowed in a message."""
     if not isinstance(value, str):
-        raise validation.refuse(field, "Message : valeur invalide.")
+        raise validation.refuse(field, Problem("message_value_invalid"))
     cleaned = value.replace("\r\n", "\n").replace("\t", " ")
     if validation.has_control(cleaned.replace("\n", "")):
-        raise validation.refuse(field, "Le message contient des caractères non autorisés.")
+        raise validation.refuse(field, Problem("message_characters_not_allowed"))
     text = cleaned.strip()
     if len(text) < MESSAGE_MIN:
-        raise validation.refuse(
-            field, f"Le message doit contenir au moins {MESSAGE_MIN} caractères."
-        )
+        raise validation.refuse(field, Problem("message_too_short", min=MESSAGE_MIN))
     if len(text) > MESSAGE_MAX:
-        raise validation.refuse(field, f"Le message ne peut pas dépasser {MESSAGE_MAX} caractères.")
+        raise validation.refuse(field, Problem("message_too_long", max=MESSAGE_MAX))
     return text
 
 
 def validate_form(form: object, *, logged_in: bool) -> ContactForm:
     """REQ-1: category, subject ≤ 100, message 10–2000; logged out: name, e-mail, optional contract."""
     if not isinstance(form, ContactForm):
-        raise ValidationError("Formulaire de contact invalide.")
+        raise ValidationError(Problem("contact_form_invalid"))
     errors = validation.Errors()
     try:
         category = RequestCategory(form.category)
     except ValueError:
         category = None
-        errors.add("category", "Choisissez une catégorie.")
+        errors.add("category", Problem("category_choose"))
     if category is not None and not logged_in and not category.logged_out:
-        errors.add(
-            "category",
-            "Sans être connecté, vous pouvez écrire pour : accès au compte, question secrète "
-            "oubliée ou identifiant oublié. Connectez-vous pour les autres demandes.",
-        )
+        errors.add("category", Problem("category_needs_login"))
     subject = errors.check("subject", validation.text_value, form.subject, "subject", "Objet")
     if subject is not None and len(subject) > SUBJECT_MAX:
-        errors.add("subject", f"L'objet ne peut pas dépasser {SUBJECT_MAX} caractères.")
+        errors.add("subject", Problem("subject_too_long", max=SUBJECT_MAX))
     message = errors.check("message", _message, form.message)
     name = email = contract = None
     if not logged_in:
-        name = errors.check("name", validation.text_value, form.name, "name", "Nom")
+        name = errors.check("name", validation.text_value, form.name, "name", "name")
         if name is not None and len(name) > NAME_MAX:
-            errors.add("name", f"Le nom ne peut pas dépasser {NAME_MAX} caractères.")
+            errors.add("name", Problem("name_too_long", max=NAME_MAX))
         email = errors.check("email", validation.email, form.email)
         if form.contract_ref not in (None, ""):
             contract = errors.check("contract_ref", validation.contract_ref, form.contract_ref)
@@ -128,7 +123,7 @@ def add_event(
 def load(db: Tx, request_id: int) -> ServiceRequest:
     row = db.one("SELECT * FROM requests WHERE id = ?", (request_id,))
     if row is None:
-        raise NotFound("Demande introuvable.")
+        raise NotFound(Problem("request_not_found"))
     events = tuple(
         RequestEvent(
             at=datetime.fromisoformat(e["at"]),
@@ -163,7 +158,7 @@ def find_id(db: Tx, ref: object, account_id: int | None = None) -> int:
     """The request's id; with ``account_id``, only that customer's own requests (AUTH-6)."""
     key = validation.lookup_key(ref, 40)
     if not key:
-        raise NotFound("Demande introuvable.")
+        raise NotFound(Problem("request_not_found"))
     sql = "SELECT id FROM requests WHERE ref = ?"
     params: tuple = (key.upper(),)
     if account_id is not None:
@@ -171,14 +166,14 @@ def find_id(db: Tx, ref: object, account_id: int | None = None) -> int:
         params += (account_id,)
     found = db.scalar(sql, params)
     if found is None:
-        raise NotFound("Demande introuvable.")
+        raise NotFound(Problem("request_not_found"))
     return int(found)
 
 
 def set_status(db: Tx, request_id: int, now: datetime, status: RequestStatus, note: str) -> None:
     current = RequestStatus(db.scalar("SELECT status FROM requests WHERE id = ?", (request_id,)))
     if current is RequestStatus.CLOSED:
-        raise Conflict("Cette demande est clôturée.")
+        raise Conflict(Problem("request_closed"))
     db.execute("UPDATE requests SET status = ? WHERE id = ?", (status.value, request_id))
     add_event(db, request_id, now, "service_client", note, status)
 
@@ -188,10 +183,6 @@ def customer_message(db: Tx, now: datetime, request_id: int, text: object) -> Se
     message = _message(text, "text")
     status = RequestStatus(db.scalar("SELECT status FROM requests WHERE id = ?", (request_id,)))
     if not status.open:
-        raise Conflict(
-            f"Cette demande est {french_label(status).lower()} : ouvrez une nouvelle demande pour écrire au "
-            "service client.",
-            code="demande_fermee",
-        )
+        raise Conflict(Problem("demande_fermee", request_status=status.value))
     add_event(db, request_id, now, "client", message)
     return load(db, request_id)

@@ -31,6 +31,7 @@ from starlette.types import Receive, Scope, Send
 from geg_tui.api import codec, models
 from geg_tui.api.backend import Backend
 from geg_tui.api.errors import BackendError, ValidationError
+from geg_tui.api.problems import Problem
 from geg_tui.api.routes import API_PREFIX, ROUTES, Route
 from geg_tui.fake_backend.backend import FakeBackend, decided_faults
 
@@ -65,9 +66,11 @@ def error_response(error: BackendError) -> JSONResponse:
 
 
 def bad_request(
-    message: str, *, status: int = 400, fields: dict[str, str] | None = None
+    problem: Problem, *, status: int = 400, fields: dict[str, Problem] | None = None
 ) -> JSONResponse:
-    error = ValidationError(message, code="requete_invalide", fields=fields)
+    """A request the API cannot read (the client's bug or an attacker's, SEC-4): kind
+    ``validation``, its own code."""
+    error = ValidationError(problem, fields=fields)
     return JSONResponse(error.to_payload(), status_code=status)
 
 
@@ -91,13 +94,11 @@ def too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
 def parse_body(raw: bytes) -> Any:
     """The JSON body, or a French 400 response for what is not (or too deep) JSON."""
     if too_deep(raw):
-        return bad_request(
-            f"Requête invalide : le JSON est trop imbriqué ({MAX_DEPTH} niveaux au plus)."
-        )
+        return bad_request(Problem("request_too_deep", max=MAX_DEPTH))
     try:
         return json.loads(raw or b"{}")
     except (ValueError, UnicodeDecodeError, RecursionError):
-        return bad_request("Requête invalide : le corps n'est pas du JSON.")
+        return bad_request(Problem("request_not_json"))
 
 
 def _hints(name: str) -> dict[str, Any]:
@@ -134,16 +135,16 @@ def endpoint(backend: FakeBackend, route: Route) -> Any:
             missing = [n for n in route.data_params if n not in args and _required(route, n)]
             if missing:  # e.g. consumption without start/end: a 422, not a TypeError (500)
                 fields = dict.fromkeys(missing, "Champ obligatoire.")
-                return bad_request("Requête incomplète.", status=422, fields=fields)
+                return bad_request(Problem("request_incomplete"), status=422, fields=fields)
         else:
             raw = await request.body()
             if len(raw) > MAX_BODY:
-                return bad_request("Requête trop volumineuse.", status=413)
+                return bad_request(Problem("request_too_large"), status=413)
             body = parse_body(raw)
             if isinstance(body, Response):
                 return body
             if not isinstance(body, dict):
-                return bad_request("Requête invalide : un objet JSON est attendu.")
+                return bad_request(Problem("request_not_object"))
             try:
                 if route.body_model:
                     args[route.body_model] = codec.decode_dataclass(hints[route.body_model], body)
@@ -158,9 +159,9 @@ def endpoint(backend: FakeBackend, route: Route) -> Any:
                             args[name] = codec.decode(hints[name], body[name])
             except codec.MissingFields as exc:
                 return bad_request(
-                    "Requête incomplète.",
+                    Problem("request_incomplete"),
                     status=422,
-                    fields={n: "Champ obligatoire." for n in exc.names},
+                    fields={n: Problem("required") for n in exc.names},
                 )
         try:
             with decided_faults() as decided:
@@ -242,8 +243,8 @@ def create_app(backend: FakeBackend) -> Starlette:
 
     async def not_found(request: Request, exc: HTTPException) -> Response:
         status = exc.status_code if 400 <= exc.status_code < 500 else 404
-        message = "Méthode non autorisée." if status == 405 else "Adresse inconnue."
-        return bad_request(message, status=status)
+        problem = Problem("method_not_allowed" if status == 405 else "address_unknown")
+        return bad_request(problem, status=status)
 
     async def crash(request: Request, exc: Exception) -> Response:
         if not isinstance(exc, ConnectionDropped):  # logged as one line when it happened

@@ -24,6 +24,7 @@ from geg_tui.api.models import (
     SignupIdentity,
     SignupRequest,
 )
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import outbox, validation
 from geg_tui.fake_backend.clock import Clock
 from geg_tui.fake_backend.hashing import Hasher
@@ -50,14 +51,7 @@ def amounts_typed(total: int, balance: int) -> tuple[int, ...]:
     return (total, balance, -balance) if balance < 0 else (total, balance)
 
 
-SIGNUP_MISMATCH = (
-    "Ces informations ne correspondent pas à un contrat GEG. Vérifiez la référence contrat, "
-    "la référence et le montant de votre dernière facture (bloc « votre contrat »)."
-)
-EMAIL_TAKEN = (
-    "Impossible de créer un compte avec cette adresse. Si vous avez déjà un compte, "
-    "connectez-vous ou utilisez « mot de passe oublié »."
-)
+EMAIL_TAKEN = Problem("email_indisponible")
 
 
 class SignupRules:
@@ -83,9 +77,7 @@ class SignupRules:
             if taken:
                 self._warn_owner(db, address)  # committed before the refusal goes up
         if taken:
-            raise ValidationError(
-                EMAIL_TAKEN, code="email_indisponible", fields={"email": EMAIL_TAKEN}
-            )
+            raise ValidationError(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN})
         return address
 
     def _warn_owner(self, db: Tx, address: str) -> None:
@@ -143,14 +135,10 @@ class SignupRules:
             or latest["ref"] != inv
             or cents not in amounts_typed(latest["total"], latest["balance"])
         ):
-            return self._signup_failure(db, ref, now, SIGNUP_MISMATCH, "verification_contrat")
+            return self._signup_failure(db, ref, now, Problem("verification_contrat"))
         assert contract is not None
         if db.scalar("SELECT 1 FROM accounts WHERE customer_id = ?", (contract["customer_id"],)):
-            return Conflict(
-                "Ce contrat est déjà rattaché à un compte en ligne. Connectez-vous avec votre "
-                "identifiant, ou utilisez « mot de passe oublié » si vous ne vous en souvenez plus.",
-                code="contrat_deja_rattache",
-            )
+            return Conflict(Problem("contrat_deja_rattache"))
         customer = db.one("SELECT * FROM customers WHERE id = ?", (contract["customer_id"],))
         assert customer is not None
         return SignupIdentity(
@@ -168,20 +156,15 @@ class SignupRules:
         not failures and do not extend it; once it ends, the count starts again from zero.
         """
         if (until := signup_blocked_until(db, ref, now)) is not None:
-            raise RateLimited(
-                until,
-                "Trop de tentatives pour ce contrat. Réessayez après le "
-                f"{format_datetime(until)} ou contactez le service client au {SUPPORT.phone}.",
-                code="inscription_bloquee",
-            )
+            raise RateLimited(until, Problem("inscription_bloquee", phone=SUPPORT.phone))
 
     def _signup_failure(
-        self, db: Tx, ref: str, now: datetime, message: str, code: str
+        self, db: Tx, ref: str, now: datetime, problem: Problem, field: str | None = None
     ) -> ValidationError:
         db.execute(
             "INSERT INTO signup_failures(contract_ref, at) VALUES (?, ?)", (ref, now.isoformat())
         )
-        return ValidationError(message, code=code)
+        return ValidationError(problem, fields={field: problem} if field else None)
 
     def check_personal(
         self,
@@ -211,18 +194,13 @@ class SignupRules:
         )
         if day is not None and recorded == day.isoformat():
             return None
-        message = (
-            "La date de naissance ne correspond pas à nos informations. Si les informations "
-            f"enregistrées sont inexactes, contactez le service client au {SUPPORT.phone}."
-        )
-        error = self._signup_failure(db, ref, self.clock.now(), message, "date_naissance")
-        error.fields["birth_date"] = message
-        return error
+        problem = Problem("date_naissance", phone=SUPPORT.phone)
+        return self._signup_failure(db, ref, self.clock.now(), problem, "birth_date")
 
     def confirm(self, request: SignupRequest) -> Account:
         """SIGNUP-10: every check again, then the account, all or nothing; a welcome mail."""
         if not isinstance(request, SignupRequest):
-            raise ValidationError("Demande d'inscription invalide.")
+            raise ValidationError(Problem("signup_request_invalid"))
         address = self.check_credentials(request.email, request.password, request.password_confirm)
         self.check_personal(
             request.contract_ref,
@@ -256,7 +234,7 @@ def _secret_question(request: SignupRequest) -> tuple[int, str]:
     errors = validation.Errors()
     question = request.secret_question_id
     if not isinstance(question, int) or isinstance(question, bool) or question not in BY_ID:
-        errors.add("secret_question_id", "Choisissez une question secrète dans la liste.")
+        errors.add("secret_question_id", Problem("secret_question_choose"))
     answer = errors.check("secret_answer", validation.secret_answer, request.secret_answer)
     errors.raise_if_any()
     assert answer is not None
@@ -267,13 +245,10 @@ def _still_free_customer(db: Tx, address: str, contract_ref: str) -> int:
     """SIGNUP-1, SIGNUP-6 checked again inside the final transaction (another signup may have
     just won the race): the contract's customer, whose e-mail and contract are still free."""
     if db.scalar("SELECT 1 FROM accounts WHERE email = ?", (address,)):
-        raise ValidationError(EMAIL_TAKEN, code="email_indisponible", fields={"email": EMAIL_TAKEN})
+        raise ValidationError(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN})
     customer_id = db.scalar("SELECT customer_id FROM contracts WHERE ref = ?", (contract_ref,))
     if db.scalar("SELECT 1 FROM accounts WHERE customer_id = ?", (customer_id,)):
-        raise Conflict(
-            "Ce contrat est déjà rattaché à un compte en ligne.",
-            code="contrat_deja_rattache",
-        )
+        raise Conflict(Problem("contrat_deja_rattache"))
     return customer_id
 
 

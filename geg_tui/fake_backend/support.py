@@ -8,6 +8,7 @@ phone number in their messages: all read ``SUPPORT`` here, so that they cannot d
 from __future__ import annotations
 
 from geg_tui.api.models import SupportInfo
+from geg_tui.api.texts import SUPPORT_HOURS
 
 GEG_NAME = "GEG – Gaz Électricité de Grenoble"
 GEG_ADDRESS = "8 place Robert Schuman, 38000 Grenoble"
@@ -15,6 +16,6 @@ GEG_WEBSITE = "www.geg.fr"
 
 SUPPORT = SupportInfo(
     phone="04 76 84 20 00",
-    hours="du lundi au vendredi de 8h30 à 17h30, le samedi de 9h à 12h",
+    hours=SUPPORT_HOURS.msgid,  # in French; the screens show it with texts.support_hours
     address=f"GEG – Service client, {GEG_ADDRESS}",
 )

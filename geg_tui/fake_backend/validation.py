@@ -1,4 +1,4 @@
-"""Input checks shared by the rules, each refusal a French sentence for one field.
+"""Input checks shared by the rules, each refusal a code (and params) for one field.
 
 Everything a person can type arrives here first (SEC-4): values of the wrong type, empty, huge,
 with control characters or odd Unicode get a ``ValidationError`` naming the field — never another
@@ -13,7 +13,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from geg_tui.api.errors import ValidationError
+from geg_tui.api.errors import FieldProblem, ValidationError
 from geg_tui.api.limits import (
     ANSWER_MAX,
     ANSWER_MIN,
@@ -24,34 +24,37 @@ from geg_tui.api.limits import (
     PASSWORD_MAX,
     PASSWORD_MIN,
 )
+from geg_tui.api.problems import Problem
 
 MAX_INPUT = 10_000  # nothing a person types legitimately is longer; refuse before any work
 
 
 class Errors:
-    """Collects per-field messages; ``raise_if_any`` raises one ValidationError with them all."""
+    """Collects per-field problems; ``raise_if_any`` raises one ValidationError with them all."""
 
     def __init__(self) -> None:
-        self.fields: dict[str, str] = {}
+        self.fields: dict[str, Problem | FieldProblem] = {}
 
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, message)
+    def add(self, field: str, problem: Problem | FieldProblem) -> None:
+        self.fields.setdefault(field, problem)
 
     def check(self, field: str, func, *args: Any, **kwargs: Any) -> Any:
         """Run ``func``; a ValidationError is recorded under ``field`` and ``None`` returned."""
         try:
             return func(*args, **kwargs)
         except ValidationError as exc:
-            self.add(field, exc.fields.get(field) or next(iter(exc.fields.values()), exc.message))
+            found = exc.field_problem(field) or next(iter(exc.problems), None)
+            self.add(field, found or Problem(exc.code, **exc.params))
             return None
 
-    def raise_if_any(self, message: str | None = None) -> None:
+    def raise_if_any(self, problem: Problem | None = None) -> None:
         if self.fields:
-            raise ValidationError(message, fields=self.fields)
+            raise ValidationError(problem, fields=self.fields)
 
 
-def refuse(field: str, message: str) -> ValidationError:
-    return ValidationError(message, fields={field: message})
+def refuse(field: str, problem: Problem) -> ValidationError:
+    """A refusal of one field, the same problem for the whole request and for the field."""
+    return ValidationError(problem, fields={field: problem})
 
 
 def has_control(text: str) -> bool:
@@ -73,18 +76,19 @@ def lookup_key(value: object, max_length: int = 64) -> str | None:
 
 
 def text_value(value: object, field: str, label: str, *, required: bool = True) -> str:
-    """A str of reasonable size without control characters, trimmed."""
+    """A str of reasonable size without control characters, trimmed. ``label`` is a code of
+    ``geg_tui.api.problems.LABELS``: the field's name, written in the reader's language."""
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise refuse(field, f"{label} : valeur invalide.")
+        raise refuse(field, Problem("value_invalid", label=label))
     if len(value) > MAX_INPUT:
-        raise refuse(field, f"{label} : texte beaucoup trop long.")
+        raise refuse(field, Problem("text_much_too_long", label=label))
     if has_control(value):
-        raise refuse(field, f"{label} : caractères non autorisés.")
+        raise refuse(field, Problem("characters_not_allowed", label=label))
     value = unicodedata.normalize("NFC", value).strip()
     if required and not value:
-        raise refuse(field, f"{label} : champ obligatoire.")
+        raise refuse(field, Problem("field_required", label=label))
     return value
 
 
@@ -96,9 +100,9 @@ _EMAIL = re.compile(
 
 def email(value: object, field: str = "email") -> str:
     """SIGNUP-1: syntactically valid, at most 254 characters; returned lower-cased."""
-    text = text_value(value, field, "Adresse e-mail")
+    text = text_value(value, field, "email")
     if len(text) > EMAIL_MAX:
-        raise refuse(field, f"L'adresse e-mail ne peut pas dépasser {EMAIL_MAX} caractères.")
+        raise refuse(field, Problem("email_too_long", max=EMAIL_MAX))
     local = text.rsplit("@", 1)[0] if "@" in text else ""
     if (
         not _EMAIL.match(text)
@@ -106,7 +110,7 @@ def email(value: object, field: str = "email") -> str:
         or ".." in text
         or local.startswith(".")
     ):
-        raise refuse(field, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).")
+        raise refuse(field, Problem("email_invalid"))
     return text.lower()
 
 
@@ -121,20 +125,20 @@ def password(
 ) -> str | None:
     """SIGNUP-2: 8–25 code points after NFC, never truncated, not the identifier, typed twice."""
     if not isinstance(value, str) or len(value) > MAX_INPUT:
-        errors.add(field, "Mot de passe invalide.")
+        errors.add(field, Problem("password_invalid"))
         return None
     if has_control(value):
-        errors.add(field, "Le mot de passe contient des caractères non autorisés.")
+        errors.add(field, Problem("password_characters_not_allowed"))
         return None
     pw = unicodedata.normalize("NFC", value)
     if len(pw) < PASSWORD_MIN:
-        errors.add(field, f"Le mot de passe doit contenir au moins {PASSWORD_MIN} caractères.")
+        errors.add(field, Problem("password_too_short", min=PASSWORD_MIN))
     elif len(pw) > PASSWORD_MAX:
-        errors.add(field, f"Le mot de passe ne peut pas dépasser {PASSWORD_MAX} caractères.")
+        errors.add(field, Problem("password_too_long", max=PASSWORD_MAX))
     elif identifier and pw.casefold() == identifier.casefold():
-        errors.add(field, "Le mot de passe doit être différent de l'identifiant.")
+        errors.add(field, Problem("password_is_login"))
     if not isinstance(confirm, str) or unicodedata.normalize("NFC", confirm) != pw:
-        errors.add(confirm_field, "Les deux mots de passe ne sont pas identiques.")
+        errors.add(confirm_field, Problem("passwords_differ"))
     return pw if field not in errors.fields and confirm_field not in errors.fields else None
 
 
@@ -148,16 +152,16 @@ def digits(value: object, field: str, label: str, length: int) -> str:
     text = text_value(value, field, label)
     compact = "".join(text.split())
     if not compact.isascii() or not compact.isdigit() or len(compact) != length:
-        raise refuse(field, f"{label} : {length} chiffres attendus.")
+        raise refuse(field, Problem("digits_expected", label=label, count=length))
     return compact
 
 
 def contract_ref(value: object, field: str = "contract_ref") -> str:
-    return digits(value, field, "Référence contrat", CONTRACT_REF_DIGITS)
+    return digits(value, field, "contract_ref", CONTRACT_REF_DIGITS)
 
 
 def invoice_ref(value: object, field: str = "invoice_ref") -> str:
-    return digits(value, field, "Référence de facture", INVOICE_REF_DIGITS)
+    return digits(value, field, "invoice_ref", INVOICE_REF_DIGITS)
 
 
 _AMOUNT = re.compile(r"^(-?)(\d{1,9})(?:[.,](\d{1,2}))?$")
@@ -165,11 +169,11 @@ _AMOUNT = re.compile(r"^(-?)(\d{1,9})(?:[.,](\d{1,2}))?$")
 
 def amount_cents(value: object, field: str = "invoice_amount") -> int:
     """SIGNUP-3: ``123,45``, ``123.45``, ``1 234,56 €`` → cents. Spaces and the euro sign are ignored."""
-    text = text_value(value, field, "Montant")
+    text = text_value(value, field, "amount")
     compact = "".join(text.split()).removesuffix("€").removesuffix("EUR").removesuffix("eur")
     match = _AMOUNT.match(compact)
     if not match:
-        raise refuse(field, "Montant invalide (exemple : 123,45).")
+        raise refuse(field, Problem("amount_invalid"))
     sign = -1 if match.group(1) else 1  # a settlement can be a refund: « -14,48 € »
     euros, cents = match.group(2), (match.group(3) or "0").ljust(2, "0")
     return sign * (int(euros) * 100 + int(cents))
@@ -184,34 +188,34 @@ def birth_date(value: object, today: date, field: str = "birth_date") -> date:
     if isinstance(value, date):
         day = value
     else:
-        text = text_value(value, field, "Date de naissance")
+        text = text_value(value, field, "birth_date")
         if (m := _DATE_FR.match(text)) is not None:
             d, mo, y = (int(g) for g in m.groups())
         elif (m := _DATE_ISO.match(text)) is not None:
             y, mo, d = (int(g) for g in m.groups())
         else:
-            raise refuse(field, "Date de naissance invalide (format JJ/MM/AAAA).")
+            raise refuse(field, Problem("birth_date_format"))
         try:
             day = date(y, mo, d)
         except ValueError:
-            raise refuse(field, "Cette date n'existe pas (format JJ/MM/AAAA).") from None
+            raise refuse(field, Problem("date_does_not_exist")) from None
     if day.year < 1900 or day >= today:
-        raise refuse(field, "Date de naissance invalide.")
+        raise refuse(field, Problem("birth_date_invalid"))
     return day
 
 
 def phone(value: object, field: str = "phone", *, mobile_only: bool = False) -> str:
     """SIGNUP-7: ``0X XX XX XX XX`` or ``+33 X XX XX XX XX`` → normalised ``0X XX XX XX XX``."""
-    text = text_value(value, field, "Téléphone")
+    text = text_value(value, field, "phone")
     compact = re.sub(r"[\s.\-]", "", text)
     if compact.startswith("+33"):
         compact = "0" + compact[3:]
     elif compact.startswith("0033"):
         compact = "0" + compact[4:]
     if not (len(compact) == 10 and compact.isascii() and compact.isdigit()) or compact[1] == "0":
-        raise refuse(field, "Numéro invalide (formats : 06 12 34 56 78 ou +33 6 12 34 56 78).")
+        raise refuse(field, Problem("phone_invalid"))
     if mobile_only and compact[1] not in "67":
-        raise refuse(field, "Un numéro de mobile commence par 06 ou 07.")
+        raise refuse(field, Problem("mobile_invalid"))
     return " ".join(compact[i : i + 2] for i in range(0, 10, 2))
 
 
@@ -234,12 +238,12 @@ def normalise_answer(text: str) -> str:
 
 def secret_answer(value: object, field: str = "secret_answer") -> str:
     """SIGNUP-8: 3 to 50 characters once trimmed; returns the normalised form to hash."""
-    text = text_value(value, field, "Réponse")
+    text = text_value(value, field, "answer")
     normalised = normalise_answer(text)
     if len(normalised) < ANSWER_MIN:
-        raise refuse(field, f"La réponse doit contenir au moins {ANSWER_MIN} caractères.")
+        raise refuse(field, Problem("answer_too_short", min=ANSWER_MIN))
     if len(text) > ANSWER_MAX:
-        raise refuse(field, f"La réponse ne peut pas dépasser {ANSWER_MAX} caractères.")
+        raise refuse(field, Problem("answer_too_long", max=ANSWER_MAX))
     return normalised
 
 

@@ -16,6 +16,7 @@ from geg_tui.api.limits import (
     SUBJECT_MAX,
 )
 from geg_tui.api.models import ContactForm, RequestCategory
+from geg_tui.api.texts import support_hours
 from geg_tui.i18n import _, _l
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, TextAreaField
@@ -165,5 +166,5 @@ class ForgottenIdentifierScreen(ContactScreen):
         )
         if info is not None:
             self.query_one("#support", Static).update(
-                f"☎ {info.phone} — {info.hours}\n{info.address}"
+                f"☎ {info.phone} — {support_hours(info.hours)}\n{info.address}"
             )

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
+from geg_tui.api import texts
 from geg_tui.api.models import Account, Invoice, InvoiceLine, InvoiceStatus
 from geg_tui.downloads import downloads_folder, save_new
 from geg_tui.formats import (
@@ -124,10 +125,10 @@ def amount_fact(invoice: Invoice) -> str:
 
 
 def line_label(line: InvoiceLine) -> Text:
-    text = Text(line.label)
+    text = Text(texts.line_label(line))
     values = {
         "quantity": _number(line.quantity),
-        "unit": line.unit,
+        "unit": texts.line_unit(line),
         "price": format_unit_price(line.unit_price_micro),
     }
     if line.vat_rate_pct:

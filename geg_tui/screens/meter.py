@@ -26,6 +26,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from geg_tui.api.models import Contract, MeterReading, MeterStatus, ReadingResult, Register
+from geg_tui.api.texts import refusal_text, warning_text
 from geg_tui.formats import format_date, group_thousands
 from geg_tui.i18n import _, _l
 from geg_tui.labels import label_of
@@ -236,7 +237,7 @@ class MeterScreen(BaseScreen):
             ""
             if allowed
             else _("[b]Saisie impossible[/b] — {reason}").format(
-                reason=status.refusal_reason or _("ce compteur est relevé automatiquement.")
+                reason=refusal_text(status) or _("ce compteur est relevé automatiquement.")
             )
         )
         self.query_one("#entry").set_class(not allowed, "-hidden")
@@ -387,7 +388,7 @@ class MeterScreen(BaseScreen):
             return
         if result.needs_confirmation:
             self.show_warning(
-                result.warning
+                warning_text(result)
                 or _("Cet index paraît inhabituel : confirmez-le s'il est juste, ou corrigez-le.")
             )
             return

@@ -27,6 +27,7 @@ from geg_tui.api.backend import Backend
 from geg_tui.api.errors import AccountLocked, BackendError, ValidationError
 from geg_tui.api.limits import ANSWER_MAX, ANSWER_MIN, PASSWORD_MAX, PASSWORD_MIN
 from geg_tui.api.models import ResetQueued
+from geg_tui.api.texts import question_text
 from geg_tui.formats import format_datetime
 from geg_tui.i18n import _, _l
 from geg_tui.screens.base import BaseScreen
@@ -285,7 +286,7 @@ class ResetPasswordScreen(BaseScreen):
             return
         if challenge is None:
             return
-        self.query_one("#question-text", Static).update(challenge.question.text)
+        self.query_one("#question-text", Static).update(question_text(challenge.question))
         self.go("step-question", focus="secret_answer")
 
     def blocked(self, locked: AccountLocked, email: str) -> None:
@@ -454,7 +455,7 @@ class ResetPasswordScreen(BaseScreen):
         if questions is None:
             return
         self.query_one("#field-secret_question_id", SelectField).set_options(
-            [(q.text, q.id) for q in questions]
+            [(question_text(q), q.id) for q in questions]
         )
         self.query_one("#new-question").add_class("-shown")
 

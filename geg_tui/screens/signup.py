@@ -44,6 +44,7 @@ from geg_tui.api.limits import (
     PASSWORD_MIN,
 )
 from geg_tui.api.models import SignupIdentity, SignupRequest
+from geg_tui.api.texts import question_text, support_hours
 from geg_tui.i18n import _, _l
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, SelectField
@@ -262,15 +263,15 @@ class SignupScreen(BaseScreen):
             widget=select.select,
         )
         if questions:
-            self._questions = {q.id: q.text for q in questions}
-            select.set_options([(q.text, q.id) for q in questions])
+            self._questions = {q.id: question_text(q) for q in questions}
+            select.set_options([(question_text(q), q.id) for q in questions])
         info = await self.backend_call(
             lambda backend: backend.support_info(),
             label=_("Chargement des coordonnées du service client…"),
             widget=self.query_one("#support"),
         )
         if info is not None:
-            self.support = SupportLine(info.phone, info.hours)
+            self.support = SupportLine(info.phone, support_hours(info.hours))
             self._update_support()
 
     def _update_support(self) -> None:

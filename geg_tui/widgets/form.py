@@ -112,7 +112,8 @@ class Form(Vertical):
         ``general`` for the banner). Returns whether a field got a message."""
         if isinstance(error, BackendError):
             messages, message = dict(error.fields), error.message
-            specific = message not in messages.values() and message != (
+            # the generic « check the fields » in the current language is no news next to them
+            specific = message not in messages.values() and message != str(
                 ValidationError.default_message
             )
             general = general or (message if specific or not messages else None)

@@ -31,7 +31,7 @@ from geg_tui.fake_backend.server import MAX_DEPTH, ConnectionDropped, create_app
 from geg_tui.fake_backend.store import Store
 
 from .conftest import inject_fault
-from .test_http_server import PROPERTY, World, assert_error, assert_not_5xx
+from .test_http_server import PROPERTY, World, assert_error, assert_not_5xx, field_messages
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 
@@ -86,7 +86,7 @@ def test_sec_4_lone_surrogates_over_http_are_french_4xx(world: World) -> None:
     raw = json.dumps({"email": DEMO_EMAIL, "birth_date": birth, "answer": "\udc00"})
     assert "\\udc00" in raw  # what a client sends: the escape, decoded by the server
     payload = assert_error(world.post("/recovery/answer", None, content=raw.encode()), 422)
-    assert "Réponse invalide" in payload["fields"]["secret_answer"]
+    assert "Réponse invalide" in field_messages(payload)["secret_answer"]
     body = {"current": "\udc00", "new": "Nouveau-Mot2Passe", "new_confirm": "Nouveau-Mot2Passe"}
     response = world.client.put(
         API_PREFIX + "/account/password",
@@ -94,7 +94,7 @@ def test_sec_4_lone_surrogates_over_http_are_french_4xx(world: World) -> None:
         headers=world.auth(world.claire),
     )
     payload = assert_error(response, 422)
-    assert payload["fields"]["current_password"] == "Le mot de passe actuel est incorrect."
+    assert field_messages(payload)["current_password"] == "Le mot de passe actuel est incorrect."
     login = json.dumps({"email": DEMO_EMAIL, "password": "Grenoble\udfff"}).encode()
     assert_error(world.post("/sessions", None, content=login), 401)
 

@@ -38,7 +38,8 @@ PROPERTY = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 PER_ROUTE = settings(PROPERTY, max_examples=8)
-ERROR_KEYS = {"kind", "code", "message", "fields"}
+ERROR_KEYS = {"kind", "code", "params", "message", "fields"}
+FIELD_KEYS = {"field", "code", "params", "message"}
 
 
 class World:
@@ -113,9 +114,15 @@ def assert_error(response: Any, *statuses: int) -> dict[str, Any]:
     payload = response.json()
     assert isinstance(payload, dict) and set(payload) >= ERROR_KEYS, payload
     assert isinstance(payload["message"], str) and payload["message"]
-    assert isinstance(payload["fields"], dict)
+    assert isinstance(payload["fields"], list) and isinstance(payload["params"], dict)
+    assert all(set(item) == FIELD_KEYS for item in payload["fields"]), payload
     assert "Traceback" not in response.text
     return payload
+
+
+def field_messages(payload: dict[str, Any]) -> dict[str, str]:
+    """The French message sent for each field of an error body (its fallback text)."""
+    return {item["field"]: item["message"] for item in payload["fields"]}
 
 
 def assert_not_5xx(response: Any) -> None:
@@ -169,9 +176,9 @@ def test_validation_errors_are_422_with_fields(world: World) -> None:
         ),
         422,
     )
-    assert payload["kind"] == "validation" and {"email", "password"} <= set(payload["fields"])
+    assert payload["kind"] == "validation" and {"email", "password"} <= set(field_messages(payload))
     missing = assert_error(world.post("/sessions", None, json={"email": DEMO_EMAIL}), 422)
-    assert set(missing["fields"]) == {"password"}
+    assert set(field_messages(missing)) == {"password"}
 
 
 def test_lock_1_blocked_account_is_423_with_until(backend: FakeBackend) -> None:
