@@ -15,6 +15,7 @@ from geg_tui.api.models import (
     AlertKind,
     CardBrand,
     Energy,
+    Identity,
     InvoiceKind,
     InvoiceStatus,
     PaymentMode,
@@ -24,7 +25,7 @@ from geg_tui.api.models import (
     RequestStatus,
     Tariff,
 )
-from geg_tui.i18n import LazyText, _l
+from geg_tui.i18n import LazyText, _l, pgettext
 
 # (member, words) pairs, not a dict literal: members of two enumerations may share a value
 # (``Energy.GAS`` and ``Register.GAS`` are both ``"gaz"``) and a StrEnum member hashes as its
@@ -92,3 +93,13 @@ def label_of(value: Enum) -> str:
 def french_label(value: Enum) -> str:
     """What GEG's French documents call ``value``, whatever the screen's language."""
     return LABELS[type(value), value].msgid
+
+
+def person_name(identity: Identity) -> str:
+    """« Mme Claire Martin » / "Ms Claire Martin": the civility is stored as GEG writes it
+    (« Mme », « M. ») and said in the reader's language; an unknown one is shown as stored."""
+    civility = {
+        "Mme": pgettext("civilité", "Mme"),
+        "M.": pgettext("civilité", "M."),
+    }.get(identity.civility, identity.civility)
+    return f"{civility} {identity.first_name} {identity.last_name}"

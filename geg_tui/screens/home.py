@@ -12,7 +12,7 @@ from textual.widgets import Button, Static
 from geg_tui.api.models import HomeSummary, PaymentMode, Register
 from geg_tui.formats import format_date, format_money, group_thousands
 from geg_tui.i18n import _, _l
-from geg_tui.labels import label_of
+from geg_tui.labels import label_of, person_name
 from geg_tui.screens import registry
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import FormError
@@ -182,7 +182,7 @@ class HomeScreen(BaseScreen):
         account = summary.account
         self.query_one("#greeting", Static).update(
             _("Bonjour {name} — client n° {number}").format(
-                name=account.identity.display, number=account.customer_number
+                name=person_name(account.identity), number=account.customer_number
             )
         )
         self.query_one("#to-pay", Static).update(

@@ -46,6 +46,7 @@ from geg_tui.api.limits import (
 from geg_tui.api.models import SignupIdentity, SignupRequest
 from geg_tui.api.texts import question_text, support_hours
 from geg_tui.i18n import _, _l
+from geg_tui.labels import person_name
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, SelectField
 from geg_tui.widgets.keybar import KeyBar
@@ -531,7 +532,7 @@ class SignupScreen(BaseScreen):
         self.query_one("#identity", Static).update(
             Text.assemble(
                 (_("Titulaire du contrat : "), "bold"),
-                identity.identity.display,
+                person_name(identity.identity),
             )
         )
         keep = self.query_one("#phone-keep", RadioButton)
@@ -552,9 +553,9 @@ class SignupScreen(BaseScreen):
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
         amount = request.invoice_amount.strip()
-        if not amount.endswith("€"):
-            amount += " €"
-        identity = self.identity.identity.display if self.identity else ""
+        if "€" not in amount:  # as typed, with the currency where the reader's language puts it
+            amount = _("{amount} €").format(amount=amount)
+        identity = person_name(self.identity.identity) if self.identity else ""
         if request.phone:
             phone = _("{phone} (nouveau numéro)").format(phone=request.phone)
         elif self.identity and self.identity.masked_phone:
