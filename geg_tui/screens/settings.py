@@ -13,10 +13,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widgets import RadioSet, Static
 
 from geg_tui.i18n import LANGUAGE_NAMES, LANGUAGES, _, _l, current_language, set_language
 from geg_tui.screens.base import BaseScreen
+from geg_tui.widgets.fields import MarkedRadioButton
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
@@ -48,7 +49,7 @@ class SettingsScreen(BaseScreen):
             yield Static(_("Langue de l'interface"), classes="label", id="language-label")
             with RadioSet(id="language"):
                 for language in LANGUAGES:
-                    yield RadioButton(
+                    yield MarkedRadioButton(
                         LANGUAGE_NAMES[language],
                         value=language == current_language(),
                         id=f"language-{language}",

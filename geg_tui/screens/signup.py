@@ -48,7 +48,7 @@ from geg_tui.api.texts import question_text, support_hours
 from geg_tui.i18n import _, _l
 from geg_tui.labels import person_name
 from geg_tui.screens.base import BaseScreen
-from geg_tui.widgets.fields import Field, FormError, SelectField
+from geg_tui.widgets.fields import Field, FormError, MarkedRadioButton, SelectField
 from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.password_rules import PasswordRules
 from geg_tui.widgets.steps import StepIndicator
@@ -203,8 +203,8 @@ class SignupScreen(BaseScreen):
             )
             yield Static("", id="phone-on-record")
             with RadioSet(id="phone-choice", compact=True):
-                yield RadioButton(_("Garder ce numéro"), value=True, id="phone-keep")
-                yield RadioButton(_("Saisir un nouveau numéro"), id="phone-new")
+                yield MarkedRadioButton(_("Garder ce numéro"), value=True, id="phone-keep")
+                yield MarkedRadioButton(_("Saisir un nouveau numéro"), id="phone-new")
             yield Field(
                 _("Nouveau numéro (06 12 34 56 78 ou +33 6 12 34 56 78)"),
                 "phone",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, RadioButton, Select, Static
 
 from geg_tui.i18n import _
 
@@ -238,6 +238,15 @@ class MarkedCheckbox(Checkbox):
     @property  # type: ignore[override]
     def BUTTON_INNER(self) -> str:  # Textual's name, read when the box is drawn
         return "✓" if self.value else " "
+
+
+class MarkedRadioButton(RadioButton):
+    """A radio button whose dot shows only when chosen (Textual's shows « ● » in both states and
+    tells them apart by colour only: with NO_COLOR both looked chosen)."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # Textual's name, read when the button is drawn
+        return "●" if self.value else " "
 
 
 class TextAreaField(FormField):

@@ -95,3 +95,12 @@ def test_snapshot_invoice_list_no_color_80x24(
 
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(make_home_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_a_radio_button_shows_its_dot_only_when_chosen() -> None:
+    """Textual's radio buttons draw « ● » chosen or not (colour alone tells them apart): the
+    language choice and signup's phone choice read as both chosen with NO_COLOR."""
+    from geg_tui.widgets.fields import MarkedRadioButton
+
+    assert MarkedRadioButton("English", value=True).BUTTON_INNER == "●"
+    assert MarkedRadioButton("Français", value=False).BUTTON_INNER == " "
