@@ -4,6 +4,7 @@ session back to login (then back here)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -16,7 +17,7 @@ from textual.worker import Worker, WorkerState
 from geg_tui import failures
 from geg_tui.api.errors import BackendError, SessionExpired
 from geg_tui.failure_guard import GuardedDispatch
-from geg_tui.i18n import LazyText, _, _l
+from geg_tui.i18n import LazyText, _, _l, current_language
 from geg_tui.widgets.fields import FormError
 from geg_tui.widgets.form import Form
 from geg_tui.widgets.loading import LabelledLoading
@@ -53,6 +54,7 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
     ) -> None:
         super().__init__(name, id, classes)
         self._activities: list[str] = []  # the labels of the calls under way, latest last
+        self._language = current_language()  # the language this screen was composed in
 
     @property
     def geg(self) -> GegApp:
@@ -67,6 +69,60 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
+
+    # --- a language switch (the settings screen) -------------------------------------------
+    # Screens still on the stack were composed in the old language: when one is shown again,
+    # it is composed again in the new one, every value typed put back by widget id, then
+    # reloaded. A wizard in the middle of its steps (signup, reset) would start again at step
+    # 1: those keep their words until closed (``RECOMPOSE_ON_LANGUAGE = False``).
+    RECOMPOSE_ON_LANGUAGE: ClassVar[bool] = True
+
+    async def _on_screen_resume(self) -> None:
+        if self._language == current_language() or not self.RECOMPOSE_ON_LANGUAGE:
+            return
+        self._language = current_language()
+        if isinstance(self.TITLE, LazyText):
+            self.title = str(self.TITLE)
+        typed = self._typed_values()
+        self.workers.cancel_node(self)  # loads under way draw into widgets about to go
+        await self.recompose()
+        self._put_back(typed)
+        self.language_changed()
+
+    def _typed_values(self) -> dict[str, Any]:
+        """What the person typed or chose, by widget id."""
+        from textual.widgets import Checkbox, Input, Select, TextArea
+
+        values: dict[str, Any] = {}
+        for widget in self.query("Input, TextArea, Select, Checkbox"):
+            if widget.id is None:
+                continue
+            if isinstance(widget, TextArea):
+                values[widget.id] = widget.text
+            elif isinstance(widget, Input | Select | Checkbox):
+                values[widget.id] = widget.value
+        return values
+
+    def _put_back(self, typed: dict[str, Any]) -> None:
+        from textual.widgets import TextArea
+
+        for widget_id, value in typed.items():
+            for widget in self.query(f"#{widget_id}"):
+                if isinstance(widget, TextArea):
+                    widget.text = value
+                elif hasattr(widget, "value"):
+                    # A choice that no longer exists is left as composed.
+                    with contextlib.suppress(Exception):
+                        widget.value = value
+
+    def language_changed(self) -> None:
+        """After the screen was composed again in the new language: load what it shows (its
+        ``load`` or ``reload``), which was drawn in the old one."""
+        for name in ("load", "reload"):
+            method = getattr(self, name, None)
+            if callable(method):
+                method()
+                return
 
     def help_text(self) -> str:
         """The screen's own help for F1, in the current language (a screen whose text has
@@ -123,7 +179,8 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
             failures.mark_activity(error, label)
             raise
         finally:
-            target.loading = False
+            if target.is_attached:  # a widget composed away meanwhile (a language switch)
+                target.loading = False
             self._activities.remove(label)
             self.activity = self._activities[-1] if self._activities else None
             if focused is not None and self.focused is None and focused.is_attached:

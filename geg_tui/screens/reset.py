@@ -70,6 +70,7 @@ class ResetPasswordScreen(BaseScreen):
         "Vous avez déjà un code ? « J'ai déjà un code » à l'étape 1. "
         "Échap revient à l'étape précédente sans rien effacer."
     )
+    RECOMPOSE_ON_LANGUAGE = False  # a switch of language would restart the wizard
     BINDINGS = [
         Binding(
             "f2",

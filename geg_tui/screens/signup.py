@@ -89,6 +89,7 @@ class SignupScreen(BaseScreen):
         "revient à l'étape précédente sans perdre vos saisies (les mots de passe sont à "
         "ressaisir). Rien n'est enregistré avant «\u00a0Créer mon compte\u00a0»."
     )
+    RECOMPOSE_ON_LANGUAGE = False  # a switch of language would restart the wizard
     BINDINGS = [
         Binding(
             "escape",

@@ -83,7 +83,7 @@ async def test_home_in_english(make_home_app: Any, demo_credentials: dict[str, s
         text = screen_text(pilot)
         assert_english(text)
         for words in (
-            "Hello Mme Claire Martin — customer no.",
+            "Hello Ms Claire Martin — customer no.",
             "1 My invoices",
             "Total to pay",
             "€145.00",

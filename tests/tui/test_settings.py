@@ -177,3 +177,38 @@ def test_snapshot_settings_english_after_switch(snap_compare: Any, make_app: Any
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_screens_below_are_composed_again_in_the_new_language_keeping_what_was_typed(
+    make_home_app: Any, demo_credentials: dict[str, str]
+) -> None:
+    """French, then English from the payment form (palette → settings): back on the form it
+    is English and the holder typed is still there; back on home, its menu is English."""
+    from textual.widgets import Input
+
+    from tests.tui.test_invoices_payment import OVERDUE_GAS, open_invoices, select_row
+
+    app = make_home_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
+        await pilot.press("p")
+        await settle(pilot)
+        app.screen.query_one("#holder", Input).value = "Claire Martin"
+        screen = await open_settings(pilot)
+        screen.choose("en")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        payment = app.screen
+        assert "Pay an invoice by card" in text_of(payment)
+        assert payment.query_one("#holder", Input).value == "Claire Martin"
+        await pilot.press("escape")  # the invoice list
+        await settle(pilot)
+        assert "My invoices" in text_of(app.screen)
+        await pilot.press("escape")  # home
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        menu = " ".join(str(b.label) for b in app.screen.query("Button"))
+        assert "My invoices" in menu and "Mes factures" not in menu
+        assert "Total to pay" in text_of(app.screen)
