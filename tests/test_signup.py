@@ -401,3 +401,32 @@ async def test_signup_3_refund_invoice_amount_accepted(backend: FakeBackend) -> 
     assert validation.amount_cents("1 234,56 €") == 123456
     with pytest.raises(ValidationError):
         validation.amount_cents("--1")
+
+
+@pytest.mark.parametrize(
+    ("typed", "cents"),
+    [
+        ("123,45", 12345),
+        ("1 234,56 €", 123456),
+        ("€1,234.56", 123456),
+        ("1,234.56", 123456),
+        ("1.234,56", 123456),
+        ("€66.38", 6638),
+        ("-€14.48", -1448),
+        ("1,234", 123400),
+    ],
+)
+def test_signup_3_amount_as_a_french_or_an_english_reader_writes_it(typed: str, cents: int) -> None:
+    """SIGNUP-3: the invoice amount is typed as the screens show money, in either language."""
+    from geg_tui.fake_backend.validation import amount_cents
+
+    assert amount_cents(typed) == cents
+
+
+@pytest.mark.parametrize("typed", ["12,3456", "1,23,45", "€", "1.234.5", "abc"])
+def test_signup_3_an_amount_that_reads_two_ways_or_none_is_refused(typed: str) -> None:
+    from geg_tui.api.errors import ValidationError
+    from geg_tui.fake_backend.validation import amount_cents
+
+    with pytest.raises(ValidationError):
+        amount_cents(typed)

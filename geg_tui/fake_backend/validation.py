@@ -165,18 +165,30 @@ def invoice_ref(value: object, field: str = "invoice_ref") -> str:
 
 
 _AMOUNT = re.compile(r"^(-?)(\d{1,9})(?:[.,](\d{1,2}))?$")
+# « 1,234.56 » / « 1.234,56 »: a thousands separator then the other mark before the cents.
+_GROUPED = re.compile(r"^(-?)(\d{1,3}(?:([.,])\d{3})+)(?:(?!\3)[.,](\d{1,2}))?$")
 
 
 def amount_cents(value: object, field: str = "invoice_amount") -> int:
-    """SIGNUP-3: ``123,45``, ``123.45``, ``1 234,56 €`` → cents. Spaces and the euro sign are ignored."""
+    """SIGNUP-3: an amount as a French or an English reader writes it → cents: ``123,45``,
+    ``123.45``, ``1 234,56 €``, ``€1,234.56``, ``1.234,56``, ``-14,48 €``. Spaces, the euro
+    sign and « EUR » are ignored; a « , » or « . » followed by exactly three digits and another
+    group or the other mark is a thousands separator, else the decimal mark: « 1,234 » is
+    1 234 € (an amount never has three decimals), « 12,3 » is 12,30 €."""
     text = text_value(value, field, "amount")
-    compact = "".join(text.split()).removesuffix("€").removesuffix("EUR").removesuffix("eur")
+    compact = "".join(text.split()).replace("€", "").removesuffix("EUR").removesuffix("eur")
+    compact = compact.replace("-€", "-")
     match = _AMOUNT.match(compact)
-    if not match:
-        raise refuse(field, Problem("amount_invalid"))
-    sign = -1 if match.group(1) else 1  # a settlement can be a refund: « -14,48 € »
-    euros, cents = match.group(2), (match.group(3) or "0").ljust(2, "0")
-    return sign * (int(euros) * 100 + int(cents))
+    if match:
+        sign, euros, cents = match.group(1), match.group(2), match.group(3)
+    else:
+        grouped = _GROUPED.match(compact)
+        if not grouped:
+            raise refuse(field, Problem("amount_invalid"))
+        sign, cents = grouped.group(1), grouped.group(4)
+        euros = grouped.group(2).replace(grouped.group(3), "")
+    factor = -1 if sign else 1  # a settlement can be a refund: « -14,48 € »
+    return factor * (int(euros) * 100 + int((cents or "0").ljust(2, "0")))
 
 
 _DATE_FR = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$")
