@@ -135,7 +135,7 @@ async def test_signup_3_formats_accepted(backend: FakeBackend) -> None:
         ("123", "123456789012", "10,00", "contract_ref"),
         ("1234567890", "12345", "10,00", "invoice_ref"),
         ("1234567890", "123456789012", "dix euros", "invoice_amount"),
-        ("1234567890", "123456789012", "10,001", "invoice_amount"),
+        ("1234567890", "123456789012", "10,0,1", "invoice_amount"),
     ],
 )
 async def test_signup_3_bad_formats_per_field(
