@@ -463,7 +463,19 @@ def test_unknown_code_falls_back_to_the_french_text_sent(english: None) -> None:
     )
     assert old_server.message == "Ancien texte." and old_server.fields == {"a": "b"}
     wrong_params = ValidationError(Problem("password_too_short"))  # {min} missing
-    assert wrong_params.message == "password_too_short"
+    assert wrong_params.message == "Une erreur est survenue. Veuillez réessayer."  # not the code
+
+
+def test_a_busy_store_and_an_internal_error_have_their_words_in_english(english: None) -> None:
+    """SIM-4: a store locked too long answers 503 with its own code; an internal error (a
+    bug) is said in the reader's language too, never as a raw code."""
+    from geg_tui.fake_backend.store import StoreBusy
+
+    busy = from_payload(StoreBusy().to_payload(), 503)
+    assert busy.code == "base_occupee"
+    assert busy.message.startswith("The service is") and "not been recorded" in busy.message
+    internal = from_payload(BackendError(Problem("erreur_interne")).to_payload(), 500)
+    assert "GEG" in internal.message and "Erreur" not in internal.message
 
 
 def test_locked_until_param_rendered_when_rebuilt(english: None) -> None:

@@ -40,7 +40,8 @@ class FieldProblem:
             rendered = render(self.code, self.params)
             if rendered is not None:
                 return rendered
-        return self.fallback or (self.code or "")
+        # Neither a template that fits nor a text sent: the general words, never a raw code.
+        return self.fallback or render("validation") or ""
 
     def to_payload(self) -> dict[str, Any]:
         return {

@@ -47,11 +47,11 @@ class Problem:
 
     def text(self) -> str:
         """The message in the current language (the code itself if it has no template)."""
-        return render(self.code, self.params) or self.code
+        return render(self.code, self.params) or render("erreur") or self.code
 
     def french(self) -> str:
         """The message in French: what travels over HTTP and what GEG's documents print."""
-        return render(self.code, self.params, french=True) or self.code
+        return render(self.code, self.params, french=True) or render("erreur", french=True) or ""
 
 
 def _jsonable(value: Any) -> Any:
@@ -214,6 +214,10 @@ LABELS: dict[str, LazyText] = {
 #: The message of each code (French msgid, translated when read).
 TEMPLATES: dict[str, LazyText] = {
     "erreur": _l("Une erreur est survenue. Veuillez réessayer."),
+    "erreur_interne": _l("Erreur interne du service GEG. Réessayez dans quelques instants."),
+    "base_occupee": _l(
+        "Le service est momentanément surchargé et votre demande n'a pas été enregistrée. Réessayez dans quelques instants."
+    ),
     "validation": _l("Certaines informations sont incorrectes. Vérifiez les champs signalés."),
     "identifiants_invalides": _l("Identifiant ou mot de passe incorrect."),
     "compte_bloque": _l(

@@ -249,15 +249,7 @@ def create_app(backend: FakeBackend) -> Starlette:
     async def crash(request: Request, exc: Exception) -> Response:
         if not isinstance(exc, ConnectionDropped):  # logged as one line when it happened
             log.exception("erreur interne sur %s %s", request.method, request.url.path)
-        return JSONResponse(
-            {
-                "kind": "erreur",
-                "code": "erreur_interne",
-                "message": "Erreur interne du serveur.",
-                "fields": {},
-            },
-            status_code=500,
-        )
+        return JSONResponse(BackendError(Problem("erreur_interne")).to_payload(), status_code=500)
 
     routes = [
         StarletteRoute(API_PREFIX + route.path, endpoint(backend, route), methods=[route.verb])

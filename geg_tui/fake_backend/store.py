@@ -29,21 +29,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from geg_tui.api.errors import BackendUnavailable
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend.schema import SCHEMA, SCHEMA_VERSION
 
 DB_FILENAME = "geg-fake.sqlite3"
 BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another one before giving up (then: 503)
-BUSY_MESSAGE = (
-    "Le service est momentanément surchargé et votre demande n'a pas été enregistrée. "
-    "Réessayez dans quelques instants."
-)
 
 
 class StoreBusy(BackendUnavailable):
     """The data file stayed locked by another writer too long; nothing of this call was committed."""
 
     def __init__(self) -> None:
-        super().__init__(BUSY_MESSAGE, code="base_occupee")
+        super().__init__(Problem("base_occupee"))
 
 
 class WriteInRead(RuntimeError):
