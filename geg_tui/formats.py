@@ -118,7 +118,9 @@ def format_date(day: date | datetime) -> str:
     if not _english():
         return fr.format_date(day)
     _numbers, dates = _babel()
-    return dates.format_date(_as_day(day), "medium", locale=ENGLISH_LOCALE)
+    # Three-letter months, as the charts' axes and tables write them (en_GB's « Sept » would
+    # be the one month of four letters).
+    return dates.format_date(_as_day(day), "d MMM y", locale="en")
 
 
 def format_short_date(day: date | datetime) -> str:
@@ -208,7 +210,7 @@ def format_input_date(day: date | datetime) -> str:
 
 
 def widest_date() -> int:
-    """The width of the longest date :func:`format_date` writes (``27 Sept 2026`` in English):
+    """The width of the longest date :func:`format_date` writes (``27 Nov 2026`` in English):
     what a table column of dates needs so that no month is cut."""
     return max(len(format_date(date(2026, month, 28))) for month in range(1, 13))
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from geg_tui.i18n import LazyText, _l, current_language
+from geg_tui.i18n import LazyText, _l
 
 
 class Problem:
@@ -113,11 +113,9 @@ def _tenths_kwh(value: Any, french: bool) -> str:
     """Wh → kWh with one decimal (``1 234,5`` / ``1,234.5``), rounded half up."""
     from geg_tui import formats, formatting
 
-    tenths = int(float(value) / 100 + 0.5)
-    whole, frac = divmod(tenths, 10)
-    if french or current_language() == "fr":
-        return f"{formatting.group_thousands(whole)},{frac}"
-    return f"{formats.group_thousands(whole)}.{frac}"
+    wh = int(value)
+    text = formatting.format_kwh(wh, decimals=1) if french else formats.format_kwh(wh, decimals=1)
+    return text.removesuffix(f"{formatting.NBSP}kWh")
 
 
 def _request_status(value: Any, french: bool) -> str:

@@ -277,12 +277,14 @@ class SignupScreen(BaseScreen):
             self._update_support()
 
     def _update_support(self) -> None:
-        text = _("Identité ou date de naissance erronée ? Contactez le service client")
         if self.support.phone:
             hours = self.support.hours
-            text += f" :\n☎ {self.support.phone}\n{hours[:1].upper()}{hours[1:]}."
+            text = _(
+                "Identité ou date de naissance erronée ? Contactez le service client :\n"
+                "☎ {phone}\n{hours}."
+            ).format(phone=self.support.phone, hours=f"{hours[:1].upper()}{hours[1:]}")
         else:
-            text += "."
+            text = _("Identité ou date de naissance erronée ? Contactez le service client.")
         self.query_one("#support", Static).update(Text(text))
 
     # --- values ----------------------------------------------------------------------------

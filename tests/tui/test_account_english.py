@@ -123,7 +123,7 @@ async def test_invoice_list_and_filters_in_english(
         assert " ".join(newest.split()).startswith(
             "24 Nov 2026 275928246893 €56.07 8 Dec 2026 Debit scheduled "
         )
-        assert "11 Sept 2026" in text  # the widest English date is not cut either
+        assert "11 Sep 2026" in text  # the widest English date is not cut either
         assert "-€19.54" in text and "Refunded" in text
         filters = [
             str(screen.query_one(f"#filter-{name}", Select).selection or "")
