@@ -77,6 +77,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help=_("dossier des données du backend fictif"),
     )
     parser.add_argument("--json", action="store_true", help=_("sortie JSON pour les scripts"))
+    # Read before any parser is built (``_lang_option``); here so that it is accepted after
+    # the command too (« geg-tui fake cards --lang en »).
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=_("langue des messages")
+    )
 
 
 def build_parser(*, commands: bool = True) -> GegParser:
@@ -500,12 +505,16 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def _lang_option(words: list[str]) -> str | None:
-    """``--lang X`` / ``--lang=X`` before any parser is built: their help is in that language."""
+    """``--lang X`` / ``--lang=X`` before any parser is built: their help is in that language.
+    Abbreviated as argparse allows (``--la en``, ``--lan=en``), so that the two agree."""
     for i, word in enumerate(words):
-        if word == "--lang" and i + 1 < len(words):
+        name, equals, value = word.partition("=")
+        if len(name) < 4 or not "--lang".startswith(name):
+            continue
+        if equals:
+            return value
+        if i + 1 < len(words):
             return words[i + 1]
-        if word.startswith("--lang="):
-            return word.partition("=")[2]
     return None
 
 

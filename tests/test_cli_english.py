@@ -150,3 +150,15 @@ def test_start_language_reads_lang_then_config_then_environment(
     assert cli.choose_start_language(["--lang", "fr", "fake"]) == "fr"
     assert cli.choose_start_language(["--lang=en"]) == "en"
     assert i18n.current_language() == "en"
+
+
+def test_lang_after_the_command_and_abbreviated(tmp_path: Path) -> None:
+    """« geg-tui fake faults --lang en » speaks English, and so does « --la en », which argparse
+    takes for --lang: the language chosen before the parsers agrees with them."""
+    data = str(tmp_path / "data")
+    status, out, _err = run_main("fake", "faults", "--lang", "en", "--data-dir", data)
+    assert status == 0 and out.strip() == "No simulated faults."
+    status, out, _err = run_main("--la", "en", "fake", "faults", "--data-dir", data)
+    assert status == 0 and out.strip() == "No simulated faults."
+    status, out, _err = run_main("--lan=en", "fake", "faults", "--data-dir", data)
+    assert status == 0 and out.strip() == "No simulated faults."

@@ -577,3 +577,12 @@ async def test_signup_8_questions_and_support_hours_in_the_readers_language(api:
     finally:
         i18n.set_language("fr")
     assert all("?" in text for text in english)
+
+
+@pytest.mark.parametrize("status", [423, 429])
+def test_a_blocked_answer_without_its_time_is_still_an_error_not_a_crash(status: int) -> None:
+    """LOCK-1 / SIGNUP-5 answers carry ``until``; one without it (another server, a proxy)
+    is rebuilt as a plain error with the text sent."""
+    error = from_payload({"message": "Bloqué."}, status)
+    assert isinstance(error, BackendError)
+    assert error.message in ("Bloqué.", "Trop de tentatives. Réessayez plus tard.")

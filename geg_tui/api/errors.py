@@ -299,6 +299,10 @@ def from_payload(payload: dict[str, Any], status: int) -> BackendError:
     params = dict(raw_params) if isinstance(raw_params, dict) else {}
     fields = _fields_from_payload(payload.get("fields"))
     if issubclass(cls, _Until):
-        until = datetime.fromisoformat(str(payload.get("until") or params["until"]))
+        sent = payload.get("until") or params.get("until")
+        try:
+            until = datetime.fromisoformat(str(sent))
+        except ValueError:  # a server that said « blocked » without until when: not a crash
+            return BackendError(message or None, code=code, fields=fields, params=params)
         return cls(until, message or None, code=code, fields=fields, params=params)
     return cls(message or None, code=code, fields=fields, params=params)
