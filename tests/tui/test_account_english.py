@@ -217,8 +217,8 @@ async def test_payment_form_and_its_errors_in_english(
             "Invalid card number: check the digits you typed.",
             "This card has expired.",
             "The security code has 3 digits (on the back of the card).",
-            "Cardholder: required.",
-            "Check the fields marked: nothing was sent.",
+            "Cardholder is required.",
+            "Please correct the highlighted fields. Nothing has been sent.",
         ):
             assert words in flat, words
 
