@@ -182,6 +182,10 @@ def _add_fake_commands(sub: argparse._SubParsersAction) -> None:
     )
     p = fsub.add_parser("cards", help=_("cartes de test et leur résultat (PAY-5)"))
     _common(p)
+    p = fsub.add_parser("scenario", help=_("jouer un fichier de scénario TOML (SIM-8)"))
+    _common(p)
+    p.add_argument("action", choices=["run"])
+    p.add_argument("file", type=Path, help=_("fichier de scénario (.toml)"))
 
 
 def _add_serve_command(sub: argparse._SubParsersAction) -> None:
@@ -227,6 +231,8 @@ def run_fake(args: argparse.Namespace) -> int:
 
     data_dir: Path = args.data_dir or default_data_dir()
     try:
+        if args.fake_command == "scenario":  # its own world: in memory unless --data-dir
+            return _scenario(args)
         if args.fake_command == "reset":
             start = parse_instant(args.start) if args.start else None
             backend = admin.reset(data_dir, seed=args.seed, start=start)
@@ -493,6 +499,39 @@ def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
             _("{ref} résolue : {effect}.").format(ref=args.ref, effect=effect),
         )
     return 0
+
+
+def _scenario(args: argparse.Namespace) -> int:
+    """SIM-8: play a scenario file and report; status 1 at the first unmet expectation."""
+    import asyncio
+
+    from geg_tui.fake_backend import scenario
+
+    report = asyncio.run(scenario.run_file(args.file, args.data_dir))
+    if args.json:
+        _print(report.to_json(), True, "")
+        return 0 if report.passed else 1
+    print(_("Scénario « {name} »").format(name=report.name))
+    for step in report.steps:
+        if step.ok:
+            print(f"  ✓ {step.index}. {step.detail}")
+            continue
+        print(f"  ✗ {step.index}. {step.detail}")
+        print(
+            "    "
+            + _("attendu : {expected} — trouvé : {found}").format(
+                expected=step.expected, found=step.found
+            )
+        )
+    if report.passed:
+        print(
+            ngettext(
+                "Scénario réussi ({n} étape).", "Scénario réussi ({n} étapes).", len(report.steps)
+            ).format(n=len(report.steps))
+        )
+        return 0
+    print(_("Scénario en échec à l'étape {n}.").format(n=report.steps[-1].index), file=sys.stderr)
+    return 1
 
 
 # ``geg-tui fake <command>`` (``reset`` excepted: it runs before the backend is opened).
