@@ -199,7 +199,11 @@ def test_sim_7_bad_bodies_and_queries_are_4xx_json_never_500(controlled: ServerT
         for control in CONTROLS:
             url = concrete(control.path)
             if control.body is None:
-                for query in ({"after_id": "x"}, {"timeout_ms": "-5"}, {"since": "hier", "timeout_ms": "0"}):
+                for query in (
+                    {"after_id": "x"},
+                    {"timeout_ms": "-5"},
+                    {"since": "hier", "timeout_ms": "0"},
+                ):
                     answer = http.request(control.verb, url, params=query)
                     assert answer.status_code < 500, (url, query)
                 continue
