@@ -4,7 +4,6 @@ readable report (what was expected, what was found, the step), a wrong file is r
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import json
@@ -13,9 +12,35 @@ from pathlib import Path
 import pytest
 
 from geg_tui.fake_backend import scenario
+from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.fake_backend.clock import parse_instant
+from geg_tui.fake_backend.hashing import Hasher
+from geg_tui.fake_backend.store import Store
+from tests.conftest import SEED, START
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
 PAYMENT = EXAMPLES / "payment-dropped-answer.toml"
+
+
+@pytest.fixture
+def seeded_world(
+    monkeypatch: pytest.MonkeyPatch, seeded_template: Store, fast_hasher: Hasher
+) -> None:
+    """The CLI's scenarios play on a copy of the tests' seeded world (seed 2026, frozen at
+    START, test-cost hashes) instead of seeding one: these tests are about the report. Their
+    files start with that very reset, which the player then skips (a fresh world)."""
+
+    def open_seeded(_scenario: object, _data_dir: object) -> FakeBackend:
+        return FakeBackend(seeded_template.clone(), hasher=fast_hasher)
+
+    monkeypatch.setattr(scenario, "open_backend", open_seeded)
+
+
+def is_the_tests_world(path: Path) -> bool:
+    """Whether the file's first step resets to the tests' world (seed 2026, START)."""
+    first = scenario.load(path).first_reset or {}
+    start = first.get("start")
+    return int(first.get("seed", 2026)) == SEED and bool(start) and parse_instant(start) == START
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
@@ -40,16 +65,18 @@ def test_sim_8_three_examples_are_shipped() -> None:
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.stem)
-def test_sim_8_example_scenario_passes(path: Path) -> None:
+async def test_sim_8_example_scenario_passes(path: Path, backend: FakeBackend) -> None:
     """DEBIT-4 (a year of debits and the settlement), LOCK-1/LOCK-5 (lock, unlock), PAY-4 (a
-    payment whose answer was dropped, sent again): every step holds."""
-    report = asyncio.run(scenario.run_file(path))
+    payment whose answer was dropped, sent again): every step holds. Played on the tests'
+    world, whose first reset is skipped when it is that very world."""
+    report = await scenario.run_on(path, backend, fresh=is_the_tests_world(path))
     failed = [s.to_json() for s in report.steps if not s.ok]
     assert report.passed, failed
     assert len(report.steps) == len(scenario.load(path).steps)
 
 
 def test_sim_8_cli_prints_the_report_and_exits_0() -> None:
+    """The whole command, world seeded in memory by the scenario's own reset."""
     status, out, err = run_cli(str(PAYMENT))
     assert status == 0, err
     assert "Scénario « Paiement renvoyé après une réponse perdue »" in out
@@ -73,7 +100,9 @@ def broken(tmp_path: Path) -> Path:
     return path
 
 
-def test_sim_8_a_broken_expectation_stops_with_expected_and_found(tmp_path: Path) -> None:
+def test_sim_8_a_broken_expectation_stops_with_expected_and_found(
+    tmp_path: Path, seeded_world: None
+) -> None:
     status, out, err = run_cli(str(broken(tmp_path)))
     assert status == 1
     lines = out.splitlines()
@@ -83,7 +112,7 @@ def test_sim_8_a_broken_expectation_stops_with_expected_and_found(tmp_path: Path
     assert err.strip() == "Scénario en échec à l'étape 5."
 
 
-def test_sim_8_json_report(tmp_path: Path) -> None:
+def test_sim_8_json_report(tmp_path: Path, seeded_world: None) -> None:
     status, out, _err = run_cli(str(broken(tmp_path)), "--json")
     report = json.loads(out)
     assert status == 1 and report["passed"] is False
@@ -97,7 +126,7 @@ def test_sim_8_json_report(tmp_path: Path) -> None:
     }
 
 
-def test_sim_8_an_unexpected_refusal_fails_its_step(tmp_path: Path) -> None:
+def test_sim_8_an_unexpected_refusal_fails_its_step(tmp_path: Path, seeded_world: None) -> None:
     path = tmp_path / "refused.toml"
     path.write_text(
         '[[step]]\nreset = { start = "2026-11-27T09:00" }\n'

@@ -362,28 +362,6 @@ def outbox_after(
     ]
 
 
-def wait_for_mail(
-    backend: FakeBackend,
-    to: str | None,
-    *,
-    after_id: int,
-    timeout_s: float,
-    poll_s: float = 0.05,
-) -> OutboxMessage | None:
-    """The first message after ``after_id`` (to ``to``), waiting up to ``timeout_s`` for it
-    (a long poll: a tester's script asks once instead of looping)."""
-    import time
-
-    deadline = time.monotonic() + timeout_s
-    while True:
-        found = outbox_after(backend, to, after_id=after_id)
-        if found:
-            return found[0]
-        if time.monotonic() >= deadline:
-            return None
-        time.sleep(min(poll_s, max(0.0, deadline - time.monotonic())))
-
-
 def test_cards() -> list[dict[str, str]]:
     """PAY-5: the documented test card numbers and the outcome each gives."""
     from geg_tui.fake_backend.cards import TEST_CARDS

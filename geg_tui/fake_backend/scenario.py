@@ -136,7 +136,74 @@ def load(path: Path) -> Scenario:
             raise ScenarioError(f"Étape {index} : clés inconnues {', '.join(sorted(extra))}.")
         if "as" in step and step["as"] not in accounts:
             raise ScenarioError(f"Étape {index} : compte inconnu « {step['as']} ».")
+        try:
+            _check(step)
+        except ScenarioError as exc:
+            raise ScenarioError(f"Étape {index} : {exc}") from None
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ScenarioError(f"Étape {index} : {exc!s}") from None
     return Scenario(str(data.get("name", path.stem)), accounts, steps)
+
+
+TESTER_ACTIONS = (
+    "fault_next",
+    "fault_set",
+    "faults_clear",
+    "request_reply",
+    "request_status",
+    "request_resolve",
+    "referral_accept",
+    "referral_refuse",
+)
+# Each expectation and the keys it needs.
+EXPECTATIONS = {
+    "invoice": ("status",),
+    "mails_to": ("count",),
+    "alert": ("to",),
+    "payments_for": ("count",),
+}
+
+
+def _check(step: dict[str, Any]) -> None:
+    """What can be checked before anything runs: a wrong file is refused whole, not half played
+    (durations, dates, operations and their parameters, actions, expectations)."""
+    if "reset" in step:
+        reset = step["reset"]
+        if not isinstance(reset, dict) or set(reset) - {"seed", "start"}:
+            raise ScenarioError('reset = { seed = N, start = "ISO" }.')
+        int(reset.get("seed", 2026))
+        if reset.get("start"):
+            parse_instant(str(reset["start"]))
+    elif "clock" in step:
+        verb, _, value = str(step["clock"]).strip().partition(" ")
+        if verb == "advance":
+            parse_duration(value)
+        elif verb == "set":
+            parse_instant(value)
+        elif verb not in ("freeze", "thaw"):
+            raise ScenarioError(f"horloge « {verb} » inconnue (advance, set, freeze, thaw).")
+    elif "call" in step:
+        name = str(step["call"])
+        if name not in backend_methods() or name == "close":
+            raise ScenarioError(f"opération inconnue « {name} ».")
+        _arguments(name, dict(step.get("args", {})), decode=False)
+        if not 1 <= int(step.get("repeat", 1)) <= MAX_REPEAT:
+            raise ScenarioError(f"repeat entre 1 et {MAX_REPEAT}.")
+    elif "tester" in step:
+        if step["tester"] not in TESTER_ACTIONS:
+            raise ScenarioError(
+                f"action « {step['tester']} » inconnue ({', '.join(TESTER_ACTIONS)})."
+            )
+    else:
+        expect = step["expect"]
+        kind = next((k for k in EXPECTATIONS if isinstance(expect, dict) and k in expect), None)
+        if kind is None:
+            raise ScenarioError(f"attente inconnue ({', '.join(EXPECTATIONS)}).")
+        missing = [k for k in EXPECTATIONS[kind] if k not in expect]
+        if missing:
+            raise ScenarioError(f"l'attente {kind} demande aussi {', '.join(missing)}.")
+        if "since" in expect:
+            parse_instant(str(expect["since"]))
 
 
 def open_backend(scenario: Scenario, data_dir: Path | None) -> FakeBackend:
@@ -292,7 +359,7 @@ class Player:
         return sum(subject.lower() in m.subject.lower() for m in messages)
 
 
-def _arguments(name: str, args: dict[str, Any]) -> dict[str, Any]:
+def _arguments(name: str, args: dict[str, Any], *, decode: bool = True) -> dict[str, Any]:
     """The call's arguments decoded as over HTTP (``codec``): a file states them as JSON would."""
     signature = inspect.signature(getattr(Backend, name))
     hints = get_type_hints(getattr(Backend, name), vars(models))
@@ -303,6 +370,8 @@ def _arguments(name: str, args: dict[str, Any]) -> dict[str, Any]:
             f"« {name} » n'a pas de paramètre {', '.join(sorted(unknown))} "
             f"(paramètres : {', '.join(known)})."
         )
+    if not decode:
+        return args
     return {key: codec.decode(hints[key], value) for key, value in args.items()}
 
 
@@ -343,3 +412,9 @@ async def run_file(path: Path, data_dir: Path | None = None) -> Report:
         return await Player(scenario, backend, fresh=data_dir is None).run()
     finally:
         await backend.close()
+
+
+async def run_on(path: Path, backend: FakeBackend, *, fresh: bool) -> Report:
+    """Play a scenario file on a backend the caller owns; ``fresh``: it already is the world of
+    the file's first reset (the tests' seeded world, so that the suite does not seed it again)."""
+    return await Player(load(path), backend, fresh=fresh).run()

@@ -12,6 +12,7 @@ The rules run in a worker thread, like the protocol's routes (SQLite and the lon
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,8 +33,11 @@ from geg_tui.fake_backend.server import MAX_BODY, bad_request, error_response, p
 
 PREFIX = "/_test"
 MAX_WAIT_MS = 30_000  # a long poll never holds a connection longer
+POLL_S = 0.05  # how often a long poll looks at the outbox
 
 Schema = dict[str, Any]
+# A control's work: (backend, body or query, path parameters) → JSON; run in a worker thread,
+# or on the event loop when it is a coroutine function (the long poll).
 Handler = Callable[[FakeBackend, dict[str, Any], dict[str, str]], Any]
 
 
@@ -329,7 +333,10 @@ def _endpoint(backend: FakeBackend, control: Control) -> Callable[[Request], Any
         if wrong:
             return bad_request("Requête invalide.", status=422, fields=wrong)
         try:
-            result = await asyncio.to_thread(control.handler, backend, args, path)
+            if inspect.iscoroutinefunction(control.handler):
+                result = await control.handler(backend, args, path)
+            else:
+                result = await asyncio.to_thread(control.handler, backend, args, path)
         except BackendError as exc:
             return error_response(exc)
         except ValueError as exc:  # a date, a duration, an operation the rule refuses
@@ -354,14 +361,21 @@ def _outbox(backend: FakeBackend, args: dict[str, Any], path: dict[str, str]) ->
     return [m.to_json() for m in messages]
 
 
-def _next_mail(backend: FakeBackend, args: dict[str, Any], path: dict[str, str]) -> Any:
-    message = admin.wait_for_mail(
-        backend,
-        args.get("to"),
-        after_id=int(args.get("after_id", 0)),
-        timeout_s=int(args.get("timeout_ms", 5000)) / 1000,
-    )
-    return {"message": message.to_json() if message else None}
+async def _next_mail(backend: FakeBackend, args: dict[str, Any], path: dict[str, str]) -> Any:
+    """A long poll: the first message after ``after_id`` (to ``to``), waiting up to
+    ``timeout_ms`` for it, so that a tester's script asks once instead of looping. The wait is
+    on the event loop (each look is a short read in a thread): waiting pollers never hold the
+    worker threads that customers' calls need."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + int(args.get("timeout_ms", 5000)) / 1000
+    after_id = int(args.get("after_id", 0))
+    while True:
+        found = await asyncio.to_thread(
+            admin.outbox_after, backend, args.get("to"), after_id=after_id
+        )
+        if found or loop.time() >= deadline:
+            return {"message": found[0].to_json() if found else None}
+        await asyncio.sleep(min(POLL_S, max(0.0, deadline - loop.time())))
 
 
 def _clock(backend: FakeBackend, args: dict[str, Any], path: dict[str, str]) -> Any:

@@ -328,3 +328,20 @@ def test_sim_7_openapi_validates_and_every_test_route_has_schemas() -> None:
         else:
             body = operation["requestBody"]["content"]["application/json"]["schema"]
             assert body["type"] == "object" and body["additionalProperties"] is False
+
+
+async def test_sim_7_waiting_long_polls_do_not_hold_up_customers(controlled: ServerThread) -> None:
+    """Twenty testers' long polls waiting at once: a customer's call still answers at once (the
+    polls wait on the event loop, not in the worker threads the calls need)."""
+    client = HttpBackend(controlled.url, retries=0)
+    async with httpx.AsyncClient(base_url=controlled.url + PREFIX, timeout=LIMIT) as http:
+        last = max((m["id"] for m in (await http.get("/outbox")).json()), default=0)
+        params = {"after_id": last, "timeout_ms": 1200}
+        polls = [asyncio.create_task(http.get("/outbox/next", params=params)) for _ in range(20)]
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        await client.server_time()
+        assert time.monotonic() - started < 0.5  # threads held: it would wait for the polls
+        answers = await asyncio.wait_for(asyncio.gather(*polls), LIMIT)
+        assert {a.json()["message"] is None for a in answers} == {True}
+    await client.close()
