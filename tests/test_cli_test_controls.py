@@ -96,3 +96,39 @@ def test_sim_6_faults_next_list_clear(tmp_path: Path) -> None:
     assert zero.returncode == 2 and "entre 1 et 1000" in zero.stderr
     missing = french("fake", "faults", "next", data_dir=tmp_path, check=False)
     assert missing.returncode == 2 and "attend une opération" in missing.stderr
+
+
+def test_sim_7_served_by_the_command_with_test_controls(tmp_path: Path) -> None:
+    """``geg-tui serve --test-controls`` as a tester starts it: the ``/_test/`` routes answer
+    over its socket (and a protocol route beside them)."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "geg_tui", "--lang", "fr", "serve", "--test-controls"]
+    command += ["--port", str(port), "--data-dir", str(tmp_path)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            while True:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                try:
+                    clock = http.get("/_test/clock")
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.1)
+            assert clock.status_code == 200 and set(clock.json()) == {"now", "frozen", "paris"}
+            advanced = http.post("/_test/clock/advance", json={"duration": "1d"})
+            assert advanced.status_code == 200 and advanced.json()["days"] == 1
+            assert http.get("/api/v1/ping").json() == {"ok": True}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
