@@ -146,6 +146,21 @@ def inject_fault(
         )
 
 
+async def tester_call(fake: FakeBackend, verb: str, path: str, body: Any = None) -> Any:
+    """A tester's control through ``/_test/`` (SIM-7) of a server on ``fake`` — as a tester of
+    another client reaches it: another server on the same data (SIM-4)."""
+    transport = httpx.ASGITransport(app=create_app(fake, test_controls=True))
+    async with httpx.AsyncClient(transport=transport, base_url="http://tester") as http:
+        answer = await http.request(verb, "/_test" + path, json=body)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+async def drop_answers(fake: FakeBackend, operation: str) -> None:
+    """SIM-5 « drop after commit » on ``operation``, set over HTTP."""
+    await tester_call(fake, "PUT", f"/faults/{operation}", {"drop_after_commit": True})
+
+
 def clear_faults(fake: FakeBackend) -> None:
     with fake.store.transaction() as db:
         faults.clear(db)
