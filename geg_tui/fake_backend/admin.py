@@ -385,3 +385,37 @@ def invoice_status(backend: FakeBackend, ref: str) -> str:
     if status is None:
         raise NotFound(f"Aucune facture {ref}.")
     return str(status)
+
+
+# Bounds on what a script may ask of the clock over HTTP or in a scenario file: a date the
+# calendar cannot hold would crash, and a century of days to live would hold the server for
+# minutes (the world lives each day).
+EARLIEST = datetime(2000, 1, 1, tzinfo=PARIS)
+LATEST = datetime(2100, 1, 1, tzinfo=PARIS)
+MAX_ADVANCE = timedelta(days=3660)
+
+
+def bounded_instant(text: str) -> datetime:
+    """``parse_instant`` for scripts: a ValueError (a 422, a refused file) outside 2000–2099."""
+    from geg_tui.fake_backend.clock import parse_instant
+
+    try:
+        moment = parse_instant(text)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST <= moment < LATEST:
+        raise ValueError(f"Date hors limites : « {text} » (de 2000 à 2099).")
+    return moment
+
+
+def bounded_duration(text: str) -> timedelta:
+    """``parse_duration`` for scripts: ten years at most at once."""
+    from geg_tui.fake_backend.clock import parse_duration
+
+    try:
+        delta = parse_duration(text)
+    except OverflowError:
+        delta = None
+    if delta is None or delta > MAX_ADVANCE:
+        raise ValueError(f"Durée trop longue : « {text} » ({MAX_ADVANCE.days} jours au plus).")
+    return delta

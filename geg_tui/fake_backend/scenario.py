@@ -41,7 +41,6 @@ from geg_tui.api.backend import Backend, backend_methods
 from geg_tui.api.errors import BackendError
 from geg_tui.fake_backend import admin
 from geg_tui.fake_backend.backend import FakeBackend
-from geg_tui.fake_backend.clock import parse_duration, parse_instant
 from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_PASSWORD
 
 ACTIONS = ("reset", "clock", "call", "tester", "expect")
@@ -173,13 +172,13 @@ def _check(step: dict[str, Any]) -> None:
             raise ScenarioError('reset = { seed = N, start = "ISO" }.')
         int(reset.get("seed", 2026))
         if reset.get("start"):
-            parse_instant(str(reset["start"]))
+            admin.bounded_instant(str(reset["start"]))
     elif "clock" in step:
         verb, _, value = str(step["clock"]).strip().partition(" ")
         if verb == "advance":
-            parse_duration(value)
+            admin.bounded_duration(value)
         elif verb == "set":
-            parse_instant(value)
+            admin.bounded_instant(value)
         elif verb not in ("freeze", "thaw"):
             raise ScenarioError(f"horloge « {verb} » inconnue (advance, set, freeze, thaw).")
     elif "call" in step:
@@ -203,14 +202,14 @@ def _check(step: dict[str, Any]) -> None:
         if missing:
             raise ScenarioError(f"l'attente {kind} demande aussi {', '.join(missing)}.")
         if "since" in expect:
-            parse_instant(str(expect["since"]))
+            admin.bounded_instant(str(expect["since"]))
 
 
 def open_backend(scenario: Scenario, data_dir: Path | None) -> FakeBackend:
     """The backend the scenario plays on: in memory unless a data directory is given; seeded
     with the first step's reset directly (that step then costs nothing)."""
     reset = scenario.first_reset or {}
-    start = parse_instant(reset["start"]) if reset.get("start") else None
+    start = admin.bounded_instant(reset["start"]) if reset.get("start") else None
     return FakeBackend.open(data_dir, seed=int(reset.get("seed", 2026)), start=start)
 
 
@@ -241,13 +240,13 @@ class Player:
             raise
         except BackendError as exc:
             return StepResult(index, action, _describe(step), False, "succès", exc.code)
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, OverflowError) as exc:
             raise ScenarioError(f"Étape {index} ({action}) : {exc}") from None
 
     async def _reset(self, index: int, step: dict[str, Any]) -> StepResult:
         reset = dict(step["reset"])
         if not (index == 1 and self.fresh):
-            start = parse_instant(reset["start"]) if reset.get("start") else None
+            start = admin.bounded_instant(reset["start"]) if reset.get("start") else None
             await asyncio.to_thread(
                 admin.reset_in_place, self.backend, seed=int(reset.get("seed", 2026)), start=start
             )
@@ -257,9 +256,9 @@ class Player:
     async def _clock(self, index: int, step: dict[str, Any]) -> StepResult:
         verb, _, value = str(step["clock"]).strip().partition(" ")
         if verb == "advance":
-            await asyncio.to_thread(admin.advance, self.backend, parse_duration(value))
+            await asyncio.to_thread(admin.advance, self.backend, admin.bounded_duration(value))
         elif verb == "set":
-            await asyncio.to_thread(admin.set_clock, self.backend, parse_instant(value))
+            await asyncio.to_thread(admin.set_clock, self.backend, admin.bounded_instant(value))
         elif verb == "freeze":
             await asyncio.to_thread(admin.freeze_clock, self.backend)
         elif verb == "thaw":
@@ -338,7 +337,7 @@ class Player:
             found = await asyncio.to_thread(admin.invoice_status, self.backend, expect["invoice"])
             wanted = str(expect["status"])
             return StepResult(index, "expect", detail, found == wanted, wanted, found)
-        since = parse_instant(str(expect["since"])) if "since" in expect else None
+        since = admin.bounded_instant(str(expect["since"])) if "since" in expect else None
         if "mails_to" in expect:
             count = self._mails(expect["mails_to"], str(expect.get("subject", "")), since)
             wanted_n = int(expect["count"])

@@ -28,7 +28,6 @@ from geg_tui.api.errors import BackendError
 from geg_tui.api.models import RequestStatus
 from geg_tui.fake_backend import admin, fault_plan, faults
 from geg_tui.fake_backend.backend import FakeBackend
-from geg_tui.fake_backend.clock import parse_duration, parse_instant
 from geg_tui.fake_backend.server import MAX_BODY, bad_request, error_response, parse_body
 
 PREFIX = "/_test"
@@ -354,7 +353,7 @@ def _customers(backend: FakeBackend, args: dict[str, Any], path: dict[str, str])
 
 
 def _outbox(backend: FakeBackend, args: dict[str, Any], path: dict[str, str]) -> Any:
-    since = parse_instant(args["since"]) if args.get("since") else None
+    since = admin.bounded_instant(args["since"]) if args.get("since") else None
     messages = admin.outbox_after(
         backend, args.get("to"), since=since, after_id=int(args.get("after_id", 0))
     )
@@ -383,12 +382,12 @@ def _clock(backend: FakeBackend, args: dict[str, Any], path: dict[str, str]) -> 
 
 
 def _clock_set(backend: FakeBackend, args: dict[str, Any], path: dict[str, str]) -> Any:
-    admin.set_clock(backend, parse_instant(args["at"]))
+    admin.set_clock(backend, admin.bounded_instant(args["at"]))
     return admin.clock_state(backend)
 
 
 def _clock_advance(backend: FakeBackend, args: dict[str, Any], path: dict[str, str]) -> Any:
-    _now, days = admin.advance(backend, parse_duration(args["duration"]))
+    _now, days = admin.advance(backend, admin.bounded_duration(args["duration"]))
     return {**admin.clock_state(backend), "days": days}
 
 
@@ -401,7 +400,7 @@ def _thaw(backend: FakeBackend, args: dict[str, Any], path: dict[str, str]) -> A
 
 
 def _reset(backend: FakeBackend, args: dict[str, Any], path: dict[str, str]) -> Any:
-    start: datetime | None = parse_instant(args["start"]) if args.get("start") else None
+    start: datetime | None = admin.bounded_instant(args["start"]) if args.get("start") else None
     return admin.reset_in_place(backend, seed=int(args.get("seed", 2026)), start=start)
 
 

@@ -212,6 +212,18 @@ def test_sim_7_bad_bodies_and_queries_are_4xx_json_never_500(controlled: ServerT
                 assert 400 <= answer.status_code < 500, (url, body[:40], answer.text)
                 payload = answer.json()
                 assert set(payload) >= {"kind", "code", "message", "fields"}
+        for path, body in (
+            ("/clock/set", {"at": "0001-01-01"}),
+            ("/clock/set", {"at": "9999-12-31T23:59"}),
+            ("/clock/advance", {"duration": "999999999d"}),
+            ("/clock/advance", {"duration": "36500d"}),  # a century of days: minutes of work
+            ("/reset", {"start": "9999-12-31"}),
+        ):
+            answer = http.post(PREFIX + path, json=body)
+            assert answer.status_code == 422
+            assert "limites" in answer.text or "trop" in answer.text
+        since = http.get(PREFIX + "/outbox", params={"since": "0001-01-01"})
+        assert since.status_code == 422
         answer = http.post(PREFIX + "/faults/pay_invoice/next", json={"kind": "boom"})
         assert answer.status_code == 422
         assert answer.json()["fields"] == {
