@@ -146,7 +146,7 @@ def inject_fault(
         )
 
 
-async def tester_call(fake: FakeBackend, verb: str, path: str, body: Any = None) -> Any:
+async def control_call(fake: FakeBackend, verb: str, path: str, body: Any = None) -> Any:
     """A tester's control through ``/_test/`` (SIM-7) of a server on ``fake`` — as a tester of
     another client reaches it: another server on the same data (SIM-4)."""
     transport = httpx.ASGITransport(app=create_app(fake, test_controls=True))
@@ -158,7 +158,7 @@ async def tester_call(fake: FakeBackend, verb: str, path: str, body: Any = None)
 
 async def drop_answers(fake: FakeBackend, operation: str) -> None:
     """SIM-5 « drop after commit » on ``operation``, set over HTTP."""
-    await tester_call(fake, "PUT", f"/faults/{operation}", {"drop_after_commit": True})
+    await control_call(fake, "PUT", f"/faults/{operation}", {"drop_after_commit": True})
 
 
 def clear_faults(fake: FakeBackend) -> None:

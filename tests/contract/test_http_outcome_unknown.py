@@ -21,7 +21,7 @@ from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.server import ConnectionDropped, create_app
 from tests.payment_helpers import card, payments_count
 
-from .conftest import drop_answers, tester_call
+from .conftest import control_call, drop_answers
 
 DECLINED = "4000 0000 0000 0002"
 
@@ -74,7 +74,7 @@ async def test_pay_4_answer_lost_after_commit_raises_outcome_unknown(
     assert "débité" not in message and "aucun" not in message
     assert "sans risque" in message and "renvoyer" in message
     assert transport.sent == 3 and payments_count(backend, ref) == 1
-    await tester_call(backend, "DELETE", "/faults")
+    await control_call(backend, "DELETE", "/faults")
     again = await client.pay_invoice(token, payment)  # the same key: the first payment
     assert again.invoice_ref == ref and payments_count(backend, ref) == 1
     await client.close()
@@ -149,7 +149,7 @@ async def test_pay_4_unkeyed_write_answer_lost_is_outcome_unknown_never_safe_to_
     assert "peut-être" in message and "nouveau mot de passe" in message
     assert transport.sent == 1  # not retried: no key
     assert (await backend.login(demo_credentials["email"], new)).token  # it was done
-    await tester_call(backend, "DELETE", "/faults")
+    await control_call(backend, "DELETE", "/faults")
 
     form = ContactForm(RequestCategory.BILL, "Ma facture", "Pourquoi ce montant ?")
     await drop_answers(backend, "create_request")
