@@ -159,9 +159,22 @@ def _add_fake_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--energy", choices=["elec", "gas", "dual"], default="elec")
     p = fsub.add_parser("faults", help=_("rendre le backend lent ou défaillant (SIM-5)"))
     _common(p)
-    p.add_argument("action", nargs="?", default="list", choices=["set", "list", "clear"])
+    p.add_argument("action", nargs="?", default="list", choices=["set", "next", "list", "clear"])
     p.add_argument(
         "operation", nargs="?", help=_("opération du Backend (pay_invoice, login…) ou *")
+    )
+    p.add_argument(
+        "--count",
+        type=int,
+        default=1,
+        metavar="N",
+        help=_("next : nombre des prochains appels touchés (SIM-6)"),
+    )
+    p.add_argument(
+        "--kind",
+        choices=["unavailable", "timeout", "drop", "latency"],
+        default="unavailable",
+        help=_("next : type de panne (503, délai dépassé, réponse perdue, latence)"),
     )
     p.add_argument("--latency", type=int, default=0, metavar="MS", help=_("latence ajoutée (ms)"))
     p.add_argument(
@@ -174,6 +187,10 @@ def _add_fake_commands(sub: argparse._SubParsersAction) -> None:
     )
     p = fsub.add_parser("cards", help=_("cartes de test et leur résultat (PAY-5)"))
     _common(p)
+    p = fsub.add_parser("scenario", help=_("jouer un fichier de scénario TOML (SIM-8)"))
+    _common(p)
+    p.add_argument("action", choices=["run"])
+    p.add_argument("file", type=Path, help=_("fichier de scénario (.toml)"))
 
 
 def _add_serve_command(sub: argparse._SubParsersAction) -> None:
@@ -188,6 +205,16 @@ def _add_serve_command(sub: argparse._SubParsersAction) -> None:
         type=Path,
         default=argparse.SUPPRESS,
         help=_("dossier des données du backend fictif"),
+    )
+    serve.add_argument(
+        "--test-controls",
+        action="store_true",
+        help=_("ajouter les contrôles des testeurs sous /_test/ (SIM-7)"),
+    )
+    serve.add_argument(
+        "--allow-remote-test-controls",
+        action="store_true",
+        help=_("accepter --test-controls sur une adresse autre que la boucle locale"),
     )
 
 
@@ -209,6 +236,8 @@ def run_fake(args: argparse.Namespace) -> int:
 
     data_dir: Path = args.data_dir or default_data_dir()
     try:
+        if args.fake_command == "scenario":  # its own world: in memory unless --data-dir
+            return _scenario(args)
         if args.fake_command == "reset":
             start = parse_instant(args.start) if args.start else None
             backend = admin.reset(data_dir, seed=args.seed, start=start)
@@ -348,17 +377,7 @@ def _referral(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
 
 def _cards(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
     """The test card numbers and the outcome each one gives (PAY-5)."""
-    from geg_tui.fake_backend.cards import TEST_CARDS
-
-    rows = [
-        {
-            "number": c.number,
-            "brand": c.brand.value,
-            "outcome": str(c.outcome),
-            "description": c.description,
-        }
-        for c in TEST_CARDS
-    ]
+    rows = admin.test_cards()
     text = "\n".join(
         f"{c['number']}  {c['brand']:<10} {c['outcome']:<22} {c['description']}" for c in rows
     )
@@ -382,14 +401,53 @@ def _faults(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -
             drop_after_commit=args.drop_after_commit,
         )
         _print(fault.to_json(), args.json, _fault_line(fault.to_json()))
+    elif args.action == "next":
+        return _plan_fault(args, backend, admin)
     elif args.action == "clear":
         admin.clear_faults(backend)
         _print([], args.json, _("Aucune panne simulée."))
     else:
         rows = [f.to_json() for f in admin.list_faults(backend)]
-        text = "\n".join(_fault_line(r) for r in rows)
+        planned = [f.to_json() for f in admin.list_planned_faults(backend)]
+        text = "\n".join([*map(_fault_line, rows), *map(_planned_line, planned)])
+        # --json stays the list of SIM-5 faults scripts read; the planned ones are in --json of
+        # « faults next » and over HTTP (GET /_test/faults).
         _print(rows, args.json, text or _("Aucune panne simulée."))
     return 0
+
+
+def _plan_fault(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
+    """SIM-6: « the next N calls of OPERATION fail » with a kind."""
+    if not args.operation:
+        print(
+            _("Erreur : « faults next » attend une opération (par exemple pay_invoice, ou *)."),
+            file=sys.stderr,
+        )
+        return 2
+    latency = args.latency if args.latency or args.kind == "latency" else None
+    planned = admin.plan_fault(backend, args.operation, args.kind, args.count, latency)
+    _print(planned.to_json(), args.json, _planned_line(planned.to_json()))
+    return 0
+
+
+def _planned_line(fault: dict[str, Any]) -> str:
+    """One planned fault as text (SIM-6)."""
+    kinds = {
+        "unavailable": _("service indisponible (503)"),
+        "timeout": _("délai dépassé"),
+        "drop": _("réponse perdue après l'écriture"),
+        "latency": _("latence"),
+    }
+    return ngettext(
+        "{operation} : le prochain appel — {kind}, {latency} ms.",
+        "{operation} : les {n} prochains appels — {kind}, {latency} ms.",
+        fault["remaining"],
+    ).format(
+        operation=fault["operation"],
+        n=fault["remaining"],
+        kind=kinds.get(fault["kind"], fault["kind"]),
+        latency=fault["latency_ms"],
+    )
 
 
 def _fault_line(fault: dict[str, Any]) -> str:
@@ -448,6 +506,39 @@ def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
     return 0
 
 
+def _scenario(args: argparse.Namespace) -> int:
+    """SIM-8: play a scenario file and report; status 1 at the first unmet expectation."""
+    import asyncio
+
+    from geg_tui.fake_backend import scenario
+
+    report = asyncio.run(scenario.run_file(args.file, args.data_dir))
+    if args.json:
+        _print(report.to_json(), True, "")
+        return 0 if report.passed else 1
+    print(_("Scénario « {name} »").format(name=report.name))
+    for step in report.steps:
+        if step.ok:
+            print(f"  ✓ {step.index}. {step.detail}")
+            continue
+        print(f"  ✗ {step.index}. {step.detail}")
+        print(
+            "    "
+            + _("attendu : {expected} — trouvé : {found}").format(
+                expected=step.expected, found=step.found
+            )
+        )
+    if report.passed:
+        print(
+            ngettext(
+                "Scénario réussi ({n} étape).", "Scénario réussi ({n} étapes).", len(report.steps)
+            ).format(n=len(report.steps))
+        )
+        return 0
+    print(_("Scénario en échec à l'étape {n}.").format(n=report.steps[-1].index), file=sys.stderr)
+    return 1
+
+
 # ``geg-tui fake <command>`` (``reset`` excepted: it runs before the backend is opened).
 _FAKE_COMMANDS: dict[str, Callable[[argparse.Namespace, FakeBackend, ModuleType], int]] = {
     "customers": _customers,
@@ -458,6 +549,23 @@ _FAKE_COMMANDS: dict[str, Callable[[argparse.Namespace, FakeBackend, ModuleType]
     "faults": _faults,
     "cards": _cards,
 }
+
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def test_controls_refusal(args: argparse.Namespace) -> str | None:
+    """SIM-7: why ``serve`` refuses to start, or ``None``. The ``/_test/`` routes reset the
+    world and read every mail: on an address others reach, only when the tester says so."""
+    if not args.test_controls or args.allow_remote_test_controls:
+        return None
+    if args.host.strip().strip("[]").lower() in LOOPBACK:
+        return None
+    return _(
+        "Refusé : --test-controls n'est permis que sur la boucle locale (127.0.0.1, ::1, "
+        "localhost), pas sur {host} : n'importe qui sur le réseau pourrait remettre le monde à "
+        "zéro et lire les courriels. Ajoutez --allow-remote-test-controls si c'est voulu."
+    ).format(host=args.host)
 
 
 def demo_hint() -> str:
@@ -547,13 +655,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         from geg_tui.fake_backend.server import serve
 
+        refusal = test_controls_refusal(args)
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return 2
         data_dir = args.data_dir or default_data_dir()
         print(
             _(
                 "Backend fictif sur http://{host}:{port} (données : {dir}) — Ctrl+C pour arrêter."
             ).format(host=args.host, port=args.port, dir=data_dir)
         )
-        serve(str(data_dir), args.host, args.port)
+        serve(str(data_dir), args.host, args.port, test_controls=args.test_controls)
         return 0
     return run_tui(args)
 

@@ -16,7 +16,7 @@ from geg_tui.api.backend import backend_methods
 from geg_tui.api.errors import Conflict, NotFound, ValidationError
 from geg_tui.api.models import RequestCategory, RequestStatus
 from geg_tui.api.problems import Problem
-from geg_tui.fake_backend import faults, outbox, referral, requests, world
+from geg_tui.fake_backend import fault_plan, faults, outbox, referral, requests, world
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.outbox import OutboxMessage
 from geg_tui.fake_backend.store import DB_FILENAME
@@ -159,6 +159,7 @@ def list_faults(backend: FakeBackend) -> list[faults.Fault]:
 def clear_faults(backend: FakeBackend) -> None:
     with backend.store.transaction() as db:
         faults.clear(db)
+        fault_plan.clear(db)  # SIM-6: the planned ones are cleared with the others
 
 
 def referee(backend: FakeBackend, email: str, energy: str | None) -> dict[str, Any]:
@@ -281,3 +282,138 @@ def resolve(backend: FakeBackend, ref: str) -> str:
             db, request_id, now, RequestStatus.RESOLVED, f"Demande résolue ({effect})."
         )
         return effect
+
+
+# --- controls added for HTTP testers and scenario files (SIM-6…SIM-8) ------------------------
+# The CLI, the ``/_test/`` routes (``test_controls.py``) and scenario files (``scenario.py``)
+# all call these: one implementation per control.
+
+
+def plan_fault(
+    backend: FakeBackend,
+    operation: str,
+    kind: str,
+    count: int,
+    latency_ms: int | None = None,
+) -> fault_plan.PlannedFault:
+    """SIM-6: « fail the next ``count`` calls of ``operation`` » with ``kind``."""
+    with backend.store.transaction() as db:
+        return fault_plan.plan(db, operation, kind, count, backend_methods(), latency_ms=latency_ms)
+
+
+def list_planned_faults(backend: FakeBackend) -> list[fault_plan.PlannedFault]:
+    with backend.store.read() as db:
+        return fault_plan.list_planned(db)
+
+
+def freeze_clock(backend: FakeBackend) -> dict[str, Any]:
+    backend.clock.freeze()
+    return clock_state(backend)
+
+
+def thaw_clock(backend: FakeBackend) -> dict[str, Any]:
+    backend.clock.thaw()
+    return clock_state(backend)
+
+
+def reset_in_place(backend: FakeBackend, *, seed: int, start: datetime | None) -> dict[str, Any]:
+    """SIM-3 on an open store: every row goes and a new world is seeded in one transaction.
+
+    Why not ``reset`` (which deletes the file): a running server keeps its store open, and other
+    processes on the same file see the new world at their next read instead of an unlinked file.
+    The schema and the derived tables' fingerprint stay; the clock runs again (frozen at
+    ``start`` when given)."""
+    from geg_tui.fake_backend import demo
+    from geg_tui.fake_backend.consumption_months import PRICES_META
+
+    moment = start or backend.clock.wall_now()
+    tables = demo.generate(seed, moment)
+    with backend.store.transaction() as db:
+        db.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit, on the new world
+        names = db.all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name <> 'meta'"
+        )
+        for row in names:
+            db.execute(f'DELETE FROM "{row["name"]}"')
+        db.execute("DELETE FROM meta WHERE key NOT IN ('schema_version', ?)", (PRICES_META,))
+        if start is not None:
+            backend.clock.freeze(start)
+        demo.insert_demo(db, tables, seed=seed, start=moment)
+    backend.forget_sessions()
+    return {"seed": seed, **clock_state(backend)}
+
+
+def outbox_after(
+    backend: FakeBackend,
+    to: str | None = None,
+    *,
+    since: datetime | None = None,
+    after_id: int = 0,
+) -> list[OutboxMessage]:
+    """MAIL-1 for scripts: delivered messages, optionally delivered at or after ``since`` and
+    with an id above ``after_id`` (what a tester already read)."""
+    return [
+        m
+        for m in read_outbox(backend, to)
+        if m.id > after_id and (since is None or m.deliver_at >= since)
+    ]
+
+
+def test_cards() -> list[dict[str, str]]:
+    """PAY-5: the documented test card numbers and the outcome each gives."""
+    from geg_tui.fake_backend.cards import TEST_CARDS
+
+    return [
+        {
+            "number": c.number,
+            "brand": c.brand.value,
+            "outcome": str(c.outcome),
+            "description": c.description,
+        }
+        for c in TEST_CARDS
+    ]
+
+
+def invoice_status(backend: FakeBackend, ref: str) -> str:
+    """An invoice's status as stored once the world caught up (a scenario's expectation)."""
+    with backend.store.transaction() as db:
+        world.catch_up(db, backend.clock.now())
+        status = db.scalar("SELECT status FROM invoices WHERE ref = ?", (ref.strip(),))
+    if status is None:
+        raise NotFound(f"Aucune facture {ref}.")
+    return str(status)
+
+
+# Bounds on what a script may ask of the clock over HTTP or in a scenario file: a date the
+# calendar cannot hold would crash, and a century of days to live would hold the server for
+# minutes (the world lives each day).
+EARLIEST = datetime(2000, 1, 1, tzinfo=PARIS)
+LATEST = datetime(2100, 1, 1, tzinfo=PARIS)
+MAX_ADVANCE = timedelta(days=3660)
+
+
+def bounded_instant(text: str) -> datetime:
+    """``parse_instant`` for scripts: a ValueError (a 422, a refused file) outside 2000–2099."""
+    from geg_tui.fake_backend.clock import parse_instant
+
+    try:
+        moment = parse_instant(text)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST <= moment < LATEST:
+        raise ValueError(f"Date hors limites : « {text} » (de 2000 à 2099).")
+    return moment
+
+
+def bounded_duration(text: str) -> timedelta:
+    """``parse_duration`` for scripts: ten years at most at once."""
+    from geg_tui.fake_backend.clock import parse_duration
+
+    try:
+        delta = parse_duration(text)
+    except OverflowError:
+        delta = None
+    if delta is None or delta > MAX_ADVANCE:
+        raise ValueError(f"Durée trop longue : « {text} » ({MAX_ADVANCE.days} jours au plus).")
+    return delta

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from geg_tui.api.backend import backend_methods
-from geg_tui.api.errors import BackendUnavailable, NotFound, SessionExpired
+from geg_tui.api.errors import BackendUnavailable, NotFound, OutcomeUnknown, SessionExpired
 from geg_tui.api.models import (
     Account,
     AlertSetting,
@@ -68,6 +68,7 @@ from geg_tui.fake_backend import (
     alerts,
     bank,
     debit,
+    fault_plan,
     faults,
     home,
     invoices,
@@ -181,6 +182,17 @@ class FakeBackend:
             now = self.clock.now()
             return now, faults.fault_for(db, operation), world.is_behind(db, now)
 
+    def forget_sessions(self) -> None:
+        """After a reset in place (SIM-3 over HTTP): no session activity of the old world is
+        kept to be written into the new one."""
+        with self._unwritten_lock:
+            self._unwritten.clear()
+
+    def _fault_planned(self, operation: str) -> bool:
+        """SIM-6: whether a deterministic fault waits for ``operation`` (a read)."""
+        with self.store.read() as db:
+            return fault_plan.pending(db, operation)
+
     # --- plumbing --------------------------------------------------------------------------
     async def _run(self, func: Callable[..., T], *args: Any) -> T:
         """Run one rule off the event loop (argon2 and SQLite block), in one worker-thread hop
@@ -200,7 +212,8 @@ class FakeBackend:
         try:
             with self.store.read():
                 now, fault, behind = self._look_before(operation)
-                if operation in READ_ONLY and fault is None and not behind:
+                planned = self._fault_planned(operation)
+                if operation in READ_ONLY and fault is None and not planned and not behind:
                     self._shared_read.active = True
                     with self.clock.pinned(now):
                         return call()
@@ -220,10 +233,16 @@ class FakeBackend:
                 time.sleep(fault.latency_ms / 1000)  # a worker thread: the UI keeps running
                 if fault.error_rate and random.random() < fault.error_rate:
                     raise BackendUnavailable(Problem("panne_simulee"))
+            lost = planned and fault_plan.apply(
+                self.store, operation, _DECIDED_FAULTS.get(), write=operation not in READ_ONLY
+            )
             try:
-                return call()
+                result = call()
             finally:
                 self._write_unwritten()
+            if lost:  # SIM-6 « drop », in-process: done and committed, its answer lost
+                raise OutcomeUnknown()
+            return result
 
     def _account_id(self, db: Tx, token: object) -> int:
         account_id, _ = self._check_session(db, token)

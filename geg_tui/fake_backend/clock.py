@@ -102,6 +102,10 @@ class Clock:
             offset = float(db.get_meta("clock_offset_s") or 0.0)
         return self._wall() + timedelta(seconds=offset)
 
+    def wall_now(self) -> datetime:
+        """The machine's time (what a running clock shows after a reset without a start)."""
+        return self._wall()
+
     def today(self) -> date:
         """Today in Paris, the day a customer lives in."""
         return self.now().astimezone(PARIS).date()

@@ -184,8 +184,9 @@ def _required(route: Route, name: str) -> bool:
     return parameter.default is inspect.Parameter.empty
 
 
-def openapi() -> dict[str, Any]:
-    """A small OpenAPI 3.1 description generated from the route table."""
+def openapi(*, test_controls: bool = False) -> dict[str, Any]:
+    """A small OpenAPI 3.1 description generated from the route table (with the ``/_test/``
+    routes and their schemas when the server has them, SIM-7)."""
     import inspect
 
     paths: dict[str, Any] = {}
@@ -224,22 +225,29 @@ def openapi() -> dict[str, Any]:
             "responses": {"200": {"description": "OK"}},
         }
     }
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {"title": "GEG Mon Compte — backend de démonstration", "version": "1"},
         "paths": paths,
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
+    if test_controls:
+        from geg_tui.fake_backend import test_controls as controls
+
+        paths.update(controls.openapi_paths())
+        document["components"]["schemas"] = controls.openapi_schemas()
+    return document
 
 
-def create_app(backend: FakeBackend) -> Starlette:
-    """The ASGI app serving ``backend``."""
+def create_app(backend: FakeBackend, *, test_controls: bool = False) -> Starlette:
+    """The ASGI app serving ``backend``; with ``test_controls``, the tester's ``/_test/``
+    routes too (SIM-7: otherwise they answer 404 like any unknown address)."""
 
     async def ping(request: Request) -> Response:
         return JSONResponse({"ok": True})
 
     async def spec(request: Request) -> Response:
-        return JSONResponse(openapi())
+        return JSONResponse(openapi(test_controls=test_controls))
 
     async def not_found(request: Request, exc: HTTPException) -> Response:
         status = exc.status_code if 400 <= exc.status_code < 500 else 404
@@ -259,6 +267,10 @@ def create_app(backend: FakeBackend) -> Starlette:
         StarletteRoute(API_PREFIX + "/ping", ping, methods=["GET"]),
         StarletteRoute("/openapi.json", spec, methods=["GET"]),
     ]
+    if test_controls:
+        from geg_tui.fake_backend import test_controls as controls
+
+        routes += controls.routes(backend)
     return Starlette(routes=routes, exception_handlers={HTTPException: not_found, Exception: crash})
 
 
@@ -289,8 +301,9 @@ def server_config(app: Any, host: str, port: int) -> Any:
     return uvicorn.Config(app, host=host, port=port, log_level="warning", log_config=log_config())
 
 
-def serve(data_dir: str, host: str, port: int) -> None:
+def serve(data_dir: str, host: str, port: int, *, test_controls: bool = False) -> None:
     import uvicorn
 
     backend = FakeBackend.open(data_dir)
-    uvicorn.Server(server_config(create_app(backend), host, port)).run()
+    app = create_app(backend, test_controls=test_controls)
+    uvicorn.Server(server_config(app, host, port)).run()

@@ -46,11 +46,10 @@ from geg_tui.api.models import (
     RequestStatus,
     Tariff,
 )
-from geg_tui.fake_backend import admin
 from geg_tui.formatting import PARIS
 from tests.conftest import START, signup_request, unregistered_customer
 
-from .conftest import CALLED, PROTOCOL, Api, clear_faults, inject_fault
+from .conftest import CALLED, PROTOCOL, Api
 
 GOOD_IBAN = "FR76 3000 6000 0112 3456 7890 189"
 TODAY = date(2026, 11, 27)
@@ -244,14 +243,15 @@ async def test_auth_5_change_password(api: Api, demo_credentials) -> None:
 
 async def test_reset_1_to_6_recovery_and_support(api: Api, demo_credentials) -> None:
     email = demo_credentials["email"]
-    birth = next(c for c in admin.customers(api.fake) if c["email"] == email)["birth_date"]
+    customers = await api.controls.customers()
+    birth = next(c for c in customers if c["email"] == email)["birth_date"]
     challenge = await api.backend.reset_start(email, birth)
     assert challenge.question.id == 2
     await refused(api.backend.reset_answer(email, birth, "mauvaise réponse"), ValidationError)
     queued = await api.backend.reset_answer(email, birth, demo_credentials["answer"])
     assert queued.deliver_by >= api.fake.clock.now()
-    mails = [m for m in admin.read_outbox(api.fake, email) if "Réinitialisation" in m.subject]
-    code = code_in(mails[-1].body)
+    mails = [m for m in await api.controls.outbox(email) if "Réinitialisation" in m["subject"]]
+    code = code_in(mails[-1]["body"])
     await refused(
         api.backend.reset_complete(email, "AAAA-BBBB-CCCC", "Nouveau-2026", "Nouveau-2026"),
         ValidationError,
@@ -433,7 +433,7 @@ async def test_profile_1_2_contact_details_email_and_question(api: Api, demo_cre
     await api.backend.request_email_change(
         token, "claire.nouvelle@exemple.fr", demo_credentials["password"]
     )
-    code = code_in(admin.read_outbox(api.fake, "claire.nouvelle@exemple.fr")[-1].body)
+    code = code_in((await api.controls.outbox("claire.nouvelle@exemple.fr"))[-1]["body"])
     profile = await api.backend.confirm_email_change(token, code)
     assert profile.email == "claire.nouvelle@exemple.fr"
     await api.backend.change_secret_question(token, demo_credentials["password"], 1, "Rex le chien")
@@ -517,7 +517,7 @@ async def test_conso_2_range_of_days_with_data(api: Api, demo_credentials) -> No
             assert series.starts[0] == max(first, days.first)
             assert series.ends[-1] == min(last, days.last)
     await refused(api.backend.consumption_range(token, "CT-INCONNU"), NotFound)
-    api.fake.clock.advance(timedelta(days=3))  # the world catches up: three more days of data
+    await api.controls.advance("3d")  # the world catches up: three more days of data
     token = await login_demo(api, demo_credentials)  # the session idled out meanwhile
     later = await api.backend.consumption_range(token, contracts[0].ref)
     assert later.last == TODAY + timedelta(days=2)
@@ -528,7 +528,7 @@ async def test_sim_1_server_time_is_the_backends_clock(api: Api) -> None:
     same instant, time-zone aware."""
     moment = same(await api.backend.server_time(), await api.fake.server_time())
     assert moment == START and moment.tzinfo is not None
-    api.fake.clock.set(datetime(2026, 11, 29, 18, 30, tzinfo=PARIS))  # a tester's `clock set`
+    await api.controls.set_clock("2026-11-29T18:30")  # a tester's `clock set` (Paris time)
     moved = await api.backend.server_time()
     assert moved == datetime(2026, 11, 29, 18, 30, tzinfo=PARIS)
 
@@ -550,7 +550,7 @@ async def test_req_1_to_3_requests_and_messages(api: Api, demo_credentials) -> N
         await api.fake.get_request(token, request.ref),
     )
     assert fetched.events == updated.events
-    admin.resolve(api.fake, request.ref)
+    assert await api.controls.resolve(request.ref) == "aucun"
     await refused(
         api.backend.add_request_message(token, request.ref, "Encore une question ?"), Conflict
     )
@@ -625,10 +625,10 @@ async def test_auth_6_another_customers_data_is_never_reached(api: Api, demo_cre
 
 async def test_sim_5_injected_failure_is_backend_unavailable(api: Api, demo_credentials) -> None:
     token = await login_demo(api, demo_credentials)
-    inject_fault(api.fake, "home", error_rate=1.0)
+    await api.controls.set_fault("home", error_rate=1.0)
     error = await refused(api.backend.home(token), BackendUnavailable)
     assert "réessayez" in error.message.lower()
-    clear_faults(api.fake)
+    await api.controls.clear_faults()
     assert (await api.backend.home(token)).account.email == demo_credentials["email"]
 
 

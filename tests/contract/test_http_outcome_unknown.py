@@ -5,7 +5,8 @@
 « drop after commit » makes the app start its answer and then abort; over a socket the client sees
 the connection die (``RemoteProtocolError``), so ``Dropping`` turns the app's abort into that same
 transport error. With ``raise_app_exceptions=False`` the ASGI transport gives instead a 200 whose
-body was cut: an answer that cannot be read, which is just as lost.
+body was cut: an answer that cannot be read, which is just as lost. The faults are set through
+the ``/_test/`` routes (SIM-7), as a tester of another client sets them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.server import ConnectionDropped, create_app
 from tests.payment_helpers import card, payments_count
 
-from .conftest import clear_faults, inject_fault
+from .conftest import control_call, drop_answers
 
 DECLINED = "4000 0000 0000 0002"
 
@@ -63,7 +64,7 @@ async def test_pay_4_answer_lost_after_commit_raises_outcome_unknown(
     token, ref = await overdue_invoice(backend, demo_credentials)
     transport = Dropping(backend)
     client = HttpBackend("http://test", transport=transport, retries=2, backoff=0.0)
-    inject_fault(backend, "pay_invoice", drop_after_commit=True)
+    await drop_answers(backend, "pay_invoice")
     payment = card(ref)
     with pytest.raises(OutcomeUnknown) as err:
         await client.pay_invoice(token, payment)
@@ -73,7 +74,7 @@ async def test_pay_4_answer_lost_after_commit_raises_outcome_unknown(
     assert "débité" not in message and "aucun" not in message
     assert "sans risque" in message and "renvoyer" in message
     assert transport.sent == 3 and payments_count(backend, ref) == 1
-    clear_faults(backend)
+    await control_call(backend, "DELETE", "/faults")
     again = await client.pay_invoice(token, payment)  # the same key: the first payment
     assert again.invoice_ref == ref and payments_count(backend, ref) == 1
     await client.close()
@@ -86,7 +87,7 @@ async def test_pay_4_cut_answer_to_a_payment_is_retried_then_outcome_unknown(
     token, ref = await overdue_invoice(backend, demo_credentials)
     transport = httpx.ASGITransport(app=create_app(backend), raise_app_exceptions=False)
     client = HttpBackend("http://test", transport=transport, retries=1, backoff=0.0)
-    inject_fault(backend, "pay_invoice", drop_after_commit=True)
+    await drop_answers(backend, "pay_invoice")
     with pytest.raises(OutcomeUnknown):
         await client.pay_invoice(token, card(ref))
     assert payments_count(backend, ref) == 1
@@ -139,7 +140,7 @@ async def test_pay_4_unkeyed_write_answer_lost_is_outcome_unknown_never_safe_to_
     transport = Dropping(backend)
     client = HttpBackend("http://test", transport=transport, retries=2, backoff=0.0)
     new = "Chamrousse-2027"
-    inject_fault(backend, "change_password", drop_after_commit=True)
+    await drop_answers(backend, "change_password")
     with pytest.raises(OutcomeUnknown) as err:
         await client.change_password(token, demo_credentials["password"], new, new)
     assert isinstance(err.value, BackendUnavailable)
@@ -148,10 +149,10 @@ async def test_pay_4_unkeyed_write_answer_lost_is_outcome_unknown_never_safe_to_
     assert "peut-être" in message and "nouveau mot de passe" in message
     assert transport.sent == 1  # not retried: no key
     assert (await backend.login(demo_credentials["email"], new)).token  # it was done
-    clear_faults(backend)
+    await control_call(backend, "DELETE", "/faults")
 
     form = ContactForm(RequestCategory.BILL, "Ma facture", "Pourquoi ce montant ?")
-    inject_fault(backend, "create_request", drop_after_commit=True)
+    await drop_answers(backend, "create_request")
     with pytest.raises(OutcomeUnknown) as err:
         await client.create_request(token, form)
     message = err.value.message
@@ -165,7 +166,7 @@ async def test_pay_4_lost_answer_of_a_login_stays_plain_unavailable(
 ) -> None:
     """A login records nothing the person must check: logging in again is harmless."""
     client = HttpBackend("http://test", transport=Dropping(backend), retries=2, backoff=0.0)
-    inject_fault(backend, "login", drop_after_commit=True)
+    await drop_answers(backend, "login")
     with pytest.raises(BackendUnavailable) as err:
         await client.login(demo_credentials["email"], demo_credentials["password"])
     assert not isinstance(err.value, OutcomeUnknown)

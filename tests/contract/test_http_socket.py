@@ -4,8 +4,9 @@ Login, invoices and a payment go through the loopback; a payment whose answer is
 server committed it (SIM-5 « drop after commit ») is retried by the client with the same
 idempotency key and charged once (PAY-4); when every answer is lost, or the payment times out,
 the error is « outcome unknown » (``OutcomeUnknown``), never « nothing was charged »; a server
-that is down or too slow gives the person a French sentence (``BackendUnavailable``). Every wait
-is bounded.
+that is down or too slow gives the person a French sentence (``BackendUnavailable``). The faults
+are set as a tester of another client sets them, through the server's ``/_test/`` routes (SIM-7).
+Every wait is bounded.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -27,7 +29,7 @@ from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.server import ConnectionDropped, create_app
 from tests.payment_helpers import card, payments_count
 
-from .conftest import clear_faults, inject_fault
+from .conftest import clear_faults
 
 LIMIT = 30.0  # seconds for any test here, whatever happens
 
@@ -77,9 +79,17 @@ class DropOnce:
             raise
 
 
+async def control(server: ServerThread, verb: str, path: str, body: Any = None) -> Any:
+    """A tester's control over the socket (``/_test/``, SIM-7), as for any other client."""
+    async with httpx.AsyncClient(base_url=server.url + "/_test", timeout=LIMIT) as http:
+        answer = await http.request(verb, path, json=body)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
 @pytest.fixture
 def served(backend: FakeBackend) -> Iterator[tuple[ServerThread, DropOnce]]:
-    app = DropOnce(create_app(backend), backend)
+    app = DropOnce(create_app(backend, test_controls=True), backend)
     server = ServerThread(app).start()
     try:
         yield server, app
@@ -98,7 +108,7 @@ async def test_pay_4_socket_retry_after_dropped_answer_charges_once(
         page = await client.list_invoices(token)
         assert page.total_count > 0 and page.total_to_pay > 0
         overdue = (await client.list_invoices(token, status=InvoiceStatus.OVERDUE)).invoices[0]
-        inject_fault(backend, "pay_invoice", drop_after_commit=True)
+        await control(server, "POST", "/faults/pay_invoice/next", {"kind": "drop", "count": 1})
         payment = await client.pay_invoice(token, card(overdue.ref))
         assert app.dropped == 1  # the first answer was lost; the retry got the first result
         assert payments_count(backend, overdue.ref) == 1
@@ -120,7 +130,7 @@ async def test_pay_4_socket_every_answer_lost_then_same_key_later(
     async with asyncio.timeout(LIMIT):
         token = (await client.login(demo_credentials["email"], demo_credentials["password"])).token
         overdue = (await client.list_invoices(token, status=InvoiceStatus.OVERDUE)).invoices[0]
-        inject_fault(backend, "pay_invoice", drop_after_commit=True)
+        await control(server, "PUT", "/faults/pay_invoice", {"drop_after_commit": True})
         payment = card(overdue.ref)
         with pytest.raises(OutcomeUnknown) as err:
             await client.pay_invoice(token, payment)
@@ -128,7 +138,7 @@ async def test_pay_4_socket_every_answer_lost_then_same_key_later(
         assert "serveur GEG" in err.value.message and "sans risque" in err.value.message
         assert "débité" not in err.value.message
         assert app.dropped == 3 and payments_count(backend, overdue.ref) == 1
-        clear_faults(backend)
+        await control(server, "DELETE", "/faults")
         again = await client.pay_invoice(token, payment)
         assert again.invoice_ref == overdue.ref and payments_count(backend, overdue.ref) == 1
         assert [p.transaction_ref for p in await client.list_payments(token)] == [
@@ -148,12 +158,12 @@ async def test_pay_4_socket_payment_timeout_is_outcome_unknown(
     async with asyncio.timeout(LIMIT):
         token = (await client.login(demo_credentials["email"], demo_credentials["password"])).token
         overdue = (await client.list_invoices(token, status=InvoiceStatus.OVERDUE)).invoices[0]
-        inject_fault(backend, "pay_invoice", latency_ms=800)
+        await control(server, "PUT", "/faults/pay_invoice", {"latency_ms": 800})
         payment = card(overdue.ref)
         with pytest.raises(OutcomeUnknown) as err:
             await impatient.pay_invoice(token, payment)
         assert err.value.code == "issue_inconnue" and "débité" not in err.value.message
-        clear_faults(backend)
+        await control(server, "DELETE", "/faults")
         again = await client.pay_invoice(token, payment)  # same key: the first result
         assert again.invoice_ref == overdue.ref and payments_count(backend, overdue.ref) == 1
         await impatient.close()
@@ -164,14 +174,14 @@ async def test_server_too_slow_gives_a_french_message(
     served: tuple[ServerThread, DropOnce], backend: FakeBackend
 ) -> None:
     server, _ = served
-    inject_fault(backend, "support_info", latency_ms=1500)
     client = HttpBackend(server.url, retries=0, timeout=httpx.Timeout(0.3))
     async with asyncio.timeout(LIMIT):
+        await control(server, "PUT", "/faults/support_info", {"latency_ms": 1500})
         with pytest.raises(BackendUnavailable) as err:
             await client.support_info()
         assert err.value.code == "delai_depasse"
         assert "met trop de temps à répondre" in err.value.message
-        clear_faults(backend)
+        await control(server, "DELETE", "/faults")
         await client.close()
 
 
