@@ -162,13 +162,10 @@ class LazyText:
         return f"_l({self.msgid!r}, **{self.params!r})" if self.params else f"_l({self.msgid!r})"
 
     def __eq__(self, other: object) -> bool:
-        """Equal to another LazyText of the same msgid, and to the text it reads as now (tests
-        compare a binding's description with « Retour »). The hash is the msgid's, so that a
-        dict of LazyTexts survives a switch of language: never mix them with str as keys."""
+        """Equal to another LazyText of the same message and values; never to a str, whose hash
+        could not agree with it (compare ``str(text)`` to a text)."""
         if isinstance(other, LazyText):
             return (other.msgid, other.params) == (self.msgid, self.params)
-        if isinstance(other, str):
-            return other == str(self)
         return NotImplemented
 
     def __hash__(self) -> int:

@@ -41,20 +41,6 @@ OPERATION = "paiement_carte"
 TX_ALPHABET = string.ascii_uppercase + string.digits
 TX_LENGTH = 12
 
-DECLINED = (
-    "Paiement refusé : votre banque a refusé la carte. Aucun montant n'a été débité. "
-    "Essayez une autre carte ou contactez votre banque."
-)
-INSUFFICIENT = (
-    "Paiement refusé : provision insuffisante. Aucun montant n'a été débité. "
-    "Essayez une autre carte ou contactez votre banque."
-)
-RETRY = (
-    "Le serveur de paiement n'a pas répondu à temps. Aucun montant n'a été débité : "
-    "réessayez dans quelques instants."
-)
-
-
 def new_transaction_ref() -> str:
     """``TX-`` + 12 random uppercase letters and digits (about 62 bits)."""
     return "TX-" + "".join(secrets.choice(TX_ALPHABET) for _ in range(TX_LENGTH))
