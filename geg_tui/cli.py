@@ -136,7 +136,11 @@ def _add_fake_commands(sub: argparse._SubParsersAction) -> None:
     p = fsub.add_parser("clock", help=_("horloge du backend fictif"))
     _common(p)
     p.add_argument(
-        "action", nargs="?", default="show", choices=["show", "set", "advance", "freeze", "thaw"]
+        "action",
+        nargs="?",
+        default="show",
+        choices=["show", "set", "advance", "freeze", "thaw"],
+        help=_("afficher (par défaut), mettre à une date, avancer, figer ou relancer l'horloge"),
     )
     p.add_argument(
         "value", nargs="?", help=_("date ISO (set) ou durée comme 45d, 3h, 1d12h (advance)")
@@ -148,18 +152,38 @@ def _add_fake_commands(sub: argparse._SubParsersAction) -> None:
     p = fsub.add_parser("requests", help=_("demandes au service client (jouer le service client)"))
     _common(p)
     p.add_argument(
-        "action", nargs="?", default="list", choices=["list", "reply", "status", "resolve"]
+        "action",
+        nargs="?",
+        default="list",
+        choices=["list", "reply", "status", "resolve"],
+        help=_("lister (par défaut), répondre, changer le statut ou résoudre une demande"),
     )
     p.add_argument("ref", nargs="?", help=_("référence de la demande"))
     p.add_argument("value", nargs="?", help=_("texte (reply) ou statut (status)"))
     p = fsub.add_parser("referral", help=_("jouer le filleul : accepter ou refuser une invitation"))
     _common(p)
-    p.add_argument("action", choices=["accept", "refuse"])
+    p.add_argument(
+        "action", choices=["accept", "refuse"], help=_("accepter (souscrire) ou refuser")
+    )
     p.add_argument("email", help=_("adresse e-mail invitée"))
-    p.add_argument("--energy", choices=["elec", "gas", "dual"], default="elec")
+    p.add_argument(
+        "--energy",
+        choices=["elec", "gas", "dual"],
+        default="elec",
+        help=_("accept : énergie souscrite (électricité, gaz ou les deux ; elec par défaut)"),
+    )
     p = fsub.add_parser("faults", help=_("rendre le backend lent ou défaillant (SIM-5)"))
     _common(p)
-    p.add_argument("action", nargs="?", default="list", choices=["set", "next", "list", "clear"])
+    p.add_argument(
+        "action",
+        nargs="?",
+        default="list",
+        choices=["set", "next", "list", "clear"],
+        help=_(
+            "lister (par défaut), régler une opération (set), faire échouer les prochains "
+            "appels (next) ou tout effacer (clear)"
+        ),
+    )
     p.add_argument(
         "operation", nargs="?", help=_("opération du Backend (pay_invoice, login…) ou *")
     )
@@ -189,7 +213,7 @@ def _add_fake_commands(sub: argparse._SubParsersAction) -> None:
     _common(p)
     p = fsub.add_parser("scenario", help=_("jouer un fichier de scénario TOML (SIM-8)"))
     _common(p)
-    p.add_argument("action", choices=["run"])
+    p.add_argument("action", choices=["run"], help=_("jouer le fichier et vérifier ses attentes"))
     p.add_argument("file", type=Path, help=_("fichier de scénario (.toml)"))
 
 
@@ -249,7 +273,7 @@ def run_fake(args: argparse.Namespace) -> int:
                     _("Données recréées dans {dir} (graine {seed}), horloge : {now} (figée)")
                     if state["frozen"]
                     else _("Données recréées dans {dir} (graine {seed}), horloge : {now}")
-                ).format(dir=data_dir, seed=args.seed, now=state["now"]),
+                ).format(dir=data_dir, seed=args.seed, now=_instant(state["now"])),
             )
             return 0
         backend = FakeBackend.open(data_dir)
@@ -275,8 +299,41 @@ def _dispatch(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
     return _FAKE_COMMANDS[args.fake_command](args, backend, admin)
 
 
+def _instant(iso: str) -> str:
+    """An ISO instant of ``--json`` as the run's language writes it (Paris time)."""
+    from datetime import datetime
+
+    from geg_tui.formats import format_datetime
+
+    return format_datetime(datetime.fromisoformat(iso))
+
+
+def _money(cents: int) -> str:
+    """An amount in the run's language with ordinary spaces: what a tester copies into a form."""
+    from geg_tui.formats import NBSP, format_money
+
+    return format_money(cents).replace(NBSP, " ")
+
+
+def _label(enum: type[Any], code: str | None) -> str:
+    """A stored code (``"gaz"``) as the screens call it, in the run's language; an unknown code
+    (data written by a newer version) as it is."""
+    from geg_tui.labels import label_of
+
+    try:
+        return label_of(enum(code))
+    except (ValueError, KeyError):
+        return str(code)
+
+
 def _customers(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
     """The demo customers, with what signup asks for (contract, last invoice and amount)."""
+    from datetime import date
+
+    from geg_tui.api.models import Energy, Identity, PaymentMode, Tariff
+    from geg_tui.formats import format_date
+    from geg_tui.labels import person_name
+
     rows = admin.customers(backend)
     lines = []
     for c in rows:
@@ -286,16 +343,35 @@ def _customers(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType
             else _("pas de compte en ligne")
         )
         lines.append(
-            _(
-                "{civility} {first_name} {last_name}, né(e) le {birth_date}, "
-                "{postcode} {city} — {account}"
-            ).format(**{**c, "account": account})
+            _("{name}, né(e) le {birth_date}, {postcode} {city} — {account}").format(
+                name=person_name(Identity(c["civility"], c["first_name"], c["last_name"])),
+                birth_date=format_date(date.fromisoformat(c["birth_date_iso"])),
+                postcode=c["postcode"],
+                city=c["city"],
+                account=account,
+            )
         )
         for k in c["contracts"]:
-            contract = _(
-                "contrat {contract_ref} ({energy}, {tariff}, {payment_mode}) — dernière "
-                "facture {last_invoice_ref} : {last_invoice_amount} ({last_invoice_amount_label})"
-            ).format(**k)
+            words = {
+                "contract_ref": k["contract_ref"],
+                "energy": _label(Energy, k["energy"]),
+                "tariff": _label(Tariff, k["tariff"]),
+                "payment_mode": _label(PaymentMode, k["payment_mode"]),
+            }
+            if k["last_invoice_ref"] is None:
+                contract = _(
+                    "contrat {contract_ref} ({energy}, {tariff}, {payment_mode}) — aucune facture"
+                ).format(**words)
+            else:
+                contract = _(
+                    "contrat {contract_ref} ({energy}, {tariff}, {payment_mode}) — dernière "
+                    "facture {last_invoice_ref} : {last_invoice_amount} ({last_invoice_amount_label})"
+                ).format(
+                    **words,
+                    last_invoice_ref=k["last_invoice_ref"],
+                    last_invoice_amount=_money(abs(k["last_invoice_amount_cents"])),
+                    last_invoice_amount_label=admin.words_of(k["last_invoice_amount_label"]),
+                )
             lines.append(f"    {contract}")
     _print(rows, args.json, "\n".join(lines))
     return 0
@@ -306,10 +382,11 @@ def _outbox(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -
     from geg_tui.formats import format_datetime
 
     messages = admin.read_outbox(backend, args.to)
+    channels = {"email": _("courriel"), "sms": _("SMS")}
     text = "\n\n".join(
         _("[{when}] {channel} → {recipient}\nObjet : {subject}\n{body}").format(
             when=format_datetime(m.deliver_at),
-            channel=m.channel.value,
+            channel=channels.get(m.channel.value, m.channel.value),
             recipient=m.recipient,
             subject=m.subject,
             body=m.body,
@@ -323,7 +400,6 @@ def _outbox(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -
 def _clock(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
     """Show, set, advance (the world lives the days), freeze or thaw the backend's clock."""
     from geg_tui.fake_backend.clock import parse_duration, parse_instant
-    from geg_tui.formats import format_datetime
 
     action = args.action
     if action in ("set", "advance") and not args.value:
@@ -349,14 +425,11 @@ def _clock(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) ->
     elif action == "thaw":
         backend.clock.thaw()
     state = admin.clock_state(backend)
-    from datetime import datetime
-
-    now = datetime.fromisoformat(state["now"])
     _print(
         state,
         args.json,
         (_("{now} (figée)") if state["frozen"] else _("{now} (en marche)")).format(
-            now=format_datetime(now)
+            now=_instant(state["now"])
         ),
     )
     return 0
@@ -365,11 +438,19 @@ def _clock(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) ->
 def _referral(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
     """Play the invited person: accept (with an energy) or refuse an invitation."""
     result = admin.referee(backend, args.email, args.energy if args.action == "accept" else None)
+    statuses = {  # InvitationStatus has no screen label (labels.py): the tester's words here
+        "envoyee": _("envoyée"),
+        "souscrite": _("souscrite"),
+        "expiree": _("expirée"),
+        "refusee": _("refusée"),
+    }
     _print(
         result,
         args.json,
         _("Invitation de {email} : {status} (prime {bonus}).").format(
-            email=result["email"], status=result["status"], bonus=result["bonus"]
+            email=result["email"],
+            status=statuses.get(result["status"], result["status"]),
+            bonus=_money(result["bonus_cents"]),
         ),
     )
     return 0
@@ -377,10 +458,20 @@ def _referral(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
 
 def _cards(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
     """The test card numbers and the outcome each one gives (PAY-5)."""
+    from geg_tui.api.models import CardBrand
+    from geg_tui.fake_backend.cards import OUTCOME_WORDS, Outcome
+
     rows = admin.test_cards()
-    text = "\n".join(
-        f"{c['number']}  {c['brand']:<10} {c['outcome']:<22} {c['description']}" for c in rows
-    )
+    table = [
+        (
+            c["number"],
+            _label(CardBrand, c["brand"]),
+            str(OUTCOME_WORDS.get(Outcome(c["outcome"]), c["outcome"])),
+            c["description"],
+        )
+        for c in rows
+    ]
+    text = _columns(table)
     _print(rows, args.json, text)
     return 0
 
@@ -463,14 +554,34 @@ def _fault_line(fault: dict[str, Any]) -> str:
     )
 
 
+def _columns(rows: list[tuple[str, ...]]) -> str:
+    """Rows as aligned columns (two spaces apart), each as wide as its longest word in the run's
+    language; the last column is left as it is."""
+    if not rows:
+        return ""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]])
+        for row in rows
+    )
+
+
 def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
     action = args.action
     if action == "list":
+        from geg_tui.api.models import RequestCategory, RequestStatus
+
         rows = admin.list_requests(backend)
-        text = "\n".join(
-            f"{r['ref']}  {r['status']:<10} {r['category']:<26} {r['subject']}" for r in rows
-        )
-        _print(rows, args.json, text or _("Aucune demande."))
+        table = [
+            (
+                r["ref"],
+                _label(RequestStatus, r["status"]),
+                _label(RequestCategory, r["category"]),
+                r["subject"],
+            )
+            for r in rows
+        ]
+        _print(rows, args.json, _columns(table) or _("Aucune demande."))
         return 0
     if not args.ref:
         print(
@@ -494,14 +605,20 @@ def _requests(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType)
             _("Réponse ajoutée à {ref}.").format(ref=args.ref),
         )
     elif action == "status":
+        from geg_tui.api.models import RequestStatus
+
         admin.set_status(backend, args.ref, args.value)
-        _print({"ref": args.ref, "status": args.value}, args.json, f"{args.ref} : {args.value}.")
+        _print(
+            {"ref": args.ref, "status": args.value},
+            args.json,
+            _("{ref} : {status}.").format(ref=args.ref, status=_label(RequestStatus, args.value)),
+        )
     else:
         effect = admin.resolve(backend, args.ref)
         _print(
             {"ref": args.ref, "effect": effect},
             args.json,
-            _("{ref} résolue : {effect}.").format(ref=args.ref, effect=effect),
+            _("{ref} résolue : {effect}.").format(ref=args.ref, effect=admin.words_of(effect)),
         )
     return 0
 
@@ -513,6 +630,7 @@ def _scenario(args: argparse.Namespace) -> int:
     from geg_tui.fake_backend import scenario
 
     report = asyncio.run(scenario.run_file(args.file, args.data_dir))
+    words = scenario.outcome_text
     if args.json:
         _print(report.to_json(), True, "")
         return 0 if report.passed else 1
@@ -525,7 +643,7 @@ def _scenario(args: argparse.Namespace) -> int:
         print(
             "    "
             + _("attendu : {expected} — trouvé : {found}").format(
-                expected=step.expected, found=step.found
+                expected=words(step.expected), found=words(step.found)
             )
         )
     if report.passed:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -108,6 +109,189 @@ def test_tester_commands_print_english(tmp_path: Path) -> None:
     assert status == 0
     status, out, _err = run_main("--lang", "en", "fake", "customers", "--data-dir", data)
     assert "born" in out and "contract" in out and "né(e)" not in out
+
+
+# French words and French typography that English output must not show.
+FRENCH_OUTPUT = ("reste à payer", "montant", "né(e)", "attendu", "trouvé", "succès", " :")
+
+
+def french_in(text: str) -> list[str]:
+    """The French words of ``text``, and French amounts (``12,34 €``) and dates (``27/11``)."""
+    found = [w for w in FRENCH_OUTPUT if w in text]
+    found += re.findall(r"\d+,\d\d[ \u00a0]€|\d\d/\d\d/\d{4}", text)
+    return found
+
+
+@pytest.fixture
+def world(clean_env: Path, tmp_path: Path) -> str:
+    """A demo world frozen on 27 Nov 2026 at 09:00, with a bill question of the demo customer
+    and an invitation sent, for the customer-service and referral commands."""
+    import asyncio
+
+    from geg_tui.api.models import ContactForm, RequestCategory
+    from geg_tui.fake_backend.backend import FakeBackend
+    from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_PASSWORD
+    from geg_tui.fake_backend.hashing import Hasher
+
+    data = str(tmp_path / "data")
+    status, _out, err = run_main("fake", "reset", "--start", "2026-11-27T09:00", "--data-dir", data)
+    assert status == 0, err
+
+    async def customer_acts() -> None:
+        backend = FakeBackend.open(Path(data), hasher=Hasher(fast=True))
+        token = (await backend.login(DEMO_EMAIL, DEMO_PASSWORD)).token
+        await backend.create_request(
+            token, ContactForm(RequestCategory.BILL, "Facture", "Une question sur la facture.")
+        )
+        await backend.invite(token, "Léa", "Amie", "lea.amie@exemple.fr", "73000")
+        await backend.close()
+
+    asyncio.run(customer_acts())
+    return data
+
+
+def test_customers_in_english(world: str) -> None:
+    status, out, _err = run_main("--lang", "en", "fake", "customers", "--data-dir", world)
+    assert status == 0
+    first, contract = out.splitlines()[:2]
+    assert first.startswith("Ms Claire Martin, born 17 Apr 1986, 38100 Grenoble — online account: ")
+    assert "(Electricity, " in contract and "Monthly direct debit" in contract
+    assert contract.endswith("(left to pay)") and ": €" in contract
+    assert not french_in(out), french_in(out)
+
+
+def test_customers_in_french_as_before(world: str) -> None:
+    status, out, _err = run_main("fake", "customers", "--data-dir", world)
+    assert status == 0
+    first, contract = out.splitlines()[:2]
+    assert first.startswith("Mme Claire Martin, né(e) le 17/04/1986, 38100 Grenoble — compte en")
+    assert contract.startswith("    contrat ") and " — dernière facture " in contract
+    assert "(Électricité, " in contract and " €" in contract and "\u00a0" not in out
+
+
+def test_cards_in_english(world: str) -> None:
+    status, out, _err = run_main("--lang", "en", "fake", "cards", "--data-dir", world)
+    lines = out.splitlines()
+    assert status == 0 and len(lines) == 8
+    # columns two spaces apart, each as wide as its longest English words
+    assert lines[0] == (
+        "4242424242424242  Visa              payment accepted    Visa: payment accepted."
+    )
+    assert "card declined" in out and "Visa: card declined by the bank." in out
+    assert "American Express" in out and "insufficient funds" in out
+    assert not french_in(out) and "paiement" not in out and "succes" not in out
+    _status, french, _err = run_main("fake", "cards", "--data-dir", world)
+    assert "Visa : paiement accepté." in french and "carte refusée" in french
+
+
+def test_requests_in_english(world: str) -> None:
+    status, out, _err = run_main("--lang", "en", "fake", "requests", "--data-dir", world)
+    assert status == 0
+    ref, rest = out.strip().split(maxsplit=1)
+    assert rest.split() == [
+        "Received",
+        "Invoice",
+        "Facture",
+    ]  # the subject as the customer wrote it
+    status, out, _err = run_main(
+        "--lang", "en", "fake", "requests", "status", ref, "en_cours", "--data-dir", world
+    )  # fmt: skip
+    assert status == 0 and out.strip() == f"{ref}: In progress."
+    status, out, _err = run_main(
+        "--lang", "en", "fake", "requests", "resolve", ref, "--data-dir", world
+    )  # fmt: skip
+    assert status == 0 and out.strip() == f"{ref} resolved: none."
+    status, out, _err = run_main("fake", "requests", "--data-dir", world)
+    assert "Résolue" in out and "Facture" in out
+
+
+def test_referral_in_english(world: str) -> None:
+    status, out, _err = run_main(
+        "--lang", "en", "fake", "referral", "accept", "lea.amie@exemple.fr", "--energy", "dual",
+        "--data-dir", world,
+    )  # fmt: skip
+    assert status == 0
+    assert out.strip() == "Invitation for lea.amie@exemple.fr: subscribed (bonus €40.00)."
+    status, _out, err = run_main(
+        "--lang", "en", "fake", "referral", "accept", "lea.amie@exemple.fr", "--data-dir", world
+    )  # fmt: skip
+    assert status == 1 and err.startswith("Refused: ") and not french_in(err)
+
+
+def test_clock_and_reset_in_english(world: str) -> None:
+    status, out, _err = run_main("--lang", "en", "fake", "clock", "--data-dir", world)
+    assert status == 0 and out.strip() == "27 Nov 2026 at 09:00 (frozen)"
+    status, out, _err = run_main(
+        "--lang", "en", "fake", "clock", "advance", "2d", "--data-dir", world
+    )  # fmt: skip
+    assert out.splitlines() == ["2 days simulated in the world.", "29 Nov 2026 at 09:00 (frozen)"]
+    status, out, _err = run_main(
+        "--lang", "en", "fake", "reset", "--start", "2026-03-01T10:00", "--data-dir", world
+    )  # fmt: skip
+    assert out.strip().endswith("clock: 1 Mar 2026 at 10:00 (frozen)"), out
+    status, out, _err = run_main("fake", "clock", "--data-dir", world)
+    assert out.strip() == "01/03/2026 à 10h00 (figée)"
+
+
+def test_out_of_range_date_refused_in_english(world: str) -> None:
+    status, _out, err = run_main(
+        "--lang", "en", "fake", "faults", "next", "login", "--kind", "latency", "--latency",
+        "999999999", "--data-dir", world,
+    )  # fmt: skip
+    assert status == 2
+    assert err.strip() == "Error: The latency must be between 0 and 120000 ms."
+
+
+def test_failing_scenario_reported_in_english(tmp_path: Path, clean_env: Path) -> None:
+    path = tmp_path / "refused.toml"
+    path.write_text(
+        '[[step]]\nreset = { start = "2026-11-27T09:00" }\n'
+        '[[step]]\nexpect = { mails_to = "nobody@exemple.fr", count = 1 }\n',
+        encoding="utf-8",
+    )
+    status, out, err = run_main("--lang", "en", "fake", "scenario", "run", str(path))
+    assert status == 1
+    assert out.splitlines()[0] == "Scenario “refused”"
+    assert out.splitlines()[-1] == "    expected: 1 — found: 0"
+    assert err.strip() == "Scenario failed at step 2."
+    assert not french_in(out + err), french_in(out + err)
+
+
+def test_scenario_refusal_and_wrong_file_in_english(tmp_path: Path, clean_env: Path) -> None:
+    path = tmp_path / "refused.toml"
+    path.write_text(
+        '[[step]]\nreset = { start = "2026-11-27T09:00" }\n'
+        '[[step]]\ncall = "get_invoice"\nas = "demo"\nargs = { ref = "000000000000" }\n',
+        encoding="utf-8",
+    )
+    _status, out, _err = run_main("--lang", "en", "fake", "scenario", "run", str(path))
+    assert out.splitlines()[-1] == "    expected: success — found: invoice_not_found"
+    path.write_text('[[step]]\nclock = "rewind 3d"\n', encoding="utf-8")
+    status, _out, err = run_main("--lang", "en", "fake", "scenario", "run", str(path))
+    assert status == 2
+    assert err.strip() == (
+        "Error: Step 1: unknown clock action “rewind” (advance, set, freeze, thaw)."
+    )
+
+
+def test_every_positional_argument_and_option_has_help(english: None) -> None:
+    """Each argument of each tester command says what it is (``--energy``, ``action``…)."""
+    import argparse
+
+    def parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+        found = [parser]
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    found += parsers(sub)
+        return found
+
+    for parser in parsers(cli.build_parser()):
+        for action in parser._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                assert action.help, (parser.prog, action.dest)
+    _status, out, _err = run_main("--lang", "en", "fake", "referral", "--help")
+    assert "accept (subscribe) or refuse" in out and "energy subscribed" in out
 
 
 def test_demo_hint_in_english(english: None) -> None:

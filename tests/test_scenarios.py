@@ -135,7 +135,7 @@ def test_sim_8_an_unexpected_refusal_fails_its_step(tmp_path: Path, seeded_world
     )
     status, out, _err = run_cli(str(path))
     assert status == 1
-    assert "attendu : succès — trouvé : invoice_not_found" in out
+    assert "attendu : succès — trouvé : invoice_not_found" in out  # the error's own code
 
 
 @pytest.mark.parametrize(

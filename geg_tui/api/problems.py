@@ -483,4 +483,12 @@ TEMPLATES: dict[str, LazyText] = {
     "reading_implausible_advice": _l(
         "C'est plus de {factor} fois l'habitude : vérifiez l'index saisi. S'il est juste, confirmez-le pour l'enregistrer."
     ),
+    "fault_operation_unknown": _l("Opération inconnue « {operation} ». Opérations : * ou {known}."),
+    "fault_kind_unknown": _l("Type de panne inconnu « {kind} » (valeurs : {kinds})."),
+    "fault_count_range": _l("Le nombre d'appels doit être entre 1 et {max}."),
+    "fault_latency_range": _l("La latence doit être entre 0 et {max} ms."),
+    "fault_error_rate_range": _l("Le taux d'erreur doit être entre 0 et 1 (par exemple 0.3)."),
+    "clock_date_out_of_range": _l("Date hors limites : « {text} » (de 2000 à 2099)."),
+    "duration_too_long": _l("Durée trop longue : « {text} » ({days} jours au plus)."),
+    "invoice_unknown": _l("Aucune facture {ref}."),
 }

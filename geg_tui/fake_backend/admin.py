@@ -18,10 +18,38 @@ from geg_tui.api.models import RequestCategory, RequestStatus
 from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import fault_plan, faults, outbox, referral, requests, world
 from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.fake_backend.faults import InvalidValue
 from geg_tui.fake_backend.outbox import OutboxMessage
 from geg_tui.fake_backend.store import DB_FILENAME
 from geg_tui.formatting import PARIS, format_date, format_money
+from geg_tui.i18n import LazyText, _l
 from geg_tui.labels import french_label
+
+# What the invoice's main figure is called on the bill (SIGNUP-4). ``--json`` gives the French
+# words (``.msgid``), as before; the CLI's text says them in the run's language (``words_of``).
+LEFT_TO_PAY = _l("reste à payer")
+TOTAL_INCL_VAT = _l("montant TTC")
+CREDIT = _l("solde en votre faveur")
+# What resolving a request did (LOCK-5, RESET-7): the French words in ``--json`` and in the
+# request's history (GEG's own record), the run's language in the CLI's text.
+NO_EFFECT = _l("aucun")
+UNBLOCKED = _l("compte débloqué")
+CODE_SENT = _l("code de réinitialisation envoyé")
+_WORDS: tuple[LazyText, ...] = (
+    LEFT_TO_PAY,
+    TOTAL_INCL_VAT,
+    CREDIT,
+    NO_EFFECT,
+    UNBLOCKED,
+    CODE_SENT,
+)
+
+
+def words_of(french: str) -> str:
+    """The run's language for words this module returns in French (an amount's label, a
+    resolve's effect); anything else as given."""
+    found = next((w for w in _WORDS if w.msgid == french), None)
+    return str(found) if found is not None else french
 
 
 def _plain_money(cents: int) -> str:
@@ -32,8 +60,8 @@ def _plain_money(cents: int) -> str:
 def _amount_label(invoice: Any) -> str:
     """What the invoice's main figure is called on the bill."""
     if invoice["balance"] < 0:
-        return "solde en votre faveur"
-    return "reste à payer" if invoice["already_paid"] else "montant TTC"
+        return CREDIT.msgid
+    return LEFT_TO_PAY.msgid if invoice["already_paid"] else TOTAL_INCL_VAT.msgid
 
 
 def customers(backend: FakeBackend) -> list[dict[str, Any]]:
@@ -267,17 +295,17 @@ def resolve(backend: FakeBackend, ref: str) -> str:
             "SELECT id, email FROM accounts WHERE id = ? OR email = ?",
             (row["account_id"], row["email"]),
         )
-        effect = "aucun"
+        effect = NO_EFFECT.msgid
         if category is RequestCategory.ACCOUNT_ACCESS:
             if account is None:
                 raise NotFound(Problem("no_account_to_unblock"))
             backend.authentication.unblock(db, account["id"], account["email"])
-            effect = "compte débloqué"
+            effect = UNBLOCKED.msgid
         elif category is RequestCategory.FORGOTTEN_QUESTION:
             if account is None:
                 raise NotFound(Problem("no_account_for_code"))
             backend.recovery.issue_question_reset_code(db, account["id"], account["email"])
-            effect = "code de réinitialisation envoyé"
+            effect = CODE_SENT.msgid
         requests.set_status(
             db, request_id, now, RequestStatus.RESOLVED, f"Demande résolue ({effect})."
         )
@@ -369,7 +397,7 @@ def test_cards() -> list[dict[str, str]]:
             "number": c.number,
             "brand": c.brand.value,
             "outcome": str(c.outcome),
-            "description": c.description,
+            "description": str(c.description),
         }
         for c in TEST_CARDS
     ]
@@ -381,7 +409,7 @@ def invoice_status(backend: FakeBackend, ref: str) -> str:
         world.catch_up(db, backend.clock.now())
         status = db.scalar("SELECT status FROM invoices WHERE ref = ?", (ref.strip(),))
     if status is None:
-        raise NotFound(f"Aucune facture {ref}.")
+        raise NotFound(Problem("invoice_unknown", ref=ref))
     return str(status)
 
 
@@ -402,7 +430,7 @@ def bounded_instant(text: str) -> datetime:
     except OverflowError:
         moment = None
     if moment is None or not EARLIEST <= moment < LATEST:
-        raise ValueError(f"Date hors limites : « {text} » (de 2000 à 2099).")
+        raise InvalidValue(Problem("clock_date_out_of_range", text=text))
     return moment
 
 
@@ -415,5 +443,5 @@ def bounded_duration(text: str) -> timedelta:
     except OverflowError:
         delta = None
     if delta is None or delta > MAX_ADVANCE:
-        raise ValueError(f"Durée trop longue : « {text} » ({MAX_ADVANCE.days} jours au plus).")
+        raise InvalidValue(Problem("duration_too_long", text=text, days=MAX_ADVANCE.days))
     return delta

@@ -35,6 +35,7 @@ from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import validation
 from geg_tui.fake_backend.validation import Errors
 from geg_tui.formatting import to_paris
+from geg_tui.i18n import LazyText, _l
 
 NUMBER_MIN, NUMBER_MAX = CARD_NUMBER_MIN, CARD_NUMBER_MAX
 HOLDER_MAX = CARD_HOLDER_MAX
@@ -52,6 +53,15 @@ class Outcome(StrEnum):
     RETRY = "a_reessayer"
 
 
+#: What each outcome is called in ``geg-tui fake cards`` (``--json`` keeps the codes).
+OUTCOME_WORDS: dict[Outcome, LazyText] = {
+    Outcome.SUCCESS: _l("paiement accepté"),
+    Outcome.DECLINED: _l("carte refusée"),
+    Outcome.INSUFFICIENT_FUNDS: _l("provision insuffisante"),
+    Outcome.RETRY: _l("à réessayer"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class TestCard:
     """One documented test number (PAY-5). Every number passes the Luhn check."""
@@ -61,45 +71,50 @@ class TestCard:
     number: str
     brand: CardBrand
     outcome: Outcome
-    description: str
+    description: LazyText  # in the reader's language when read (``str()``)
 
 
 TEST_CARDS: tuple[TestCard, ...] = (
-    TestCard("4242424242424242", CardBrand.VISA, Outcome.SUCCESS, "Visa : paiement accepté."),
+    TestCard("4242424242424242", CardBrand.VISA, Outcome.SUCCESS, _l("Visa : paiement accepté.")),
     TestCard(
-        "5555555555554444", CardBrand.MASTERCARD, Outcome.SUCCESS, "Mastercard : paiement accepté."
+        "5555555555554444",
+        CardBrand.MASTERCARD,
+        Outcome.SUCCESS,
+        _l("Mastercard : paiement accepté."),
     ),
     TestCard(
         "2223003122003222",
         CardBrand.MASTERCARD,
         Outcome.SUCCESS,
-        "Mastercard (série 2) : paiement accepté.",
+        _l("Mastercard (série 2) : paiement accepté."),
     ),
     TestCard(
         "378282246310005",
         CardBrand.AMEX,
         Outcome.SUCCESS,
-        "American Express : paiement accepté (cryptogramme de 4 chiffres).",
+        _l("American Express : paiement accepté (cryptogramme de 4 chiffres)."),
     ),
-    TestCard("4970100000000014", CardBrand.CB, Outcome.SUCCESS, "CB : paiement accepté."),
+    TestCard("4970100000000014", CardBrand.CB, Outcome.SUCCESS, _l("CB : paiement accepté.")),
     TestCard(
         "4000000000000002",
         CardBrand.VISA,
         Outcome.DECLINED,
-        "Visa : carte refusée par la banque.",
+        _l("Visa : carte refusée par la banque."),
     ),
     TestCard(
         "4000000000009995",
         CardBrand.VISA,
         Outcome.INSUFFICIENT_FUNDS,
-        "Visa : provision insuffisante.",
+        _l("Visa : provision insuffisante."),
     ),
     TestCard(
         "4000000000000119",
         CardBrand.VISA,
         Outcome.RETRY,
-        "Visa : incident passager — la première tentative échoue (service indisponible), "
-        "la suivante avec la même clé d'idempotence réussit.",
+        _l(
+            "Visa : incident passager — la première tentative échoue (service indisponible), "
+            "la suivante avec la même clé d'idempotence réussit."
+        ),
     ),
 )
 

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from geg_tui.api.errors import BackendUnavailable
-from geg_tui.fake_backend.faults import MAX_LATENCY_MS, Fault
+from geg_tui.api.problems import Problem
+from geg_tui.fake_backend.faults import MAX_LATENCY_MS, Fault, InvalidValue
 from geg_tui.fake_backend.store import Store, Tx
 
 META_KEY = "fault_plan"
@@ -68,17 +69,17 @@ def plan(
     Why replace and not queue: a tester states what the next calls do, and saying it again must
     not leave an older plan waiting behind it."""
     if operation != "*" and operation not in known:
-        raise ValueError(
-            f"Opération inconnue « {operation} ». Opérations : * ou {', '.join(known)}."
+        raise InvalidValue(
+            Problem("fault_operation_unknown", operation=operation, known=", ".join(known))
         )
     if kind not in KINDS:
-        raise ValueError(f"Type de panne inconnu « {kind} » (valeurs : {', '.join(KINDS)}).")
+        raise InvalidValue(Problem("fault_kind_unknown", kind=kind, kinds=", ".join(KINDS)))
     if not 1 <= count <= MAX_COUNT:
-        raise ValueError(f"Le nombre d'appels doit être entre 1 et {MAX_COUNT}.")
+        raise InvalidValue(Problem("fault_count_range", max=MAX_COUNT))
     if latency_ms is None:
         latency_ms = TIMEOUT_MS if kind == "timeout" else 0
     if not 0 <= latency_ms <= MAX_LATENCY_MS:
-        raise ValueError(f"La latence doit être entre 0 et {MAX_LATENCY_MS} ms.")
+        raise InvalidValue(Problem("fault_latency_range", max=MAX_LATENCY_MS))
     fault = PlannedFault(operation, kind, count, latency_ms)
     entries = [e for e in _load(db) if e.operation != operation]
     _save(db, [*entries, fault])
@@ -152,11 +153,7 @@ def apply(store: Store, operation: str, decided: list[Fault] | None, *, write: b
     if fault.latency_ms:
         time.sleep(fault.latency_ms / 1000)  # a worker thread: the UI keeps running
     if fault.kind in ("unavailable", "timeout"):
-        raise BackendUnavailable(
-            "Le service est momentanément indisponible (panne simulée). Vos saisies sont "
-            "conservées : réessayez dans quelques instants.",
-            code="panne_simulee",
-        )
+        raise BackendUnavailable(Problem("panne_simulee"))
     if fault.kind == "drop":
         if decided is not None:
             decided.append(Fault(operation, 0, 0.0, drop_after_commit=True))

@@ -10,10 +10,25 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend.store import Tx
-from geg_tui.i18n import _
 
 MAX_LATENCY_MS = 120_000
+
+
+class InvalidValue(ValueError):
+    """A tester's value refused (an unknown operation, a latency out of range…), as a code.
+
+    Still a ``ValueError``: the CLI says « Erreur » and exits with 2, a scenario file is refused.
+    Its text is rendered when read, in the reader's language; over HTTP (``/_test/``) the
+    ``problem`` travels as a typed validation error, code and params, with its French text."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return self.problem.text()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +57,13 @@ def set_fault(
     drop_after_commit: bool = False,
 ) -> Fault:
     if operation != "*" and operation not in known:
-        raise ValueError(
-            _("Opération inconnue « {operation} ». Opérations : * ou {known}.").format(
-                operation=operation, known=", ".join(known)
-            )
+        raise InvalidValue(
+            Problem("fault_operation_unknown", operation=operation, known=", ".join(known))
         )
     if not 0 <= latency_ms <= MAX_LATENCY_MS:
-        raise ValueError(_("La latence doit être entre 0 et {max} ms.").format(max=MAX_LATENCY_MS))
+        raise InvalidValue(Problem("fault_latency_range", max=MAX_LATENCY_MS))
     if not 0.0 <= error_rate <= 1.0:
-        raise ValueError(_("Le taux d'erreur doit être entre 0 et 1 (par exemple 0.3)."))
+        raise InvalidValue(Problem("fault_error_rate_range"))
     db.execute(
         "INSERT INTO faults(operation, latency_ms, error_rate, drop_after_commit) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(operation) DO UPDATE SET latency_ms = excluded.latency_ms, "

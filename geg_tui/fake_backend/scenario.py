@@ -42,10 +42,28 @@ from geg_tui.api.errors import BackendError
 from geg_tui.fake_backend import admin
 from geg_tui.fake_backend.backend import FakeBackend
 from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_PASSWORD
+from geg_tui.i18n import LazyText, _, _l
 
 ACTIONS = ("reset", "clock", "call", "tester", "expect")
 STEP_KEYS = frozenset({*ACTIONS, "args", "as", "expect_error", "repeat", "note"})
 MAX_REPEAT = 100
+
+# What a step expected or found when it is not a code or a number. ``--json`` keeps these
+# French words (scripts compare them); the text report says them in the run's language.
+SUCCESS = "succès"
+A_REQUEST = "une demande"
+NONE_FOUND = "aucune"
+_OUTCOME_WORDS: dict[str, LazyText] = {
+    SUCCESS: _l("succès"),
+    A_REQUEST: _l("une demande"),
+    NONE_FOUND: _l("aucune"),
+}
+
+
+def outcome_text(value: str) -> str:
+    """An expected or found value as the text report says it (codes and numbers as they are)."""
+    words = _OUTCOME_WORDS.get(value)
+    return str(words) if words is not None else value
 
 
 class ScenarioError(ValueError):
@@ -110,37 +128,53 @@ def load(path: Path) -> Scenario:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"Impossible de lire {path} : {exc}") from None
+        raise ScenarioError(
+            _("Impossible de lire {path} : {error}").format(path=path, error=exc)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path} n'est pas un fichier TOML valide : {exc}") from None
+        raise ScenarioError(
+            _("{path} n'est pas un fichier TOML valide : {error}").format(path=path, error=exc)
+        ) from None
     unknown = set(data) - {"name", "accounts", "step"}
     if unknown:
-        raise ScenarioError(f"Clés inconnues en tête du scénario : {', '.join(sorted(unknown))}.")
+        raise ScenarioError(
+            _("Clés inconnues en tête du scénario : {keys}.").format(
+                keys=", ".join(sorted(unknown))
+            )
+        )
     accounts = {"demo": (DEMO_EMAIL, DEMO_PASSWORD)}
     for name, account in dict(data.get("accounts", {})).items():
         if not isinstance(account, dict) or not {"email", "password"} <= set(account):
-            raise ScenarioError(f"Le compte « {name} » doit avoir email et password.")
+            raise ScenarioError(
+                _("Le compte « {name} » doit avoir email et password.").format(name=name)
+            )
         accounts[name] = (str(account["email"]), str(account["password"]))
     steps = data.get("step", [])
     if not isinstance(steps, list) or not steps:
-        raise ScenarioError("Le scénario n'a aucune étape ([[step]]).")
+        raise ScenarioError(_("Le scénario n'a aucune étape ([[step]])."))
     for index, step in enumerate(steps, start=1):
         actions = [a for a in ACTIONS if a in step]
         if len(actions) != 1:
             raise ScenarioError(
-                f"Étape {index} : une action et une seule parmi {', '.join(ACTIONS)}."
+                _("Étape {n} : une action et une seule parmi {actions}.").format(
+                    n=index, actions=", ".join(ACTIONS)
+                )
             )
         extra = set(step) - STEP_KEYS
         if extra:
-            raise ScenarioError(f"Étape {index} : clés inconnues {', '.join(sorted(extra))}.")
+            raise ScenarioError(
+                _("Étape {n} : clés inconnues {keys}.").format(
+                    n=index, keys=", ".join(sorted(extra))
+                )
+            )
         if "as" in step and step["as"] not in accounts:
-            raise ScenarioError(f"Étape {index} : compte inconnu « {step['as']} ».")
+            raise ScenarioError(
+                _("Étape {n} : compte inconnu « {name} ».").format(n=index, name=step["as"])
+            )
         try:
             _check(step)
-        except ScenarioError as exc:
-            raise ScenarioError(f"Étape {index} : {exc}") from None
-        except (ValueError, TypeError, KeyError) as exc:
-            raise ScenarioError(f"Étape {index} : {exc!s}") from None
+        except (ValueError, TypeError, KeyError) as exc:  # ScenarioError included
+            raise ScenarioError(_("Étape {n} : {error}").format(n=index, error=exc)) from None
     return Scenario(str(data.get("name", path.stem)), accounts, steps)
 
 
@@ -169,38 +203,50 @@ def _check(step: dict[str, Any]) -> None:
     if "reset" in step:
         reset = step["reset"]
         if not isinstance(reset, dict) or set(reset) - {"seed", "start"}:
-            raise ScenarioError('reset = { seed = N, start = "ISO" }.')
+            raise ScenarioError(
+                _("forme attendue : {form}.").format(form='reset = { seed = N, start = "ISO" }')
+            )
         int(reset.get("seed", 2026))
         if reset.get("start"):
             admin.bounded_instant(str(reset["start"]))
     elif "clock" in step:
-        verb, _, value = str(step["clock"]).strip().partition(" ")
+        verb, _sep, value = str(step["clock"]).strip().partition(" ")
         if verb == "advance":
             admin.bounded_duration(value)
         elif verb == "set":
             admin.bounded_instant(value)
         elif verb not in ("freeze", "thaw"):
-            raise ScenarioError(f"horloge « {verb} » inconnue (advance, set, freeze, thaw).")
+            raise ScenarioError(
+                _("horloge « {verb} » inconnue (advance, set, freeze, thaw).").format(verb=verb)
+            )
     elif "call" in step:
         name = str(step["call"])
         if name not in backend_methods() or name == "close":
-            raise ScenarioError(f"opération inconnue « {name} ».")
+            raise ScenarioError(_("opération inconnue « {name} ».").format(name=name))
         _arguments(name, dict(step.get("args", {})), decode=False)
         if not 1 <= int(step.get("repeat", 1)) <= MAX_REPEAT:
-            raise ScenarioError(f"repeat entre 1 et {MAX_REPEAT}.")
+            raise ScenarioError(_("repeat entre 1 et {max}.").format(max=MAX_REPEAT))
     elif "tester" in step:
         if step["tester"] not in TESTER_ACTIONS:
             raise ScenarioError(
-                f"action « {step['tester']} » inconnue ({', '.join(TESTER_ACTIONS)})."
+                _("action « {action} » inconnue ({actions}).").format(
+                    action=step["tester"], actions=", ".join(TESTER_ACTIONS)
+                )
             )
     else:
         expect = step["expect"]
         kind = next((k for k in EXPECTATIONS if isinstance(expect, dict) and k in expect), None)
         if kind is None:
-            raise ScenarioError(f"attente inconnue ({', '.join(EXPECTATIONS)}).")
+            raise ScenarioError(
+                _("attente inconnue ({kinds}).").format(kinds=", ".join(EXPECTATIONS))
+            )
         missing = [k for k in EXPECTATIONS[kind] if k not in expect]
         if missing:
-            raise ScenarioError(f"l'attente {kind} demande aussi {', '.join(missing)}.")
+            raise ScenarioError(
+                _("l'attente {kind} demande aussi {keys}.").format(
+                    kind=kind, keys=", ".join(missing)
+                )
+            )
         if "since" in expect:
             admin.bounded_instant(str(expect["since"]))
 
@@ -239,9 +285,11 @@ class Player:
         except ScenarioError:
             raise
         except BackendError as exc:
-            return StepResult(index, action, _describe(step), False, "succès", exc.code)
+            return StepResult(index, action, _describe(step), False, SUCCESS, exc.code)
         except (ValueError, TypeError, KeyError, OverflowError) as exc:
-            raise ScenarioError(f"Étape {index} ({action}) : {exc}") from None
+            raise ScenarioError(
+                _("Étape {n} ({action}) : {error}").format(n=index, action=action, error=exc)
+            ) from None
 
     async def _reset(self, index: int, step: dict[str, Any]) -> StepResult:
         reset = dict(step["reset"])
@@ -254,7 +302,7 @@ class Player:
         return StepResult(index, "reset", _describe(step), True)
 
     async def _clock(self, index: int, step: dict[str, Any]) -> StepResult:
-        verb, _, value = str(step["clock"]).strip().partition(" ")
+        verb, _sep, value = str(step["clock"]).strip().partition(" ")
         if verb == "advance":
             await asyncio.to_thread(admin.advance, self.backend, admin.bounded_duration(value))
         elif verb == "set":
@@ -264,26 +312,32 @@ class Player:
         elif verb == "thaw":
             await asyncio.to_thread(admin.thaw_clock, self.backend)
         else:
-            raise ScenarioError(f"Étape {index} : horloge « {verb} » inconnue.")
+            raise ScenarioError(
+                _("Étape {n} : horloge « {verb} » inconnue.").format(n=index, verb=verb)
+            )
         return StepResult(index, "clock", _describe(step), True)
 
     async def _call(self, index: int, step: dict[str, Any]) -> StepResult:
         name = str(step["call"])
         if name not in backend_methods() or name == "close":
-            raise ScenarioError(f"Étape {index} : opération inconnue « {name} ».")
+            raise ScenarioError(
+                _("Étape {n} : opération inconnue « {name} ».").format(n=index, name=name)
+            )
         kwargs = _arguments(name, dict(step.get("args", {})))
         wanted = step.get("expect_error")
         repeat = int(step.get("repeat", 1))
         if not 1 <= repeat <= MAX_REPEAT:
-            raise ScenarioError(f"Étape {index} : repeat entre 1 et {MAX_REPEAT}.")
-        expected = str(wanted) if wanted else "succès"
-        found = "succès"
-        for _ in range(repeat):  # each repetition must give the expected outcome
+            raise ScenarioError(
+                _("Étape {n} : repeat entre 1 et {max}.").format(n=index, max=MAX_REPEAT)
+            )
+        expected = str(wanted) if wanted else SUCCESS
+        found = SUCCESS
+        for _round in range(repeat):  # each repetition must give the expected outcome
             try:
                 if "as" in step:  # logging in is part of the call: a blocked account fails it
                     kwargs["token"] = await self._token(str(step["as"]))
                 await getattr(self.backend, name)(**kwargs)
-                found = "succès"
+                found = SUCCESS
             except BackendError as exc:
                 found = exc.code
             if found != expected:
@@ -303,7 +357,8 @@ class Player:
         if args.get("ref") == "last":
             requests = admin.list_requests(self.backend)
             if not requests:
-                return StepResult(index, "tester", _describe(step), False, "une demande", "aucune")
+                detail = _describe(step)
+                return StepResult(index, "tester", detail, False, A_REQUEST, NONE_FOUND)
             args["ref"] = requests[-1]["ref"]
         b = self.backend
         plays = {
@@ -325,7 +380,9 @@ class Player:
         }  # fmt: skip
         if action not in plays:
             raise ScenarioError(
-                f"Étape {index} : action « {action} » inconnue ({', '.join(plays)})."
+                _("Étape {n} : action « {action} » inconnue ({actions}).").format(
+                    n=index, action=action, actions=", ".join(plays)
+                )
             )
         await asyncio.to_thread(plays[action])
         return StepResult(index, "tester", _describe(step), True)
@@ -350,7 +407,9 @@ class Player:
             wanted_n = int(expect["count"])
             return StepResult(index, "expect", detail, count == wanted_n, str(wanted_n), str(count))
         raise ScenarioError(
-            f"Étape {index} : attente inconnue (invoice, mails_to, alert, payments_for)."
+            _("Étape {n} : attente inconnue ({kinds}).").format(
+                n=index, kinds=", ".join(EXPECTATIONS)
+            )
         )
 
     def _mails(self, to: str, subject: str, since: datetime | None) -> int:
@@ -366,8 +425,9 @@ def _arguments(name: str, args: dict[str, Any], *, decode: bool = True) -> dict[
     unknown = set(args) - set(known)
     if unknown:
         raise ScenarioError(
-            f"« {name} » n'a pas de paramètre {', '.join(sorted(unknown))} "
-            f"(paramètres : {', '.join(known)})."
+            _("« {name} » n'a pas de paramètre {unknown} (paramètres : {known}).").format(
+                name=name, unknown=", ".join(sorted(unknown)), known=", ".join(known)
+            )
         )
     if not decode:
         return args

@@ -338,6 +338,8 @@ def _endpoint(backend: FakeBackend, control: Control) -> Callable[[Request], Any
                 result = await asyncio.to_thread(control.handler, backend, args, path)
         except BackendError as exc:
             return error_response(exc)
+        except faults.InvalidValue as exc:  # its code and params, French text as fallback
+            return bad_request(exc.problem, status=422)
         except ValueError as exc:  # a date, a duration, an operation the rule refuses
             return bad_request(str(exc), status=422)
         return JSONResponse(result)
