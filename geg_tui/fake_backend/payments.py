@@ -41,6 +41,7 @@ OPERATION = "paiement_carte"
 TX_ALPHABET = string.ascii_uppercase + string.digits
 TX_LENGTH = 12
 
+
 def new_transaction_ref() -> str:
     """``TX-`` + 12 random uppercase letters and digits (about 62 bits)."""
     return "TX-" + "".join(secrets.choice(TX_ALPHABET) for _ in range(TX_LENGTH))
