@@ -134,7 +134,10 @@ def screen_text(app: Any) -> str:
 
 
 def french_left(text: str) -> list[str]:
-    """The French words found in ``text``, with the line each is on."""
+    """The French words found in ``text``, with the line each is on. A quotation is not
+    counted: GEG's paper documents are French, and the screen names their boxes as printed
+    (« the "votre contrat" (your contract) box »)."""
+    text = re.sub(r'"[^"]*"|“[^”]*”', "", text)
     found = []
     for line in text.splitlines():
         for match in _PATTERN.finditer(line):
@@ -162,6 +165,7 @@ def test_the_word_list_finds_french_and_spares_english() -> None:
     assert french_left("Retour") and french_left("payée le 27/11 à 14h05")
     assert not french_left("Password · My invoices · Back · Help · Quit · Total 12.00")
     assert not french_left("GEG My Account — demo: claire.martin@example.org")
+    assert not french_left('the "votre\ncontrat" (your contract) box')
 
 
 async def test_logged_out_screens_in_english(
@@ -250,3 +254,35 @@ async def test_consumption_views_in_english(
             await assert_english(pilot, f"the consumption {view}")
         await pilot.press("x")
         await assert_english(pilot, "the CSV export dialog")
+
+
+async def test_every_signup_step_in_english(make_app: Any, backend: Any) -> None:
+    """The five steps of signup, each read in English once it is shown with valid data."""
+    from textual.widgets import Select
+
+    from tests.tui.test_signup import PASSWORD, customer_data, fill, next_step, open_signup
+
+    data = customer_data(backend)
+    app = make_app(demo_hint=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_signup(pilot)
+        await assert_english_with_help(pilot, "signup step 1")
+        await fill(pilot, email=data["email"], password=PASSWORD, password_confirm=PASSWORD)
+        await next_step(pilot)
+        await assert_english(pilot, "signup step 2")
+        await fill(
+            pilot,
+            contract_ref=data["contract_ref"],
+            invoice_ref=data["invoice_ref"],
+            invoice_amount=data["invoice_amount"],
+        )
+        await next_step(pilot)
+        await assert_english(pilot, "signup step 3")
+        await fill(pilot, birth_date=data["birth_date"])
+        await next_step(pilot)
+        await assert_english(pilot, "signup step 4")
+        screen.query_one("#secret_question_id", Select).value = 2
+        await fill(pilot, secret_answer="Grenoble")
+        await next_step(pilot)
+        assert screen.step == 5
+        await assert_english(pilot, "signup step 5, the summary")
