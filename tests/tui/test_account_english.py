@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Select
 
 from geg_tui.api.models import InvoiceStatus
@@ -22,6 +21,7 @@ from geg_tui.screens.invoice_detail import InvoiceDetailScreen
 from geg_tui.screens.invoices import InvoicesScreen
 from geg_tui.screens.meter import MeterScreen
 from geg_tui.screens.payment import PaymentScreen
+from tests.tui.english_text import french_left, screen_text
 from tests.tui.pilot_helpers import on_home, open_area, settle, type_keys
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -29,42 +29,11 @@ pytestmark = pytest.mark.usefixtures("english")
 OVERDUE_GAS = "968320100013"  # the demo's overdue gas invoice (€145.00)
 CREDIT_ELEC = "523216467517"  # the 2025 settlement: €19.54 in Claire's favour, refunded
 SIZE = (80, 24)
-# French words that must not be left on an English account screen (a few per screen).
-FRENCH = (
-    "Facture",
-    "facture",
-    "Montant",
-    "Échéance",
-    "Statut",
-    "Période",
-    "Payer",
-    "Relevé",
-    "relevé",
-    "compteur",
-    "Prélèvement",
-    "prélèvement",
-    "Bonjour",
-    "Total à payer",
-    "Consommation",
-    "Retour",
-    "Actualiser",
-    "Aide",
-    " le ",
-    " au ",
-    " du ",
-    "€ TTC",
-)
-
-
-def screen_text(pilot: Pilot) -> str:
-    """What the screen shows now, line by line, as plain text (no-break spaces as spaces)."""
-    strips = pilot.app.screen._compositor.render_strips()
-    return "\n".join(strip.text.rstrip().replace("\xa0", " ") for strip in strips)
 
 
 def assert_english(text: str) -> None:
-    left = [word for word in FRENCH if word in text]
-    assert not left, f"French left on an English screen: {left}\n{text}"
+    left = french_left(text)
+    assert not left, "French left on an English screen:\n" + "\n".join(left) + f"\n{text}"
 
 
 @pytest.fixture(autouse=True)

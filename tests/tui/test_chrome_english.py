@@ -9,13 +9,10 @@ French, and these ones ask for English with the ``english`` fixture.
 
 from __future__ import annotations
 
-import io
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from rich.console import Console
 from textual.command import CommandInput, CommandList, CommandPalette
 
 from geg_tui import failures
@@ -30,50 +27,10 @@ from geg_tui.screens.contact import (
 from geg_tui.screens.help import HelpScreen, key_label
 from geg_tui.screens.reset import ResetPasswordScreen
 from geg_tui.screens.signup import SignupScreen
+from tests.tui.english_text import french_left, screen_text
 from tests.tui.pilot_helpers import settle
 
 pytestmark = pytest.mark.usefixtures("english")
-
-# Words of the French interface that must not be left on an English screen (whole words, so
-# that « Aide » does not match inside another word).
-FRENCH = (
-    "Mot de passe",
-    "Connexion",
-    "Se connecter",
-    "Retour",
-    "Aide",
-    "Quitter",
-    "Identifiant",
-    "oublié",
-    "Créer",
-    "Afficher",
-    "Échap",
-    "Étape",
-    "Suivant",
-    "Annuler",
-    "Envoyer",
-    "Chercher",
-    "Aucun",
-    "Accès",
-    "bloqué",
-    "Demander",
-    "votre",
-    "vous",
-    "Mon Compte",
-    "Chargement",
-    "caractères",
-)
-
-
-def screen_text(app: Any) -> str:
-    """What the terminal receives for the whole screen, as text."""
-    console = Console(width=80, height=24, file=io.StringIO(), force_terminal=True, record=True)
-    console.print(app.screen._compositor.render_update(full=True))
-    return console.export_text()
-
-
-def french_left(text: str) -> list[str]:
-    return [word for word in FRENCH if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
 
 
 async def test_login_in_english(make_app: Any) -> None:

@@ -11,7 +11,12 @@ from textual.pilot import Pilot
 from geg_tui.cli import demo_hint
 from geg_tui.widgets.fields import Field
 from tests.tui.pilot_helpers import open_area, settle
-from tests.tui.test_invoices_payment import OVERDUE_GAS, open_invoices, select_row, type_card
+from tests.tui.test_invoices_payment import (
+    OVERDUE_GAS,
+    open_invoices,
+    pay_with_a_bad_card,
+    select_row,
+)
 from tests.tui.test_login_home import log_in
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -57,13 +62,7 @@ def test_snapshot_payment_form_with_errors_english(
     snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await open_invoices(pilot, demo_credentials)
-        await select_row(pilot, OVERDUE_GAS)
-        await pilot.press("p")
-        await settle(pilot)
-        await type_card(pilot, "4242 4242 4242 4241", expiry="0120", code="12", holder="")
-        await pilot.press("f9")
-        await settle(pilot)
+        await pay_with_a_bad_card(pilot, demo_credentials)
 
     assert snap_compare(make_home_app(), terminal_size=SIZE, run_before=run_before)
 

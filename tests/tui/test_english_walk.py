@@ -10,8 +10,6 @@ interface and is not in the list either.
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,130 +17,10 @@ import pytest
 from textual.pilot import Pilot
 
 from geg_tui.screens import registry
+from tests.tui.english_text import french_left, screen_text
 from tests.tui.pilot_helpers import on_home, settle, type_keys
 
 pytestmark = pytest.mark.usefixtures("english")
-
-# Words (whole words, case sensitive) that would betray French on an English screen.
-FRENCH_WORDS = (
-    "Mot de passe",
-    "mot de passe",
-    "Facture",
-    "facture",
-    "factures",
-    "Connexion",
-    "Retour",
-    "Aide",
-    "Quitter",
-    "Accueil",
-    "Relevé",
-    "relevé",
-    "Consommation",
-    "consommation",
-    "Payer",
-    "Annuler",
-    "Envoyer",
-    "Suivant",
-    "Précédent",
-    "Valider",
-    "Télécharger",
-    "Compteur",
-    "compteur",
-    "Prélèvement",
-    "prélèvement",
-    "Montant",
-    "Échéance",
-    "échéance",
-    "Chercher",
-    "Fermer",
-    "Actualiser",
-    "Contrat",
-    "contrat",
-    "Gaz",
-    "Électricité",
-    "Heures pleines",
-    "Heures creuses",
-    "Identifiant",
-    "identifiant",
-    "Courriel",
-    "courriel",
-    "Créer",
-    "Se connecter",
-    "Se souvenir",
-    "oublié",
-    "Étape",
-    "étape",
-    "Question secrète",
-    "Réponse",
-    "Demande",
-    "demande",
-    "Paramètres",
-    "Langue",
-    "Mes",
-    "Votre",
-    "votre",
-    "vous",
-    "Vous",
-    "avec",
-    "pour",
-    "sur",
-    "les",
-    "des",
-    "du",
-    "au",
-    "à",
-    "et",
-    "le",
-    "la",
-    "Chargement",
-    "Aucun",
-    "aucune",
-    "résultat",
-    "janvier",
-    "février",
-    "novembre",
-    "décembre",
-    "à payer",
-    "Payée",
-    "En retard",
-    "Estimation",
-    "Saisissez",
-    "Choisissez",
-)
-_PATTERN = re.compile(
-    r"(?<![\w’'-])(" + "|".join(re.escape(w) for w in FRENCH_WORDS) + r")(?![\w’'-])"
-)
-# Proper names of the demo world and GEG's own names, which no translation changes.
-ALLOWED = ("GEG", "Linky", "Grenoble")
-
-
-def screen_text(app: Any) -> str:
-    """The terminal's text, row by row, from the screenshot Textual would save."""
-    svg = app.export_screenshot()
-    rows: dict[float, list[tuple[float, str]]] = {}
-    for match in re.finditer(
-        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg
-    ):
-        rows.setdefault(float(match[2]), []).append((float(match[1]), html.unescape(match[3])))
-    lines = []
-    for y in sorted(rows):
-        line = ""
-        for x, text in sorted(rows[y]):
-            line = line.ljust(round(x / 12.2)) + text
-        lines.append(line.replace("\xa0", " ").rstrip())
-    return "\n".join(lines)
-
-
-def french_left(text: str) -> list[str]:
-    """The French words found in ``text``, with the line each is on. A quotation is not
-    counted: GEG's paper documents are French, and the screen names their boxes as printed
-    (« the "votre contrat" (your contract) box »)."""
-    text = re.sub(r'"[^"]*"|“[^”]*”', "", text)
-    found = []
-    for line in text.splitlines():
-        for match in _PATTERN.finditer(line):
-            found.append(f"« {match[1]} » in: {line.strip()}")
-    return found
 
 
 async def assert_english(pilot: Pilot, where: str) -> None:

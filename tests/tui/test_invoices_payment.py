@@ -795,6 +795,18 @@ def test_pay_2_card_widget_brand_mask_and_checks() -> None:
 # --- snapshots (clock, data and download folder fixed; cursor blink off) ------------------------
 
 
+async def pay_with_a_bad_card(pilot: Pilot, credentials: dict[str, str]) -> None:
+    """The overdue gas invoice's payment form sent with every field wrong (snapshots in both
+    languages)."""
+    await open_invoices(pilot, credentials)
+    await select_row(pilot, OVERDUE_GAS)
+    await pilot.press("p")
+    await settle(pilot)
+    await type_card(pilot, "4242 4242 4242 4241", expiry="0120", code="12", holder="")
+    await pilot.press("f9")
+    await settle(pilot)
+
+
 SIZES = [(80, 24), (120, 40)]
 
 
@@ -828,12 +840,6 @@ def test_snapshot_payment_form_with_errors(
     snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str], size: tuple[int, int]
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await open_invoices(pilot, demo_credentials)
-        await select_row(pilot, OVERDUE_GAS)
-        await pilot.press("p")
-        await settle(pilot)
-        await type_card(pilot, "4242 4242 4242 4241", expiry="0120", code="12", holder="")
-        await pilot.press("f9")
-        await settle(pilot)
+        await pay_with_a_bad_card(pilot, demo_credentials)
 
     assert snap_compare(make_home_app(), terminal_size=size, run_before=run_before)
