@@ -399,7 +399,6 @@ def _outbox(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -
 
 def _clock(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) -> int:
     """Show, set, advance (the world lives the days), freeze or thaw the backend's clock."""
-    from geg_tui.fake_backend.clock import parse_duration, parse_instant
 
     action = args.action
     if action in ("set", "advance") and not args.value:
@@ -409,9 +408,9 @@ def _clock(args: argparse.Namespace, backend: FakeBackend, admin: ModuleType) ->
         )
         return 2
     if action == "set":
-        admin.set_clock(backend, parse_instant(args.value))
+        admin.set_clock(backend, admin.bounded_instant(args.value))
     elif action == "advance":
-        _state, days = admin.advance(backend, parse_duration(args.value))
+        _state, days = admin.advance(backend, admin.bounded_duration(args.value))
         if not args.json:
             print(
                 ngettext(

@@ -341,3 +341,22 @@ def test_sec_4_output_cut_by_the_reader_is_no_traceback(world: Path) -> None:
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=120) == 0
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("action", "value"), [("set", "9999-12-31"), ("set", "1999-01-01"), ("advance", "100000d")]
+)
+def test_sim_1_the_clock_stays_within_2000_to_2099_from_the_command_line_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], action: str, value: str
+) -> None:
+    """SIM-1/SIM-2: the bounds the HTTP controls and scenarios have are the clock's own: a date
+    set from the command line past 2099 left a world whose next advance overflowed (a 500)."""
+    from geg_tui import cli
+
+    data = str(tmp_path / "data")
+    assert cli.main(["--lang", "fr", "fake", "reset", "--data-dir", data]) == 0
+    with pytest.raises(SystemExit) as stop:
+        status = cli.main(["--lang", "fr", "fake", "clock", action, value, "--data-dir", data])
+        raise SystemExit(status)
+    assert stop.value.code == 2
+    assert "Erreur" in capsys.readouterr().err

@@ -140,6 +140,8 @@ def set_clock(backend: FakeBackend, moment: datetime) -> datetime:
     not yet issued, and the days in between would never be lived again. A tester who wants an
     earlier world starts a new one (``fake reset --start``).
     """
+    if not EARLIEST <= moment < LATEST:  # the CLI, HTTP and scenarios alike
+        raise InvalidValue(Problem("clock_date_out_of_range", text=moment.date().isoformat()))
     with backend.store.transaction() as db:
         lived = world.last_day_lived(db)
         day = moment.astimezone(PARIS).date()
@@ -151,7 +153,16 @@ def set_clock(backend: FakeBackend, moment: datetime) -> datetime:
 
 
 def advance(backend: FakeBackend, delta: timedelta) -> tuple[datetime, int]:
-    """SIM-2: move forward and let the world catch up now; returns the new time and the days run."""
+    """SIM-2: move forward and let the world catch up now; returns the new time and the days run.
+    Ten years at most at once, and never past 2099 (see ``bounded_instant``)."""
+    if delta > MAX_ADVANCE:
+        raise InvalidValue(
+            Problem("duration_too_long", text=str(delta.days), days=MAX_ADVANCE.days)
+        )
+    if backend.clock.now() + delta >= LATEST:
+        raise InvalidValue(
+            Problem("clock_date_out_of_range", text=str(backend.clock.now() + delta))
+        )
     now = backend.clock.advance(delta)
     with backend.store.transaction() as db:
         days = world.catch_up(db, now)
