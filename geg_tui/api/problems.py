@@ -212,6 +212,9 @@ LABELS: dict[str, LazyText] = {
 #: The message of each code (French msgid, translated when read).
 TEMPLATES: dict[str, LazyText] = {
     "erreur": _l("Une erreur est survenue. Veuillez réessayer."),
+    "json_body_required": _l(
+        "Le corps de la requête doit être du JSON (Content-Type: application/json)."
+    ),
     "erreur_interne": _l("Erreur interne du service GEG. Réessayez dans quelques instants."),
     "base_occupee": _l(
         "Le service est momentanément surchargé et votre demande n'a pas été enregistrée. Réessayez dans quelques instants."

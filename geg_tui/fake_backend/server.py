@@ -24,7 +24,8 @@ from typing import Any, get_type_hints
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse as StarletteJSONResponse
+from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
@@ -34,6 +35,18 @@ from geg_tui.api.errors import BackendError, ValidationError
 from geg_tui.api.problems import Problem
 from geg_tui.api.routes import API_PREFIX, ROUTES, Route
 from geg_tui.fake_backend.backend import FakeBackend, decided_faults
+
+
+class JSONResponse(StarletteJSONResponse):
+    """JSON written in ASCII (``\\u`` escapes): a string the request smuggled in that UTF-8
+    cannot encode (a lone surrogate, quoted back in a refusal) can never make the answer fail
+    into a 500."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(
+            content, ensure_ascii=True, allow_nan=False, separators=(",", ":")
+        ).encode()
+
 
 MAX_BODY = 256 * 1024  # nothing a customer sends is bigger
 MAX_DEPTH = 32  # nothing a customer sends is nested deeper; Python's parser dies near 1000
@@ -110,7 +123,7 @@ def _query_value(hint: Any, raw: str) -> Any:
     text = raw.strip()
     if text.lower() in ("true", "false") and "bool" in str(hint):
         return text.lower() == "true"
-    if "int" in str(hint) and text.lstrip("-").isdigit() and len(text) < 12:
+    if "int" in str(hint) and text.isascii() and text.lstrip("-").isdecimal() and len(text) < 12:
         return int(text)
     return codec.decode(hint, raw)
 

@@ -20,15 +20,22 @@ from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 from geg_tui.api.backend import backend_methods
 from geg_tui.api.errors import BackendError
 from geg_tui.api.models import RequestStatus
+from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import admin, fault_plan, faults
 from geg_tui.fake_backend.backend import FakeBackend
-from geg_tui.fake_backend.server import MAX_BODY, bad_request, error_response, parse_body
+from geg_tui.fake_backend.server import (
+    MAX_BODY,
+    JSONResponse,
+    bad_request,
+    error_response,
+    parse_body,
+)
 
 PREFIX = "/_test"
 MAX_WAIT_MS = 30_000  # a long poll never holds a connection longer
@@ -305,7 +312,7 @@ def _query_args(control: Control, request: Request) -> tuple[dict[str, Any], dic
         value: Any = raw
         if schema.get("type") == "integer":
             text = raw.strip()
-            if not (text.lstrip("-").isdigit() and len(text) < 12):
+            if not (text.isascii() and text.lstrip("-").isdecimal() and len(text) < 12):
                 wrong[name] = "Nombre entier attendu."
                 continue
             value = int(text)
@@ -320,6 +327,12 @@ def _endpoint(backend: FakeBackend, control: Control) -> Callable[[Request], Any
         if control.body is None:
             args, wrong = _query_args(control, request)
         else:
+            # JSON only: a web page can send a « simple » cross-site request (a form, a fetch
+            # in text/plain) to a loopback server without asking; one in application/json
+            # needs a preflight this server never grants.
+            media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if media != "application/json":
+                return bad_request(Problem("json_body_required"), status=415)
             raw = await request.body()
             if len(raw) > MAX_BODY:
                 return bad_request("Requête trop volumineuse.", status=413)

@@ -53,6 +53,8 @@ class Controls:
 
     async def _ask(self, verb: str, path: str, **kwargs: Any) -> Any:
         assert self.http is not None
+        if verb != "GET" and "json" not in kwargs:
+            kwargs["json"] = {}  # a write is JSON, even empty (browsers' forms are refused)
         answer = await self.http.request(verb, "/_test" + path, **kwargs)
         assert answer.status_code == 200, answer.text
         return answer.json()
@@ -151,7 +153,9 @@ async def control_call(fake: FakeBackend, verb: str, path: str, body: Any = None
     another client reaches it: another server on the same data (SIM-4)."""
     transport = httpx.ASGITransport(app=create_app(fake, test_controls=True))
     async with httpx.AsyncClient(transport=transport, base_url="http://tester") as http:
-        answer = await http.request(verb, "/_test" + path, json=body)
+        answer = await http.request(
+            verb, "/_test" + path, json=body if body is not None or verb == "GET" else {}
+        )
     assert answer.status_code == 200, answer.text
     return answer.json()
 

@@ -118,6 +118,15 @@ def test_sec_4_surrogates_and_deep_nesting_in_any_field_never_5xx(
     assert_not_5xx(world.send(route, _token(world, route), content=body))
 
 
+def test_sec_4_a_digit_python_cannot_read_as_a_number_is_4xx(backend: FakeBackend) -> None:
+    """« ² » passes ``str.isdigit`` but not ``int``: a query with it answered 500."""
+    with TestClient(create_app(backend), raise_server_exceptions=False) as client:
+        headers = _claire(client)
+        for query in ({"offset": "²"}, {"limit": "²"}, {"offset": "٣"}):
+            answer = client.get(API_PREFIX + "/invoices", params=query, headers=headers)
+            assert 400 <= answer.status_code < 500, (query, answer.text)
+
+
 # --- item 9: the simulated drop is one line ---------------------------------------------------
 
 

@@ -33,6 +33,9 @@ from .conftest import clear_faults
 
 LIMIT = 30.0  # seconds for any test here, whatever happens
 
+# Every write to /_test/ is JSON (the controls refuse what a browser sends cross-site).
+JSON_HEADERS = {"content-type": "application/json"}
+
 
 class ServerThread:
     """uvicorn serving ``app`` on 127.0.0.1 (a free port) in a background thread."""
@@ -81,7 +84,9 @@ class DropOnce:
 
 async def control(server: ServerThread, verb: str, path: str, body: Any = None) -> Any:
     """A tester's control over the socket (``/_test/``, SIM-7), as for any other client."""
-    async with httpx.AsyncClient(base_url=server.url + "/_test", timeout=LIMIT) as http:
+    async with httpx.AsyncClient(
+        base_url=server.url + "/_test", timeout=LIMIT, headers=JSON_HEADERS
+    ) as http:
         answer = await http.request(verb, path, json=body)
     assert answer.status_code == 200, answer.text
     return answer.json()

@@ -31,6 +31,9 @@ from .test_http_socket import LIMIT, ServerThread
 OVERDUE_GAS = "968320100013"
 INVITED = "paul.durand@exemple.fr"
 
+# Every write to /_test/ is JSON (the controls refuse what a browser sends cross-site).
+JSON_HEADERS = {"content-type": "application/json"}
+
 
 @pytest.fixture
 def controlled(backend: FakeBackend) -> Iterator[ServerThread]:
@@ -53,7 +56,7 @@ def concrete(path: str) -> str:
 
 
 def test_sim_7_without_test_controls_every_test_route_is_404(plain: ServerThread) -> None:
-    with httpx.Client(base_url=plain.url, timeout=LIMIT) as http:
+    with httpx.Client(base_url=plain.url, timeout=LIMIT, headers=JSON_HEADERS) as http:
         for control in CONTROLS:
             answer = http.request(control.verb, concrete(control.path), json={})
             assert answer.status_code == 404, control.path
@@ -62,7 +65,9 @@ def test_sim_7_without_test_controls_every_test_route_is_404(plain: ServerThread
 
 
 def test_sim_7_clock_controls_over_http(controlled: ServerThread) -> None:
-    with httpx.Client(base_url=controlled.url + PREFIX, timeout=LIMIT) as http:
+    with httpx.Client(
+        base_url=controlled.url + PREFIX, timeout=LIMIT, headers=JSON_HEADERS
+    ) as http:
         clock = http.get("/clock").json()
         assert clock["frozen"] is True and clock["now"].startswith("2026-11-27T08:00")
         advanced = http.post("/clock/advance", json={"duration": "2d"}).json()
@@ -81,7 +86,9 @@ def test_sim_7_reset_with_seed_and_start_over_http(
     controlled: ServerThread, backend: FakeBackend
 ) -> None:
     """SIM-3 over HTTP: the running server's world is replaced in place (no file to delete)."""
-    with httpx.Client(base_url=controlled.url + PREFIX, timeout=LIMIT) as http:
+    with httpx.Client(
+        base_url=controlled.url + PREFIX, timeout=LIMIT, headers=JSON_HEADERS
+    ) as http:
         http.post("/clock/advance", json={"duration": "3d"})
         world = http.post("/reset", json={"seed": 7, "start": "2026-03-02T09:00"}).json()
         assert world["seed"] == 7 and world["frozen"] is True
@@ -97,7 +104,9 @@ async def test_sim_7_customers_outbox_requests_over_http(controlled: ServerThrea
     """Customers, the outbox (by address, after an id, since a time, long poll) and customer
     service (reply, status, resolve) over HTTP, as a tester of another client uses them."""
     client = HttpBackend(controlled.url, retries=0)
-    async with httpx.AsyncClient(base_url=controlled.url + PREFIX, timeout=LIMIT) as http:
+    async with httpx.AsyncClient(
+        base_url=controlled.url + PREFIX, timeout=LIMIT, headers=JSON_HEADERS
+    ) as http:
         customers = (await http.get("/customers")).json()
         claire = next(c for c in customers if c["registered"])
         assert claire["email"] == "claire.martin@exemple.fr" and claire["contracts"]
@@ -150,7 +159,9 @@ async def test_sim_7_referral_faults_and_cards_over_http(
     token = (await client.login(demo_credentials["email"], demo_credentials["password"])).token
     await client.invite(token, "Paul", "Durand", INVITED, "69003")
     await client.invite(token, "Léa", "Durand", "lea.durand@exemple.fr", "75011")
-    async with httpx.AsyncClient(base_url=controlled.url + PREFIX, timeout=LIMIT) as http:
+    async with httpx.AsyncClient(
+        base_url=controlled.url + PREFIX, timeout=LIMIT, headers=JSON_HEADERS
+    ) as http:
         accepted = await http.post("/referral/accept", json={"email": INVITED, "energy": "gas"})
         assert accepted.status_code == 200 and accepted.json()["bonus_cents"] > 0
         refused = await http.post("/referral/refuse", json={"email": "lea.durand@exemple.fr"})
@@ -191,16 +202,19 @@ BAD_BODIES: list[Any] = [
     b'{"duration": 5, "at": [], "text": null, "email": {}, "kind": "boom", "count": -1}',
     b'{"count": 99999999999999999999, "seed": true, "latency_ms": 1.5}',
     b'{"status": "' + b"x" * 5000 + b'"}',
+    # A lone surrogate: valid JSON, no UTF-8 text; quoted back in a refusal it broke the answer.
+    b'{"at": "\\ud800", "duration": "\\ud800", "start": "\\ud800", "text": "\\ud800"}',
 ]
 
 
 def test_sim_7_bad_bodies_and_queries_are_4xx_json_never_500(controlled: ServerThread) -> None:
-    with httpx.Client(base_url=controlled.url, timeout=LIMIT) as http:
+    with httpx.Client(base_url=controlled.url, timeout=LIMIT, headers=JSON_HEADERS) as http:
         for control in CONTROLS:
             url = concrete(control.path)
             if control.body is None:
                 for query in (
                     {"after_id": "x"},
+                    {"after_id": "²", "timeout_ms": "²"},  # isdigit() but not int()
                     {"timeout_ms": "-5"},
                     {"since": "hier", "timeout_ms": "0"},
                 ):
@@ -258,7 +272,10 @@ async def test_sim_6_fail_next_two_payments_with_503_third_succeeds(
     server = ServerThread(counting).start()
     try:
         client = HttpBackend(server.url, retries=3, backoff=0.01)
-        async with asyncio.timeout(LIMIT), httpx.AsyncClient(base_url=server.url) as http:
+        async with (
+            asyncio.timeout(LIMIT),
+            httpx.AsyncClient(base_url=server.url, headers=JSON_HEADERS) as http,
+        ):
             token = await client.login(demo_credentials["email"], demo_credentials["password"])
             planned = await http.post(
                 PREFIX + "/faults/pay_invoice/next", json={"kind": "unavailable", "count": 2}
@@ -280,7 +297,9 @@ async def test_sim_6_raw_calls_two_503_then_success(
 ) -> None:
     """The same without a client's retries: call 1 and 2 answer 503 ``panne_simulee``, call 3
     answers 200, and a fourth is untouched."""
-    async with httpx.AsyncClient(base_url=controlled.url, timeout=LIMIT) as http:
+    async with httpx.AsyncClient(
+        base_url=controlled.url, timeout=LIMIT, headers=JSON_HEADERS
+    ) as http:
         credentials = {k: demo_credentials[k] for k in ("email", "password")}
         login = await http.post("/api/v1/sessions", json=credentials)
         headers = {"authorization": f"Bearer {login.json()['token']}"}
@@ -295,7 +314,10 @@ async def test_sim_6_drop_timeout_and_latency_kinds(
 ) -> None:
     """``drop``: the payment is charged, its answer lost, the retry gets it (once). ``timeout``:
     the client gives up, nothing is charged. ``latency``: slower, then normal."""
-    async with asyncio.timeout(LIMIT), httpx.AsyncClient(base_url=controlled.url) as http:
+    async with (
+        asyncio.timeout(LIMIT),
+        httpx.AsyncClient(base_url=controlled.url, headers=JSON_HEADERS) as http,
+    ):
         client = HttpBackend(controlled.url, retries=1, backoff=0.01)
         token = (await client.login(demo_credentials["email"], demo_credentials["password"])).token
 
@@ -347,7 +369,9 @@ async def test_sim_7_waiting_long_polls_do_not_hold_up_customers(controlled: Ser
     """Twenty testers' long polls waiting at once: a customer's call still answers at once (the
     polls wait on the event loop, not in the worker threads the calls need)."""
     client = HttpBackend(controlled.url, retries=0)
-    async with httpx.AsyncClient(base_url=controlled.url + PREFIX, timeout=LIMIT) as http:
+    async with httpx.AsyncClient(
+        base_url=controlled.url + PREFIX, timeout=LIMIT, headers=JSON_HEADERS
+    ) as http:
         last = max((m["id"] for m in (await http.get("/outbox")).json()), default=0)
         params = {"after_id": last, "timeout_ms": 800}
         polls = [asyncio.create_task(http.get("/outbox/next", params=params)) for _ in range(20)]
@@ -358,3 +382,23 @@ async def test_sim_7_waiting_long_polls_do_not_hold_up_customers(controlled: Ser
         answers = await asyncio.wait_for(asyncio.gather(*polls), LIMIT)
         assert {a.json()["message"] is None for a in answers} == {True}
     await client.close()
+
+
+def test_sim_7_a_write_that_is_not_json_is_refused_as_a_browser_would_send_it(
+    controlled: ServerThread,
+) -> None:
+    """A web page can make the tester's browser send a form or a text/plain fetch to a loopback
+    server without asking (no preflight): the controls take JSON only, so such a page cannot
+    reset the world or plan faults."""
+    with httpx.Client(base_url=controlled.url + PREFIX, timeout=LIMIT) as http:
+        for headers in (
+            {"content-type": "text/plain"},
+            {"content-type": "application/x-www-form-urlencoded"},
+            {},
+        ):
+            answer = http.post("/faults/pay_invoice/next", content=b'{"count": 1}', headers=headers)
+            assert answer.status_code == 415, (headers, answer.text)
+            assert answer.json()["code"] == "json_body_required"
+        assert http.get("/faults", headers=JSON_HEADERS).json() == http.get("/faults").json()
+        planned = http.get("/faults").json()
+        assert "pay_invoice" not in str(planned)
