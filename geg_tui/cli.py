@@ -782,7 +782,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "Backend fictif sur http://{host}:{port} (données : {dir}) — Ctrl+C pour arrêter."
             ).format(host=args.host, port=args.port, dir=data_dir)
         )
-        serve(str(data_dir), args.host, args.port, test_controls=args.test_controls)
+        # « [::1] » is how a URL writes an IPv6 address; uvicorn wants it bare.
+        host = args.host.strip().removeprefix("[").removesuffix("]")
+        serve(str(data_dir), host, args.port, test_controls=args.test_controls)
         return 0
     return run_tui(args)
 

@@ -150,6 +150,18 @@ def test_sim_8_an_unexpected_refusal_fails_its_step(tmp_path: Path, seeded_world
         ("[[step]]\ncall = 'account'\nargs = { x = 1 }\n", "pas de paramètre x"),
         ("[[step]]\nclock = 'advance soon'\n", "Durée invalide"),
         ("[[step]]\nexpect = { weather = 'sunny' }\n", "attente inconnue"),
+        # Checked whole before anything runs: a typo in a later step does not leave the
+        # clock moved by an earlier one; a typo in an expectation does not drop its filter.
+        (
+            "[[step]]\nclock = 'advance 30d'\n[[step]]\ntester = 'request_reply'\n"
+            "args = { ref = 'last', txt = 'x' }\n",
+            "request_reply demande aussi text",
+        ),
+        (
+            "[[step]]\nexpect = { mails_to = 'a@b.fr', subjet = 'x', count = 0 }\n",
+            "clés inconnues subjet",
+        ),
+        ("[[step]]\nexpect = { mails_to = ['a'], count = 0 }\n", "attend un texte ou un nombre"),
     ],
 )
 def test_sim_8_a_wrong_file_is_refused_with_status_2(

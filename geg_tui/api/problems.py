@@ -212,6 +212,9 @@ LABELS: dict[str, LazyText] = {
 #: The message of each code (French msgid, translated when read).
 TEMPLATES: dict[str, LazyText] = {
     "erreur": _l("Une erreur est survenue. Veuillez réessayer."),
+    "fault_drop_needs_a_write": _l(
+        "« drop » perd la réponse d'une écriture enregistrée : {operation} ne fait que lire. Choisissez unavailable, timeout ou latency."
+    ),
     "json_body_required": _l(
         "Le corps de la requête doit être du JSON (Content-Type: application/json)."
     ),

@@ -335,7 +335,12 @@ def plan_fault(
     count: int,
     latency_ms: int | None = None,
 ) -> fault_plan.PlannedFault:
-    """SIM-6: « fail the next ``count`` calls of ``operation`` » with ``kind``."""
+    """SIM-6: « fail the next ``count`` calls of ``operation`` » with ``kind``. A « drop » loses
+    the answer of a committed write: a read has none to lose, so it is refused there."""
+    from geg_tui.fake_backend.backend import READ_ONLY
+
+    if kind == "drop" and operation in READ_ONLY:
+        raise InvalidValue(Problem("fault_drop_needs_a_write", operation=operation))
     with backend.store.transaction() as db:
         return fault_plan.plan(db, operation, kind, count, backend_methods(), latency_ms=latency_ms)
 

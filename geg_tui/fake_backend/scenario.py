@@ -178,22 +178,31 @@ def load(path: Path) -> Scenario:
     return Scenario(str(data.get("name", path.stem)), accounts, steps)
 
 
-TESTER_ACTIONS = (
-    "fault_next",
-    "fault_set",
-    "faults_clear",
-    "request_reply",
-    "request_status",
-    "request_resolve",
-    "referral_accept",
-    "referral_refuse",
-)
-# Each expectation and the keys it needs.
+# Each tester action and its arguments: (needed, optional). Checked before anything runs.
+TESTER_ARGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "fault_next": (("operation", "kind"), ("count", "latency_ms")),
+    "fault_set": (("operation",), ("latency_ms", "error_rate", "drop_after_commit")),
+    "faults_clear": ((), ()),
+    "request_reply": (("ref", "text"), ()),
+    "request_status": (("ref", "status"), ()),
+    "request_resolve": (("ref",), ()),
+    "referral_accept": (("email",), ("energy",)),
+    "referral_refuse": (("email",), ()),
+}
+TESTER_ACTIONS = tuple(TESTER_ARGS)
+# Each expectation and the keys it needs; ``OPTIONAL`` those it may have. A key outside both
+# is a typo that would silently drop a filter (« subjet »): refused.
 EXPECTATIONS = {
     "invoice": ("status",),
     "mails_to": ("count",),
     "alert": ("to",),
     "payments_for": ("count",),
+}
+OPTIONAL = {
+    "invoice": (),
+    "mails_to": ("subject", "since"),
+    "alert": ("since",),
+    "payments_for": (),
 }
 
 
@@ -233,6 +242,11 @@ def _check(step: dict[str, Any]) -> None:
                     action=step["tester"], actions=", ".join(TESTER_ACTIONS)
                 )
             )
+        needed, optional = TESTER_ARGS[step["tester"]]
+        given = step.get("args", {})
+        if not isinstance(given, dict):
+            raise ScenarioError(_("args doit être une table."))
+        _closed_keys(str(step["tester"]), given, needed, optional)
     else:
         expect = step["expect"]
         kind = next((k for k in EXPECTATIONS if isinstance(expect, dict) and k in expect), None)
@@ -247,8 +261,30 @@ def _check(step: dict[str, Any]) -> None:
                     kind=kind, keys=", ".join(missing)
                 )
             )
+        _closed_keys(kind, expect, (kind, *EXPECTATIONS[kind]), OPTIONAL[kind])
+        for key, value in expect.items():
+            if not isinstance(value, str | int) or isinstance(value, bool):
+                raise ScenarioError(_("« {key} » attend un texte ou un nombre.").format(key=key))
         if "since" in expect:
             admin.bounded_instant(str(expect["since"]))
+
+
+def _closed_keys(
+    what: str, given: dict[str, Any], needed: tuple[str, ...], optional: tuple[str, ...]
+) -> None:
+    """``given`` has every ``needed`` key and nothing outside ``needed`` and ``optional``."""
+    missing = [key for key in needed if key not in given]
+    unknown = sorted(set(given) - set(needed) - set(optional))
+    if missing:
+        raise ScenarioError(
+            _("{what} demande aussi {keys}.").format(what=what, keys=", ".join(missing))
+        )
+    if unknown:
+        raise ScenarioError(
+            _("{what} : clés inconnues {keys} (possibles : {allowed}).").format(
+                what=what, keys=", ".join(unknown), allowed=", ".join((*needed, *optional))
+            )
+        )
 
 
 def open_backend(scenario: Scenario, data_dir: Path | None) -> FakeBackend:

@@ -228,10 +228,23 @@ SCHEMAS: dict[str, Schema] = {
         "properties": {
             "kind": {"type": "string"},
             "code": {"type": "string"},
+            "params": {"type": "object"},
             "message": {"type": "string"},
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            "fields": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "field": {"type": "string"},
+                        "code": {"type": ["string", "null"]},
+                        "params": {"type": "object"},
+                        "message": {"type": "string"},
+                    },
+                    "required": ["field", "code", "params", "message"],
+                },
+            },
         },
-        "required": ["kind", "code", "message", "fields"],
+        "required": ["kind", "code", "params", "message", "fields"],
     },
 }
 

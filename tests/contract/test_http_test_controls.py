@@ -402,3 +402,26 @@ def test_sim_7_a_write_that_is_not_json_is_refused_as_a_browser_would_send_it(
         assert http.get("/faults", headers=JSON_HEADERS).json() == http.get("/faults").json()
         planned = http.get("/faults").json()
         assert "pay_invoice" not in str(planned)
+
+
+def test_sim_7_refusals_match_the_error_schema_the_document_declares(
+    controlled: ServerThread,
+) -> None:
+    """The document's ``Error`` schema is what a refusal really is (a list of fields, params)."""
+    import jsonschema
+
+    schema = openapi(test_controls=True)["components"]["schemas"]["Error"]
+    with httpx.Client(
+        base_url=controlled.url + PREFIX, timeout=LIMIT, headers=JSON_HEADERS
+    ) as http:
+        answers = [
+            http.post("/faults/pay_invoice/next", json={"kind": "boom"}),
+            http.post("/clock/advance", json={"duration": "99999d"}),
+            http.post("/requests/DEM-1999-000009/resolve", json={}),
+            http.post("/faults/account/next", json={"kind": "drop", "count": 1}),
+        ]
+    for answer in answers:
+        assert 400 <= answer.status_code < 500, answer.text
+        jsonschema.validate(answer.json(), schema)
+    assert answers[1].json()["code"] == "duration_too_long"
+    assert answers[3].json()["code"] == "fault_drop_needs_a_write"  # a read has no answer to lose
