@@ -784,7 +784,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         # « [::1] » is how a URL writes an IPv6 address; uvicorn wants it bare.
         host = args.host.strip().removeprefix("[").removesuffix("]")
-        serve(str(data_dir), host, args.port, test_controls=args.test_controls)
+        serve(
+            str(data_dir),
+            host,
+            args.port,
+            test_controls=args.test_controls,
+            remote_test_controls=args.allow_remote_test_controls,
+        )
         return 0
     return run_tui(args)
 

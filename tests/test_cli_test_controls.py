@@ -42,7 +42,10 @@ def test_sim_7_test_controls_on_loopback(
     host: str, tmp_path: Path, served: list[tuple[Any, ...]]
 ) -> None:
     french("serve", "--test-controls", "--host", host, data_dir=tmp_path)
-    assert served == [(str(tmp_path), host, 8787, {"test_controls": True})]
+    bare = host.strip("[]")  # « [::1] » is a URL's spelling: uvicorn is given ::1
+    assert served == [
+        (str(tmp_path), bare, 8787, {"test_controls": True, "remote_test_controls": False})
+    ]
 
 
 def test_sim_7_remote_test_controls_when_the_tester_insists(
@@ -56,14 +59,14 @@ def test_sim_7_remote_test_controls_when_the_tester_insists(
         "0.0.0.0",
         data_dir=tmp_path,
     )
-    assert served[0][3] == {"test_controls": True}
+    assert served[0][3] == {"test_controls": True, "remote_test_controls": True}
 
 
 def test_sim_7_serve_without_test_controls_anywhere(
     tmp_path: Path, served: list[tuple[Any, ...]]
 ) -> None:
     french("serve", "--host", "0.0.0.0", data_dir=tmp_path)
-    assert served[0][3] == {"test_controls": False}
+    assert served[0][3] == {"test_controls": False, "remote_test_controls": False}
 
 
 def test_sim_6_faults_next_list_clear(tmp_path: Path) -> None:

@@ -215,6 +215,9 @@ TEMPLATES: dict[str, LazyText] = {
     "fault_drop_needs_a_write": _l(
         "« drop » perd la réponse d'une écriture enregistrée : {operation} ne fait que lire. Choisissez unavailable, timeout ou latency."
     ),
+    "test_controls_loopback_only": _l(
+        "Les contrôles de test ne répondent qu'à une adresse de la boucle locale (127.0.0.1, localhost, ::1) ; démarrez le serveur avec --allow-remote-test-controls pour les ouvrir au réseau."
+    ),
     "json_body_required": _l(
         "Le corps de la requête doit être du JSON (Content-Type: application/json)."
     ),

@@ -252,7 +252,9 @@ def openapi(*, test_controls: bool = False) -> dict[str, Any]:
     return document
 
 
-def create_app(backend: FakeBackend, *, test_controls: bool = False) -> Starlette:
+def create_app(
+    backend: FakeBackend, *, test_controls: bool = False, remote_test_controls: bool = False
+) -> Starlette:
     """The ASGI app serving ``backend``; with ``test_controls``, the tester's ``/_test/``
     routes too (SIM-7: otherwise they answer 404 like any unknown address)."""
 
@@ -284,7 +286,10 @@ def create_app(backend: FakeBackend, *, test_controls: bool = False) -> Starlett
         from geg_tui.fake_backend import test_controls as controls
 
         routes += controls.routes(backend)
-    return Starlette(routes=routes, exception_handlers={HTTPException: not_found, Exception: crash})
+    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found, Exception: crash})
+    # Whether /_test/ answers a request addressed to another name than loopback (SIM-7).
+    app.state.remote_test_controls = remote_test_controls
+    return app
 
 
 class QuietDrops(logging.Filter):
@@ -314,9 +319,18 @@ def server_config(app: Any, host: str, port: int) -> Any:
     return uvicorn.Config(app, host=host, port=port, log_level="warning", log_config=log_config())
 
 
-def serve(data_dir: str, host: str, port: int, *, test_controls: bool = False) -> None:
+def serve(
+    data_dir: str,
+    host: str,
+    port: int,
+    *,
+    test_controls: bool = False,
+    remote_test_controls: bool = False,
+) -> None:
     import uvicorn
 
     backend = FakeBackend.open(data_dir)
-    app = create_app(backend, test_controls=test_controls)
+    app = create_app(
+        backend, test_controls=test_controls, remote_test_controls=remote_test_controls
+    )
     uvicorn.Server(server_config(app, host, port)).run()

@@ -334,8 +334,16 @@ def _query_args(control: Control, request: Request) -> tuple[dict[str, Any], dic
     return args, wrong
 
 
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def _endpoint(backend: FakeBackend, control: Control) -> Callable[[Request], Any]:
     async def handle(request: Request) -> Response:
+        # A page of another site can point its own name at 127.0.0.1 (DNS rebinding) and then
+        # read the answers; it cannot make the browser say « localhost » in Host.
+        remote = getattr(request.app.state, "remote_test_controls", False)
+        if not remote and (request.url.hostname or "") not in LOOPBACK_NAMES:
+            return bad_request(Problem("test_controls_loopback_only"), status=403)
         path = {name: str(request.path_params[name]) for name in control.path_params}
         if control.body is None:
             args, wrong = _query_args(control, request)

@@ -125,7 +125,7 @@ class Api:
 def http_backend(fake: FakeBackend, **kwargs: Any) -> HttpBackend:
     kwargs.setdefault("backoff", 0.01)
     transport = httpx.ASGITransport(app=create_app(fake, test_controls=True))
-    return HttpBackend("http://test", transport=transport, **kwargs)
+    return HttpBackend("http://127.0.0.1", transport=transport, **kwargs)
 
 
 def inject_fault(
@@ -152,7 +152,7 @@ async def control_call(fake: FakeBackend, verb: str, path: str, body: Any = None
     """A tester's control through ``/_test/`` (SIM-7) of a server on ``fake`` — as a tester of
     another client reaches it: another server on the same data (SIM-4)."""
     transport = httpx.ASGITransport(app=create_app(fake, test_controls=True))
-    async with httpx.AsyncClient(transport=transport, base_url="http://tester") as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
         answer = await http.request(
             verb, "/_test" + path, json=body if body is not None or verb == "GET" else {}
         )
@@ -177,9 +177,9 @@ async def api(request: pytest.FixtureRequest, backend: FakeBackend) -> AsyncIter
         return
     app = create_app(backend, test_controls=True)
     transport = httpx.ASGITransport(app=app)
-    client = HttpBackend("http://test", transport=transport, backoff=0.01)
+    client = HttpBackend("http://127.0.0.1", transport=transport, backoff=0.01)
     api = Api("http", Recording(client), backend)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as tester:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as tester:
         api.controls = Controls(backend, tester)
         yield api
     for extra in [client, *api.extras]:

@@ -425,3 +425,22 @@ def test_sim_7_refusals_match_the_error_schema_the_document_declares(
         jsonschema.validate(answer.json(), schema)
     assert answers[1].json()["code"] == "duration_too_long"
     assert answers[3].json()["code"] == "fault_drop_needs_a_write"  # a read has no answer to lose
+
+
+def test_sim_7_a_request_addressed_to_another_name_is_refused(controlled: ServerThread) -> None:
+    """DNS rebinding: a page of another site points its name at 127.0.0.1 and reads the
+    outbox (reset codes) through the tester's browser. The Host it sends is its own name."""
+    with httpx.Client(base_url=controlled.url + PREFIX, timeout=LIMIT) as http:
+        answer = http.get("/outbox", headers={"host": "attacker.example"})
+        assert answer.status_code == 403
+        assert answer.json()["code"] == "test_controls_loopback_only"
+        assert http.get("/outbox", headers={"host": "localhost"}).status_code == 200
+
+
+def test_sim_7_remote_test_controls_answer_any_name(backend: FakeBackend) -> None:
+    """With ``--allow-remote-test-controls`` the tester opened them on purpose."""
+    from starlette.testclient import TestClient
+
+    app = create_app(backend, test_controls=True, remote_test_controls=True)
+    with TestClient(app, base_url="http://ci-runner.internal") as http:
+        assert http.get(PREFIX + "/clock").status_code == 200

@@ -29,10 +29,10 @@ async def test_sim_6_two_planned_503_then_the_tui_shows_one_payment(
 ) -> None:
     counting = Counting(create_app(backend, test_controls=True))
     transport = httpx.ASGITransport(app=counting)
-    client = HttpBackend("http://test", transport=transport, retries=3, backoff=0.01)
+    client = HttpBackend("http://127.0.0.1", transport=transport, retries=3, backoff=0.01)
     app = app_on(client, tmp_path, demo_session)
     async with (
-        httpx.AsyncClient(transport=transport, base_url="http://test") as tester,
+        httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as tester,
         app.run_test(size=(80, 24)) as pilot,
     ):
         pay = await open_payment(pilot, demo_credentials)
