@@ -310,10 +310,12 @@ async def test_sim_6_raw_calls_two_503_then_success(
 
 
 async def test_sim_6_drop_timeout_and_latency_kinds(
-    controlled: ServerThread, backend: FakeBackend, demo_credentials: dict[str, str]
+    backend: FakeBackend, demo_credentials: dict[str, str]
 ) -> None:
     """``drop``: the payment is charged, its answer lost, the retry gets it (once). ``timeout``:
     the client gives up, nothing is charged. ``latency``: slower, then normal."""
+    counting = Counting(create_app(backend, test_controls=True))
+    controlled = ServerThread(counting).start()
     async with (
         asyncio.timeout(LIMIT),
         httpx.AsyncClient(base_url=controlled.url, headers=JSON_HEADERS) as http,
@@ -323,7 +325,8 @@ async def test_sim_6_drop_timeout_and_latency_kinds(
 
         await http.post(PREFIX + "/faults/pay_invoice/next", json={"kind": "drop", "count": 1})
         await client.pay_invoice(token, card(OVERDUE_GAS))
-        assert payments_count(backend, OVERDUE_GAS) == 1
+        assert len(counting.statuses) == 2  # the first answer was cut, the retry got it
+        assert payments_count(backend, OVERDUE_GAS) == 1  # and it was charged once
 
         impatient = HttpBackend(controlled.url, retries=0, timeout=httpx.Timeout(0.3))
         await http.post(
@@ -343,6 +346,7 @@ async def test_sim_6_drop_timeout_and_latency_kinds(
         assert time.monotonic() - started >= 0.25
         await impatient.close()
         await client.close()
+    controlled.stop()
 
 
 def test_sim_7_openapi_validates_and_every_test_route_has_schemas() -> None:
