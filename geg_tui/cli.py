@@ -754,12 +754,22 @@ def choose_start_language(words: list[str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    choose_start_language(words)
-    # Starting the TUI does not build the parsers of the tester commands (a dozen of them, a
-    # hundredth of the time to the login screen): only when something is left over.
-    args, rest = build_parser(commands=False).parse_known_args(words)
-    if not rest:
-        return run_tui(args)
+    # The collector is paused from the very start of a TUI run (see ``run_tui``): reading the
+    # catalogue and the options allocates what a collection would only walk for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        choose_start_language(words)
+        # Starting the TUI does not build the parsers of the tester commands (a dozen of them,
+        # a hundredth of the time to the login screen): only when something is left over.
+        args, rest = build_parser(commands=False).parse_known_args(words)
+        if not rest:
+            return run_tui(args)
+    finally:
+        # The app resumes it after its first paint; a tester command may run long and
+        # allocate much (scenarios), and a caller in-process (tests) gets it back as it was.
+        if collecting:
+            gc.enable()
     args = build_parser().parse_args(words)
     if args.command == "fake":
         try:

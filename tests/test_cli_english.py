@@ -346,3 +346,17 @@ def test_lang_after_the_command_and_abbreviated(tmp_path: Path) -> None:
     assert status == 0 and out.strip() == "No simulated faults."
     status, out, _err = run_main("--lan=en", "fake", "faults", "--data-dir", data)
     assert status == 0 and out.strip() == "No simulated faults."
+
+
+def test_the_collector_is_given_back_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``main`` pauses the garbage collector from its start (the TUI resumes it after its
+    first paint); whatever path it takes, a caller gets it back as it was."""
+    import gc
+
+    monkeypatch.setattr(cli, "run_tui", lambda args: 0)
+    assert gc.isenabled()
+    assert cli.main(["--lang", "en"]) == 0
+    assert gc.isenabled()
+    with pytest.raises(SystemExit):
+        cli.main(["--lang", "en", "--backend", "ftp"])
+    assert gc.isenabled()
