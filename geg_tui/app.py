@@ -71,6 +71,7 @@ class GegApp(GuardedDispatch, App[None]):
         owns_backend: bool = True,
         defer_keyring_check: bool = True,
         resume_gc: bool = False,
+        watch_terminal: bool = False,
         session: Session | None = None,
         log_dir: Path | None = None,
     ) -> None:
@@ -91,6 +92,9 @@ class GegApp(GuardedDispatch, App[None]):
         # ``geg-tui`` pauses the garbage collector while it starts (cli.run_tui): it resumes
         # after the first paint, what was built by then frozen (never collected, never walked).
         self.resume_gc = resume_gc
+        # Started on a terminal (``geg-tui``, not a test): end when it is gone (see
+        # ``_terminal_gone``).
+        self.watch_terminal = watch_terminal
         self._clashes_said: set[tuple[str, ...]] = set()
         # Secrets in use that no field shows (the keyring's password during an automatic
         # login): scrubbed from the failure log like the typed ones.
@@ -299,11 +303,25 @@ class GegApp(GuardedDispatch, App[None]):
 
     def first_screen_painted(self) -> None:
         """Called by the login screen after its first paint: the start is over."""
+        if self.watch_terminal:
+            self.watch_terminal = False
+            self.set_interval(2.0, self._terminal_gone, name="terminal-watch")
         if self.resume_gc:
             self.resume_gc = False
             gc.collect()  # the start's own garbage first: frozen objects are never collected
             gc.freeze()
             gc.enable()
+
+    def _terminal_gone(self) -> None:
+        """The terminal window was closed and nobody told us (``make run`` in a closed tmux:
+        no SIGHUP reached this process, which then read a dead terminal at full CPU): a
+        terminal that no longer answers has nobody behind it, so the app ends."""
+        import os
+
+        try:
+            os.tcgetpgrp(0)
+        except OSError:  # EIO / ENOTTY: hung up
+            self.exit()
 
     def open_screen(self, name: str) -> None:
         """Open a screen by its name (command palette, home menu)."""

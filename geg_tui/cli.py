@@ -725,7 +725,7 @@ def run_tui(args: argparse.Namespace) -> int:
         def factory() -> Any:
             return backend_class(args.backend)(args.url)
 
-    GegApp(factory, demo_hint=hint, resume_gc=True).run()
+    GegApp(factory, demo_hint=hint, resume_gc=True, watch_terminal=os.isatty(0)).run()
     return 0
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from geg_tui.screens.help import HelpScreen
 from geg_tui.screens.login import LoginScreen
 from geg_tui.screens.signup import SignupScreen
@@ -98,3 +100,26 @@ async def test_help_lists_only_the_keys_that_work_now(make_app: Any) -> None:
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "Créer un compte" in text and "Retour" not in text
+
+
+async def test_the_app_ends_when_its_terminal_is_gone(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closed terminal, no SIGHUP (``make run`` in a tmux killed): the app read a dead
+    terminal at full CPU forever. Watching it (``geg-tui`` on a tty), the app ends."""
+    import os
+
+    def hung_up(fd: int) -> int:
+        raise OSError(5, "Input/output error")
+
+    app = make_app(watch_terminal=True)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(os, "tcgetpgrp", lambda fd: 1)  # a terminal that answers
+        app._terminal_gone()
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        monkeypatch.setattr(os, "tcgetpgrp", hung_up)
+        app._terminal_gone()
+        await pilot.pause()
+    assert app.return_code == 0
