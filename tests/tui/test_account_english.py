@@ -22,7 +22,8 @@ from geg_tui.screens.invoices import InvoicesScreen
 from geg_tui.screens.meter import MeterScreen
 from geg_tui.screens.payment import PaymentScreen
 from tests.tui.english_text import french_left, screen_text
-from tests.tui.pilot_helpers import on_home, open_area, settle, type_keys
+from tests.tui.pilot_helpers import on_home, open_area, settle
+from tests.tui.test_invoices_payment import type_card
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -172,12 +173,7 @@ async def test_payment_form_and_its_errors_in_english(
             "Cancel",
         ):
             assert words in text, words
-        pay.query_one("#card_number").focus()
-        await type_keys(pilot, "4242424242424241")
-        pay.query_one("#expiry").focus()
-        await type_keys(pilot, "0120")
-        pay.query_one("#security_code").focus()
-        await type_keys(pilot, "12")
+        await type_card(pilot, "4242424242424241", expiry="0120", code="12", holder="")
         await pilot.press("f9")
         await settle(pilot)
         assert pay.sent == 0
@@ -326,14 +322,7 @@ async def test_payment_receipt_in_english(
         await settle(pilot)
         pay = app.screen
         assert isinstance(pay, PaymentScreen)
-        pay.query_one("#card_number").focus()
-        await type_keys(pilot, "4242424242424242")
-        pay.query_one("#expiry").focus()
-        await type_keys(pilot, "1230")
-        pay.query_one("#security_code").focus()
-        await type_keys(pilot, "123")
-        pay.query_one("#holder").focus()
-        await type_keys(pilot, "Claire Martin")
+        await type_card(pilot, "4242424242424242")
         await pilot.press("f9")
         await settle(pilot)
         assert pay.payment is not None
