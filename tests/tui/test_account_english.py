@@ -23,7 +23,7 @@ from geg_tui.screens.meter import MeterScreen
 from geg_tui.screens.payment import PaymentScreen
 from tests.tui.english_text import french_left, screen_text
 from tests.tui.pilot_helpers import on_home, open_area, settle
-from tests.tui.test_invoices_payment import type_card
+from tests.tui.test_invoices_payment import open_invoices, select_row, type_card
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -153,9 +153,8 @@ async def test_payment_form_and_its_errors_in_english(
 ) -> None:
     app = make_home_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_area(pilot, demo_credentials, "factures")
-        table = screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(OVERDUE_GAS), animate=False)
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, OVERDUE_GAS)
         await pilot.press("p")
         await settle(pilot)
         pay = app.screen
@@ -310,14 +309,13 @@ async def test_payment_receipt_in_english(
 ) -> None:
     app = make_home_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_area(pilot, demo_credentials, "factures")
-        table = screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index("275928246893"), animate=False)
+        await open_invoices(pilot, demo_credentials)
+        await select_row(pilot, "275928246893")
         await pilot.press("p")  # a scheduled debit: nothing to pay, and why
         await settle(pilot)
         said = [n.message for n in app._notifications]
         assert said == ["This invoice will be paid by direct debit on 8 Dec 2026: nothing to pay."]
-        table.move_cursor(row=table.get_row_index(OVERDUE_GAS), animate=False)
+        await select_row(pilot, OVERDUE_GAS)
         await pilot.press("p")
         await settle(pilot)
         pay = app.screen

@@ -10,6 +10,24 @@ from textual.command import CommandInput, CommandList, CommandPalette
 from geg_tui.screens.help import HelpScreen
 from tests.tui.pilot_helpers import settle
 
+
+async def palette_searching_nothing(pilot: Any) -> tuple[str, list[str]]:
+    """Opens the palette, searches for what nothing matches: its placeholder and what it
+    lists once it has said that nothing was found (the palette stays open)."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    placeholder = str(palette.query_one(CommandInput).placeholder)
+    await pilot.press(*"zzzzqx")
+    await pilot.pause(0.8)  # Textual waits half a second before saying nothing was found
+    options = palette.query_one(CommandList)
+    shown = [
+        str(options.get_option_at_index(i).prompt.renderable) for i in range(options.option_count)
+    ]
+    return placeholder, shown
+
+
 ENGLISH = {"Theme", "Quit", "Keys", "Screenshot", "Maximize", "Minimize"}
 
 
@@ -17,18 +35,8 @@ async def test_the_palette_speaks_french(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
-        assert palette.query_one(CommandInput).placeholder == "Chercher une commande ou un écran…"
-        await pilot.press(*"zzzzqx")
-        await pilot.pause(0.8)  # Textual waits half a second before saying nothing was found
-        options = palette.query_one(CommandList)
-        shown = [
-            str(options.get_option_at_index(i).prompt.renderable)
-            for i in range(options.option_count)
-        ]
+        placeholder, shown = await palette_searching_nothing(pilot)
+        assert placeholder == "Chercher une commande ou un écran…"
         assert shown == ["Aucun résultat"]
 
 
