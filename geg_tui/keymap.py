@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 
 from geg_tui.i18n import LazyText, _, _l
 
+# The key of each area of home's menu, in order: digits, then letters that no home key uses
+# (« d » logs out, « r » refreshes). A key shows on its button: no key is learnt by heart.
+MENU_KEYS = "123456789abcefghijk"
+
 # Every binding id of geg-tui, with what it does (README's table and the messages). One id may
 # be shared by several screens (« refresh », « pay »…): one line of the keymap remaps it on all.
 # tests/tui/test_keymap.py checks that this is exactly the set of ids the screens declare.
@@ -33,7 +37,7 @@ BINDING_IDS: Mapping[str, LazyText] = {
     "signup-next": _l("Inscription : étape suivante"),
     "request-access": _l("Accès bloqué : demander l'accès"),
     "logout": _l("Accueil : se déconnecter"),
-    **{f"home-area-{n}": _l("Accueil : ouvrir l'espace n° {n} du menu", n=n) for n in range(1, 10)},
+    **{f"home-area-{n}": _l("Accueil : ouvrir l'espace n° {n} du menu", n=n) for n in range(1, len(MENU_KEYS) + 1)},
     "invoices-open": _l("Factures : ouvrir la facture sélectionnée"),
     "invoices-filters": _l("Factures : aller aux filtres"),
     "invoices-list": _l("Factures : aller à la liste"),

@@ -294,6 +294,15 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
+class ContractDebit:
+    """A contract's next direct debit (an invoice's or an instalment's), for home's contract card."""
+
+    contract_ref: str
+    day: date
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
 class HomeSummary:
     """Home screen figures, computed by the backend so the screen makes one call."""
 
@@ -302,6 +311,9 @@ class HomeSummary:
     next_debit_date: date | None
     next_debit_amount: int | None
     last_readings: tuple[MeterReading, ...]
+    # per contract, for the contracts that have one (an older server sends none: home then shows
+    # the account's next debit only)
+    contract_debits: tuple[ContractDebit, ...] = ()
 
 
 # --- invoices and payments ------------------------------------------------------------------

@@ -135,23 +135,42 @@ def schedule(db: Tx, contract: Row, today: date) -> DebitSchedule:
     )
 
 
-def next_debit(db: Tx, account_id: int, today: date) -> Row | None:
-    """The account's next debit from today on, an invoice's or an instalment's: ``day``, ``amount``."""
-    return db.one(
-        "SELECT day, amount FROM ("
-        " SELECT i.debit_date AS day, i.balance AS amount FROM invoices i"
-        " JOIN contracts c ON c.id = i.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
-        " WHERE a.id = ? AND i.status = ? AND i.debit_date >= ?"
-        " UNION ALL"
-        " SELECT x.due_date, x.amount FROM instalments x"
-        " JOIN contracts c ON c.id = x.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
-        " WHERE a.id = ? AND x.status = ? AND x.due_date >= ?"
-        ") ORDER BY day LIMIT 1",
+# Every debit to come of an account, an invoice's or an instalment's, with its contract.
+_DEBITS_TO_COME = (
+    "SELECT ref, day, amount FROM ("
+    " SELECT c.ref AS ref, i.debit_date AS day, i.balance AS amount FROM invoices i"
+    " JOIN contracts c ON c.id = i.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
+    " WHERE a.id = ? AND i.status = ? AND i.debit_date >= ?"
+    " UNION ALL"
+    " SELECT c.ref, x.due_date, x.amount FROM instalments x"
+    " JOIN contracts c ON c.id = x.contract_id JOIN accounts a ON a.customer_id = c.customer_id"
+    " WHERE a.id = ? AND x.status = ? AND x.due_date >= ?"
+    ") ORDER BY day, ref"
+)
+
+
+def _debits_to_come(db: Tx, account_id: int, today: date) -> list[Row]:
+    return db.all(
+        _DEBITS_TO_COME,
         (
             account_id, InvoiceStatus.DEBIT_SCHEDULED.value, today.isoformat(),
             account_id, UPCOMING, today.isoformat(),
         ),
     )  # fmt: skip
+
+
+def next_debit(db: Tx, account_id: int, today: date) -> Row | None:
+    """The account's next debit from today on, an invoice's or an instalment's: ``day``, ``amount``."""
+    rows = _debits_to_come(db, account_id, today)
+    return rows[0] if rows else None
+
+
+def next_debits_by_contract(db: Tx, account_id: int, today: date) -> dict[str, Row]:
+    """Each contract's next debit from today on (contracts with none are left out)."""
+    first: dict[str, Row] = {}
+    for row in _debits_to_come(db, account_id, today):
+        first.setdefault(row["ref"], row)
+    return first
 
 
 def set_mode(

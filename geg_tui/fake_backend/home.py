@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from geg_tui.api.models import HomeSummary
+from geg_tui.api.models import ContractDebit, HomeSummary
 from geg_tui.fake_backend import debit, invoices, read_models
 from geg_tui.fake_backend.store import Tx
 
 
 def summary(db: Tx, today: date, account_id: int) -> HomeSummary:
-    """INV-5's total to pay, the next debit (DEBIT-4) and each contract's newest reading."""
+    """INV-5's total to pay, the next debit (DEBIT-4), overall and per contract, and each
+    contract's newest reading."""
     account = read_models.load_account(db, account_id)
     total = invoices.total_to_pay(db, account_id, today)
     next_debit = debit.next_debit(db, account_id, today)
@@ -30,4 +31,8 @@ def summary(db: Tx, today: date, account_id: int) -> HomeSummary:
         next_debit_date=date.fromisoformat(next_debit["day"]) if next_debit else None,
         next_debit_amount=next_debit["amount"] if next_debit else None,
         last_readings=tuple(readings),
+        contract_debits=tuple(
+            ContractDebit(ref, date.fromisoformat(row["day"]), row["amount"])
+            for ref, row in debit.next_debits_by_contract(db, account_id, today).items()
+        ),
     )

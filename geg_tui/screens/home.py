@@ -6,12 +6,13 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from geg_tui.api.models import HomeSummary, PaymentMode, Register
 from geg_tui.formats import format_date, format_money, group_thousands
 from geg_tui.i18n import _, _l
+from geg_tui.keymap import MENU_KEYS
 from geg_tui.labels import label_of, person_name
 from geg_tui.screens import registry
 from geg_tui.screens.base import BaseScreen
@@ -32,9 +33,11 @@ def _register_rank(item: tuple[Register, int]) -> int:
     return REGISTER_ORDER.index(item[0])
 
 
-def contract_line(summary: HomeSummary, index: int) -> str:
-    """Three lines: the energy and the contract, the tariff and meter, how it is paid. The facts
-    of a line are joined by « · » (a list, not a sentence: each fact is one message)."""
+def contract_line(summary: HomeSummary, index: int, schedule_key: str | None = None) -> str:
+    """Three or four lines: the energy and the contract, the tariff and meter, how it is paid,
+    and the contract's next debit with the key of « Paiement et échéancier » (``schedule_key``,
+    None when that screen is not in the menu). The facts of a line are joined by « · » (a list,
+    not a sentence: each fact is one message)."""
     contract = summary.account.contracts[index]
     if contract.payment_mode is PaymentMode.MONTHLY_DEBIT and contract.debit_day:
         mode = _("Prélèvement mensuel le {day} du mois").format(day=contract.debit_day)
@@ -51,7 +54,19 @@ def contract_line(summary: HomeSummary, index: int) -> str:
     title = _("[b]{energy}[/b] — contrat {ref}").format(
         energy=label_of(contract.energy), ref=contract.ref
     )
-    return f"{title}\n  {' · '.join(meter_facts)}\n  {' · '.join(payment_facts)}"
+    payment = " · ".join(payment_facts)
+    if schedule_key is not None:
+        payment = _("{payment} (touche {key})").format(payment=payment, key=schedule_key)
+    lines = [title, f"  {' · '.join(meter_facts)}", f"  {payment}"]
+    debit = next((d for d in summary.contract_debits if d.contract_ref == contract.ref), None)
+    if debit is not None:
+        lines.append(
+            "  "
+            + _("Prochain prélèvement : {amount} le {date}").format(
+                amount=format_money(debit.amount), date=format_date(debit.day)
+            )
+        )
+    return "\n".join(lines)
 
 
 def reading_line(summary: HomeSummary) -> str:
@@ -77,21 +92,22 @@ def reading_line(summary: HomeSummary) -> str:
 
 class HomeScreen(BaseScreen):
     HELP = _l(
-        "Votre espace client : vos contrats, ce qui reste à payer et vos derniers relevés. "
-        "Les touches 1, 2, 3… ouvrent les espaces du menu, dans l'ordre des boutons."
+        "Votre espace client : vos contrats, ce qui reste à payer, vos prochains prélèvements "
+        "et vos derniers relevés. Chaque bouton du menu porte sa touche (1 à 9, puis a, b, c…) : "
+        "appuyez-la pour ouvrir l'espace. Tous les espaces sont aussi dans la palette (Ctrl+P)."
     )
     BINDINGS = [
         Binding("r", "refresh", _l("Actualiser"), id="refresh"),
         Binding("d", "logout", _l("Se déconnecter"), id="logout"),
         *(
             Binding(
-                str(n),
+                key,
                 f"area({n})",
                 _l("Ouvrir l'espace n° {n} du menu", n=n),
                 show=False,
                 id=f"home-area-{n}",
             )
-            for n in range(1, 10)
+            for n, key in enumerate(MENU_KEYS, start=1)
         ),
     ]
     CSS_PATH = "home.tcss"
@@ -100,15 +116,19 @@ class HomeScreen(BaseScreen):
         yield TitleBar()
         with VerticalScroll(id="home"):
             yield Static("", id="greeting", classes="screen-title")
-            with Horizontal(classes="buttons", id="menu"):
-                for key, entry in zip("123456789", self.areas(), strict=False):
-                    yield Button(
-                        f"{key} {entry.title}",
-                        id=f"open-{entry.name}",
-                        classes="area",
-                        compact=True,
-                    )
-                yield Button(_("Déconnexion"), id="logout", variant="warning", compact=True)
+            keys = iter(MENU_KEYS)
+            with Horizontal(id="menu"):
+                for heading, areas in registry.menu():
+                    with Vertical(classes="menu-column"):
+                        yield Static(heading, classes="menu-heading")
+                        for entry in areas:
+                            yield Button(
+                                f"{next(keys)} {entry.title}",
+                                id=f"open-{entry.name}",
+                                classes="area",
+                                compact=True,
+                            )
+            yield Button(_("Déconnexion (d)"), id="logout", variant="warning", compact=True)
             yield FormError(id="form-error")
             with Horizontal(id="figures"):
                 yield Static("", id="to-pay", classes="card")
@@ -119,8 +139,14 @@ class HomeScreen(BaseScreen):
 
     @staticmethod
     def areas() -> list[registry.Entry]:
-        """Every logged-in area with a screen, but home itself (keys 1, 2, 3…)."""
-        return [e for e in registry.entries(logged_in=True) if e.name != "accueil" and e.menu]
+        """Every logged-in area with a screen, but home itself, in the order of their keys
+        (``MENU_KEYS``: 1, 2, 3…)."""
+        return [entry for _heading, areas in registry.menu() for entry in areas]
+
+    def key_of(self, name: str) -> str | None:
+        """The home key that opens the area ``name`` (None: not in this version's menu)."""
+        names = [entry.name for entry in self.areas()]
+        return MENU_KEYS[names.index(name)] if name in names else None
 
     def on_mount(self) -> None:
         self.load()
@@ -197,7 +223,10 @@ class HomeScreen(BaseScreen):
             debit = _("Prochain prélèvement\naucun prévu")
         self.query_one("#next-debit", Static).update(debit)
         self.query_one("#contracts", Static).update(
-            "\n".join(contract_line(summary, i) for i in range(len(account.contracts)))
+            "\n".join(
+                contract_line(summary, i, self.key_of("paiement"))
+                for i in range(len(account.contracts))
+            )
         )
         self.query_one("#readings", Static).update(
             _("Derniers relevés\n{readings}").format(readings=reading_line(summary))

@@ -35,6 +35,27 @@ ENTRIES: tuple[Entry, ...] = (
 )  # fmt: skip
 
 
+# Home's menu: columns of areas, each under a heading, in the order of their keys. A logged-in
+# area missing here still gets a key, at the end of the last column (a new screen is never out of
+# reach because nobody placed it). Names only: entries stay one line each. The keys are
+# ``keymap.MENU_KEYS``, in this order.
+MENU_COLUMNS: tuple[tuple[LazyText, tuple[str, ...]], ...] = (
+    (_l("Factures et paiements"), ("factures", "paiement", "paiements", "banque")),
+    (_l("Énergie"), ("releve", "consommation", "courbe", "simulateur")),
+    (_l("Compte et service client"), ("informations", "alertes", "notifications", "demandes", "contact", "parrainage")),
+)  # fmt: skip
+
+
+def menu(*, logged_in: bool = True) -> list[tuple[str, list[Entry]]]:
+    """Home's columns (heading, areas) with the areas this version has, in key order."""
+    by_name = {e.name: e for e in entries(logged_in=logged_in) if e.menu and e.name != "accueil"}
+    columns: list[tuple[str, list[Entry]]] = []
+    for heading, names in MENU_COLUMNS:
+        columns.append((str(heading), [by_name.pop(n) for n in names if n in by_name]))
+    columns[-1][1].extend(by_name.values())
+    return [(heading, areas) for heading, areas in columns if areas]
+
+
 def available(entry: Entry) -> bool:
     """Whether the screen's module exists in this version (areas arrive one issue at a time)."""
     return importlib.util.find_spec(entry.target.split(":")[0]) is not None

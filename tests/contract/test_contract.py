@@ -287,6 +287,12 @@ async def test_account_and_home_identical(api: Api, demo_credentials) -> None:
     assert {c.tariff for c in account.contracts} == {Tariff.BLUE_HPHC, Tariff.GAS}
     home = same(await api.backend.home(token), await api.fake.home(token))
     assert home.total_to_pay > 0
+    # DEBIT-4 per contract: the monthly electricity contract's next instalment, none for the gas
+    # contract paid on receipt; the account's next debit is the earliest of them
+    electricity = next(c for c in account.contracts if c.tariff is Tariff.BLUE_HPHC)
+    assert [d.contract_ref for d in home.contract_debits] == [electricity.ref]
+    first = home.contract_debits[0]
+    assert (first.day, first.amount) == (home.next_debit_date, home.next_debit_amount)
 
 
 async def test_inv_5_list_filters_and_invoice_detail(api: Api, demo_credentials) -> None:
