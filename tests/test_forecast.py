@@ -16,6 +16,7 @@ from geg_tui.insight.forecast import (
     account_forecasts,
     add_months,
     forecast_text,
+    forecasts_text,
     settlement_forecast,
 )
 
@@ -79,6 +80,8 @@ async def test_debit_4_forecast_text_says_the_balance_and_the_balancing_instalme
     assert "l'an dernier" in text
     if forecast.balancing_instalment != forecast.current_instalment:
         assert "l'équilibrerait" in text
+    assert forecasts_text([forecast]) == text
+    assert forecasts_text([forecast, forecast]).count(f"Contrat {forecast.contract_ref}") == 2
 
 
 @pytest.mark.parametrize("mode", [PaymentMode.ON_RECEIPT])
@@ -89,3 +92,25 @@ async def test_debit_4_no_forecast_without_monthly_debit(
     account = await backend.account(token)
     gas = next(c for c in account.contracts if c.payment_mode is mode)
     assert await settlement_forecast(backend, token, gas.ref) is None
+
+
+async def test_explain_and_forecast_are_the_same_over_http(
+    backend: FakeBackend, demo_credentials: dict[str, str]
+) -> None:
+    """Both use the ``Backend`` protocol only: over HTTP they find the same figures."""
+    from geg_tui.insight.explain import explain_invoice
+    from tests.contract.conftest import http_backend
+
+    http = http_backend(backend)
+    try:
+        tokens = [await _login(b, demo_credentials) for b in (backend, http)]
+        (local,) = await account_forecasts(backend, tokens[0])
+        (remote,) = await account_forecasts(http, tokens[1])
+        assert remote == local
+        here = await explain_invoice(backend, tokens[0], "968320100013")
+        there = await explain_invoice(http, tokens[1], "968320100013")
+        assert there.previous is not None and here.previous is not None
+        assert there.previous.parts == here.previous.parts
+        assert there.year_before == here.year_before
+    finally:
+        await http.close()

@@ -274,3 +274,14 @@ def forecast_text(forecast: Forecast) -> str:
             _("Prévision : la consommation des mêmes mois l'an dernier, aux prix actuels.")
         )
     return "\n".join(lines)
+
+
+def forecasts_text(forecasts: list[Forecast]) -> str:
+    """:func:`forecast_text` of each contract (home: ``account_forecasts``), the contract named
+    when there are several; empty when no contract is on monthly direct debit."""
+    if len(forecasts) == 1:
+        return forecast_text(forecasts[0])
+    return "\n\n".join(
+        _("Contrat {ref}").format(ref=forecast.contract_ref) + "\n" + forecast_text(forecast)
+        for forecast in forecasts
+    )
