@@ -42,6 +42,7 @@ BINDING_IDS: Mapping[str, LazyText] = {
     "invoices-filters": _l("Factures : aller aux filtres"),
     "invoices-list": _l("Factures : aller à la liste"),
     "download-pdf": _l("Facture : télécharger le PDF"),
+    "invoice-explain": _l("Facture : pourquoi ce montant ?"),
     "meter-send": _l("Relevé : envoyer les index"),
     "consumption-day": _l("Consommations : par jour"),
     "consumption-month": _l("Consommations : par mois"),

@@ -163,12 +163,14 @@ class InvoiceDetailScreen(BaseScreen):
     HELP = _l(
         "Le détail d'une facture : ses lignes, ses totaux, les relevés utilisés et le mode de "
         "paiement. T télécharge le PDF dans le dossier indiqué en bas de l'écran (sans jamais "
-        "remplacer un fichier existant) ; P paie la facture par carte lorsqu'elle est à payer."
+        "remplacer un fichier existant) ; P paie la facture par carte lorsqu'elle est à payer ; "
+        "E explique son montant (« Pourquoi ce montant ? »)."
     )
     BINDINGS = [
         Binding("t", "download", _l("Télécharger le PDF"), id="download-pdf"),
         Binding("p", "pay", _l("Payer"), id="pay"),
         Binding("r", "refresh", _l("Actualiser"), show=False, id="refresh"),
+        Binding("e", "explain", _l("Pourquoi ce montant ?"), show=False, id="invoice-explain"),
     ]
     CSS_PATH = "invoice_detail.tcss"
 
@@ -306,6 +308,13 @@ class InvoiceDetailScreen(BaseScreen):
         message = _("PDF enregistré : {path}").format(path=target)
         self.query_one(FormError).show(message, info=True)
         self.notify(message, title=_("Facture téléchargée"), timeout=6)
+
+    # --- why this amount (issue 15) ---------------------------------------------------------
+    def action_explain(self) -> None:
+        """« Pourquoi ce montant ? »: this invoice against the earlier ones of its contract."""
+        from geg_tui.screens.explain import ExplainScreen
+
+        self.app.push_screen(ExplainScreen(self.ref))
 
     # --- payment ---------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
