@@ -1,5 +1,6 @@
-"""DESIGN.md layering: ``api`` and ``fake_backend`` never import Textual; screens never import the
-fake backend. Run in a fresh interpreter so that nothing already imported hides a leak."""
+"""DESIGN.md layering: ``api``, ``fake_backend`` and ``insight`` (the arithmetic of issue 15)
+never import Textual; screens and ``insight`` never import the fake backend (they reach it
+through the ``Backend`` interface only). Run in a fresh interpreter so that nothing already imported hides a leak."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "geg_tui"
 def test_api_and_fake_backend_load_no_textual() -> None:
     code = (
         "import sys, pkgutil, importlib\n"
-        "import geg_tui.api, geg_tui.fake_backend\n"
-        "for pkg in (geg_tui.api, geg_tui.fake_backend):\n"
+        "import geg_tui.api, geg_tui.fake_backend, geg_tui.insight\n"
+        "for pkg in (geg_tui.api, geg_tui.fake_backend, geg_tui.insight):\n"
         "    for mod in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + '.'):\n"
         "        importlib.import_module(mod.name)\n"
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
@@ -38,14 +39,14 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_ui_modules_do_not_import_the_fake_backend() -> None:
-    ui_files = [p for d in ("screens", "widgets") for p in (PACKAGE / d).rglob("*.py")]
+    ui_files = [p for d in ("screens", "widgets", "insight") for p in (PACKAGE / d).rglob("*.py")]
     for path in ui_files:
         leaks = {n for n in _imports(path) if "fake_backend" in n}
         assert not leaks, f"{path} imports {leaks}"
 
 
 def test_lower_layers_have_no_textual_import_statement() -> None:
-    for layer in ("api", "fake_backend"):
+    for layer in ("api", "fake_backend", "insight"):
         for path in (PACKAGE / layer).rglob("*.py"):
             leaks = {n for n in _imports(path) if n.split(".")[0] in ("textual", "textual_plotext")}
             assert not leaks, f"{path} imports {leaks}"

@@ -134,6 +134,7 @@ class HomeScreen(BaseScreen):
                 yield Static("", id="to-pay", classes="card")
                 yield Static("", id="next-debit", classes="card")
             yield Static("", id="contracts", classes="card")
+            yield Static("", id="forecast", classes="card")
             yield Static("", id="readings", classes="card")
         yield KeyBar()
 
@@ -203,6 +204,29 @@ class HomeScreen(BaseScreen):
         )
         if summary is not None:
             self.show(summary)
+            if any(c.payment_mode is PaymentMode.MONTHLY_DEBIT for c in summary.account.contracts):
+                self.load_forecast()
+            else:
+                self.query_one("#forecast", Static).display = False
+
+    @work(exclusive=True, exit_on_error=False, group="home-forecast")
+    async def load_forecast(self) -> None:
+        """The settlement forecast of each contract on monthly direct debit (issue 15): after the
+        figures, in its own card, since it takes several calls and the figures should not wait."""
+        from geg_tui.insight.forecast import account_forecasts, forecasts_text
+
+        if self.geg.session is None:
+            return
+        token = self.geg.session.token
+        card = self.query_one("#forecast", Static)
+        forecasts = await self.backend_call(
+            lambda backend: account_forecasts(backend, token),
+            label=_("Calcul de la prévision de régularisation…"),
+            widget=card,
+        )
+        text = forecasts_text(forecasts) if forecasts else ""
+        card.update(text)
+        card.display = bool(text)
 
     def show(self, summary: HomeSummary) -> None:
         account = summary.account

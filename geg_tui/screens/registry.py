@@ -31,7 +31,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("factures", _l("Mes factures"), _l("Consulter, télécharger et payer mes factures"), "geg_tui.screens.invoices:InvoicesScreen", True),
     Entry("releve", _l("Relevé de compteur"), _l("Saisir un index et voir l'historique des relevés"), "geg_tui.screens.meter:MeterScreen", True),
     Entry("consommation", _l("Mes consommations"), _l("Graphiques par jour, mois et année, export CSV"), "geg_tui.screens.consumption:ConsumptionScreen", True),
-    Entry("pourquoi_ce_montant", _l("Pourquoi ce montant ?"), _l("Votre dernière facture comparée aux précédentes"), "geg_tui.screens.explain:ExplainScreen", True, menu=False),
+    Entry("pourquoi_ce_montant", _l("Pourquoi ce montant ?"), _l("Votre dernière facture comparée aux précédentes"), "geg_tui.screens.explain:ExplainScreen", True),
     Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 
@@ -41,7 +41,7 @@ ENTRIES: tuple[Entry, ...] = (
 # reach because nobody placed it). Names only: entries stay one line each. The keys are
 # ``keymap.MENU_KEYS``, in this order.
 MENU_COLUMNS: tuple[tuple[LazyText, tuple[str, ...]], ...] = (
-    (_l("Factures et paiements"), ("factures", "paiement", "paiements", "banque")),
+    (_l("Factures et paiements"), ("factures", "pourquoi_ce_montant", "paiement", "paiements", "banque")),
     (_l("Énergie"), ("releve", "consommation", "courbe", "simulateur")),
     (_l("Compte et service client"), ("informations", "alertes", "notifications", "demandes", "contact", "parrainage")),
 )  # fmt: skip
