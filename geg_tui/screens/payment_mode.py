@@ -71,29 +71,19 @@ def instalment_state(status: str) -> str:
     return _("Annulée")
 
 
-def modes_help() -> str:
-    """What each choice means (DEBIT-1…5), as the screen and F1 say it."""
-    return "\n".join(
-        [
-            _(
-                "• [b]Prélèvement mensuel[/b] : 11 mensualités égales, prélevées le 5, le 10 ou "
-                "le 15 du mois, puis une facture de régularisation annuelle."
-            ),
-            _(
-                "• [b]Prélèvement trimestriel[/b] : une facture tous les 3 mois, prélevée à son "
-                "échéance. Réservé au tarif réglementé (Tarif Bleu)."
-            ),
-            _(
-                "• [b]Paiement à réception[/b] : une facture tous les 2 mois, payée par carte, "
-                "TIP ou chèque."
-            ),
-            _(
-                "Un prélèvement demande un mandat SEPA (Coordonnées bancaires). Le changement "
-                "s'applique dès la prochaine facture ; quitter la mensualisation annule les "
-                "mensualités à venir."
-            ),
-        ]
-    )
+def mode_meaning(mode: PaymentMode) -> str:
+    """What a choice means (DEBIT-1…4), shown under the form for the mode chosen."""
+    if mode is PaymentMode.MONTHLY_DEBIT:
+        return _(
+            "11 mensualités égales, prélevées le 5, le 10 ou le 15 du mois, puis une facture "
+            "de régularisation annuelle."
+        )
+    if mode is PaymentMode.QUARTERLY_DEBIT:
+        return _(
+            "Une facture tous les 3 mois, prélevée à son échéance. Réservé au tarif réglementé "
+            "(Tarif Bleu)."
+        )
+    return _("Une facture tous les 2 mois, payée par carte, TIP ou chèque.")
 
 
 class PaymentModeScreen(BaseScreen):
@@ -105,7 +95,8 @@ class PaymentModeScreen(BaseScreen):
         "(mensualisation, le 5, le 10 ou le 15 du mois), prélèvement trimestriel (tarif "
         "réglementé Tarif Bleu seulement) ou paiement à réception de chaque facture. Tout "
         "prélèvement demande des coordonnées bancaires et un mandat SEPA actif. Le changement "
-        "s'applique à partir de la prochaine facture. L'échéancier montre les mensualités de "
+        "s'applique à partir de la prochaine facture ; quitter la mensualisation annule les "
+        "mensualités à venir. L'échéancier montre les mensualités de "
         "l'année en cours et la facture de régularisation. La facture électronique remplace "
         "le papier : chaque facture vous est annoncée par e-mail, avec la date et le montant "
         "du prélèvement."
@@ -144,12 +135,12 @@ class PaymentModeScreen(BaseScreen):
                 with Horizontal(id="mode-row"):
                     yield SelectField(_("Nouveau mode de règlement"), "mode", _("Choisir…"))
                     yield SelectField(_("Jour de prélèvement"), "debit_day", _("Choisir…"))
+                yield Static("", id="mode-meaning")
                 yield FormError(id="mode-error")
                 with Horizontal(classes="buttons"):
                     yield Button(
                         _("Enregistrer le mode"), id="save-mode", variant="primary", compact=True
                     )
-            yield Static(modes_help(), id="modes")
             yield Static(_("Échéancier"), classes="section")
             yield Static("", id="schedule-note")
             yield DataTable(id="schedule", cursor_type="row", zebra_stripes=True)
@@ -277,6 +268,15 @@ class PaymentModeScreen(BaseScreen):
         """The debit day is a choice of monthly debit only (DEBIT-4)."""
         chosen = self.query_one("#field-mode", SelectField).value
         self.query_one("#field-debit_day").display = chosen == PaymentMode.MONTHLY_DEBIT.value
+        meaning = ""
+        if chosen is not None:
+            mode = PaymentMode(chosen)
+            meaning = mode_meaning(mode)
+            if mode.is_debit:
+                meaning = _("{meaning} Demande un mandat SEPA (Coordonnées bancaires).").format(
+                    meaning=meaning
+                )
+        self.query_one("#mode-meaning", Static).update(meaning)
 
     @on(Select.Changed, "#mode")
     def _mode_changed(self) -> None:
