@@ -9,6 +9,7 @@ overdue; a SEPA mandate on file. The clock is frozen on 27/11/2026 at 09:00 (Par
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,33 @@ async def test_pay_3_payments_listed_with_debits_and_receipts_saved_and_read_bac
         saved = (tmp_path / f"recu-{debits[0].transaction_ref}.txt").read_text("utf-8")
         assert "Avis de prélèvement" in saved and "Prélevé" in saved
         assert debits[0].iban_masked is None or debits[0].iban_masked in saved
+
+
+async def test_debit_4_instalments_taken_are_listed_with_the_mandate_of_their_day(
+    backend: FakeBackend, demo_session: Any, demo_credentials: dict[str, str]
+) -> None:
+    """Backend only (no app): an instalment debited by the world is a payment without an
+    invoice, with a stable reference; new bank details (BANK-3) mask the next debits' IBAN,
+    the older debits keep the mandate of their day (BANK-4)."""
+    token = demo_session.token
+    before = await backend.list_payments(token)
+    old_iban = next(p.iban_masked for p in before if p.iban_masked)
+    await backend.set_bank_details(
+        token, "FR76 3000 6000 0112 3456 7890 189", None, "Claire Martin",
+        demo_credentials["password"],
+    )  # fmt: skip
+    schedule = await backend.debit_schedule(token, ELEC)
+    first = schedule.instalments[0]
+    backend.clock.advance(first.due_date - backend.clock.today() + timedelta(days=1))
+    token = (await backend.login(demo_credentials["email"], demo_credentials["password"])).token
+    listed = await backend.list_payments(token)
+    instalment = listed[0]
+    assert instalment.transaction_ref == f"PRLV-{ELEC}-{first.due_date:%Y%m%d}"
+    assert instalment.invoice_ref is None and instalment.contract_ref == ELEC
+    assert instalment.amount == first.amount and instalment.brand is None
+    assert instalment.iban_masked == "FR76 •••• •••• •••• •••• •••• 0189"
+    assert old_iban in [p.iban_masked for p in listed[1:]]  # the older debits' own mandate
+    assert await backend.list_payments(token) == listed  # the same at every reading
 
 
 # --- snapshots: one French, one English with an error, per screen ------------------------------
