@@ -26,7 +26,7 @@ from geg_tui.downloads import downloads_folder
 from geg_tui.formats import format_date, format_money
 from geg_tui.i18n import _, _l, ngettext
 from geg_tui.labels import label_of
-from geg_tui.receipts import save_receipt, short_means, short_subject
+from geg_tui.receipts import save_receipt, short_means, short_subject, subject_text
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.form import Form
@@ -66,6 +66,7 @@ class PaymentsScreen(BaseScreen):
             yield Static("", id="summary")
             yield DataTable(id="list", cursor_type="row", zebra_stripes=True)
             with Form(id="receipt-form"):
+                yield Static("", id="selected")
                 yield FormError(id="receipt-error")
                 with Horizontal(classes="buttons"):
                     yield Button(_("R Reçu PDF"), id="save-pdf", variant="primary", compact=True)
@@ -127,6 +128,19 @@ class PaymentsScreen(BaseScreen):
         self.query_one("#receipt-form").display = bool(count)
         if count:
             table.focus()
+
+    @on(DataTable.RowHighlighted, "#list")
+    def _highlighted(self) -> None:
+        """Which payment the receipt keys act on, in words (the highlight is only a colour)."""
+        payment = self.selected()
+        text = ""
+        if payment is not None:
+            text = _("Reçu de : {date} · {subject} · {amount}").format(
+                date=format_date(payment.paid_at),
+                subject=subject_text(payment),
+                amount=format_money(payment.amount),
+            )
+        self.query_one("#selected", Static).update(text)
 
     def selected(self) -> Payment | None:
         table = self.query_one("#list", DataTable)

@@ -146,6 +146,7 @@ async def test_pay_3_payments_listed_with_debits_and_receipts_saved_and_read_bac
         ]  # fmt: skip
         debits = [p for p in screen.payments if p.means is PaymentMeans.DIRECT_DEBIT]
         assert debits and table.row_count == len(screen.payments)
+        assert f"Facture n° {OVERDUE_GAS}" in text_of(screen, "#selected")  # said, not coloured
         debit_row = [str(c) for c in table.get_row_at(screen.payments.index(debits[0]))]
         assert debit_row[4] == "Prélevé" and debit_row[5].startswith("PRLV-")
 
@@ -178,6 +179,8 @@ async def test_pay_3_payments_listed_with_debits_and_receipts_saved_and_read_bac
 
         # A debit's receipt: the mandate's IBAN masked, never in full.
         table.move_cursor(row=screen.payments.index(debits[0]))
+        await settle(pilot)
+        assert f"Facture n° {debits[0].invoice_ref}" in text_of(screen, "#selected")
         await pilot.press("x")
         await settle(pilot)
         saved = (tmp_path / f"recu-{debits[0].transaction_ref}.txt").read_text("utf-8")
