@@ -52,6 +52,9 @@ BINDING_IDS: Mapping[str, LazyText] = {
     "consumption-table": _l("Consommations : graphique ou tableau"),
     "consumption-export": _l("Consommations : export CSV"),
     "export-cancel": _l("Export CSV : annuler"),
+    "payment-mode-save": _l("Paiement : enregistrer le mode de règlement"),
+    "receipt-pdf": _l("Paiements : reçu en PDF"),
+    "receipt-text": _l("Paiements : reçu en texte"),
 }  # fmt: skip
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})

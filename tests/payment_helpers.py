@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from geg_tui.api.models import CardPayment
+from geg_tui.api.models import CardPayment, Payment, PaymentMeans
 
 VALID_NUMBER = "4242 4242 4242 4242"
 
@@ -37,3 +37,8 @@ def payments_count(fake: Any, invoice_ref: str) -> int:
                 (invoice_ref,),
             )
         )
+
+
+def card_payments(payments: list[Payment]) -> list[Payment]:
+    """The card payments of ``list_payments`` (which also lists the direct debits taken)."""
+    return [p for p in payments if p.means is PaymentMeans.CARD]

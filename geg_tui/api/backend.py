@@ -155,7 +155,8 @@ class Backend(Protocol):
         """PAY-1…5."""
 
     async def list_payments(self, token: str) -> list[Payment]:
-        """The card payments of the account, newest first."""
+        """The account's card payments and the direct debits taken on its contracts (in the
+        last 5 years, INV-3), newest first."""
 
     # --- e-invoice and payment mode (EINV, DEBIT) ------------------------------------------
     async def set_e_invoice(self, token: str, contract_ref: str, enabled: bool) -> Contract:

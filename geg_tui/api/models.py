@@ -409,17 +409,42 @@ class CardPayment:
         return f"CardPayment(invoice_ref={self.invoice_ref!r}, card=****)"
 
 
+class PaymentMeans(StrEnum):
+    """How a payment was made: by card online (PAY), or by SEPA direct debit (DEBIT)."""
+
+    CARD = "carte"
+    DIRECT_DEBIT = "prelevement"
+
+
+class PaymentStatus(StrEnum):
+    """Where a listed payment stands: a card payment accepted by the payment server, or a
+    direct debit taken from the bank account of the mandate."""
+
+    ACCEPTED = "acceptee"
+    DEBITED = "prelevee"
+
+
 @dataclass(frozen=True, slots=True)
 class Payment:
-    """PAY-3: what is kept of a card payment."""
+    """PAY-3: what is kept of a card payment; a direct debit taken (DEBIT-4) is listed the
+    same way, its means the mandate's masked IBAN (BANK-4) instead of a card.
+
+    A card payment has ``brand``, ``last4`` and ``expiry``; a debit has none of them, and
+    ``iban_masked`` when a mandate was in force on its day. A monthly instalment has no
+    invoice of its own (``invoice_ref`` is ``None``): the next settlement invoice deducts it.
+    """
 
     transaction_ref: str
-    invoice_ref: str
+    invoice_ref: str | None
     amount: int
-    brand: CardBrand
-    last4: str
-    expiry: str  # MM/YY
+    brand: CardBrand | None
+    last4: str | None
+    expiry: str | None  # MM/YY
     paid_at: datetime
+    means: PaymentMeans = PaymentMeans.CARD
+    status: PaymentStatus = PaymentStatus.ACCEPTED
+    iban_masked: str | None = None
+    contract_ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

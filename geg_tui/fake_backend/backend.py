@@ -528,7 +528,10 @@ class FakeBackend:
     async def list_payments(self, token: str) -> list[Payment]:
         from geg_tui.fake_backend import payments
 
-        return await self._run(self._authed, token, payments.payments_of)
+        def run(db: Tx, account_id: int) -> list[Payment]:
+            return payments.payments_of(db, account_id, self.clock.today())
+
+        return await self._run(self._authed, token, run)
 
     # --- e-invoice and payment mode ------------------------------------------------------
     async def set_e_invoice(self, token: str, contract_ref: str, enabled: bool) -> Contract:

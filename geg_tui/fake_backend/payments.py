@@ -25,21 +25,30 @@ from __future__ import annotations
 
 import secrets
 import string
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from geg_tui.api.errors import BackendUnavailable, Conflict, NotFound, ValidationError
-from geg_tui.api.models import CardBrand, CardPayment, InvoiceStatus, Payment
+from geg_tui.api.models import (
+    CardBrand,
+    CardPayment,
+    InvoiceStatus,
+    Payment,
+    PaymentMeans,
+    PaymentStatus,
+)
 from geg_tui.api.problems import TEMPLATES, Problem
 from geg_tui.fake_backend import idempotency, outbox, validation
+from geg_tui.fake_backend.bank import mask_iban
 from geg_tui.fake_backend.cards import CheckedCard, Outcome, card_identity, check_card
 from geg_tui.fake_backend.dates import five_years_before
 from geg_tui.fake_backend.store import CommitThenRaise, Tx
-from geg_tui.formatting import format_datetime, format_money, to_paris
+from geg_tui.formatting import PARIS, format_datetime, format_money, to_paris
 from geg_tui.labels import french_label
 
 OPERATION = "paiement_carte"
 TX_ALPHABET = string.ascii_uppercase + string.digits
 TX_LENGTH = 12
+DEBIT_TIME = time(6)  # the world takes the day's debits at 06:00 Paris (world.EVENT_HOUR)
 
 
 def new_transaction_ref() -> str:
@@ -221,11 +230,73 @@ def pay(db: Tx, now: datetime, account_id: int, payment: CardPayment) -> Payment
     return result
 
 
-def payments_of(db: Tx, account_id: int) -> list[Payment]:
-    """This account's card payments, newest first."""
+def payments_of(db: Tx, account_id: int, today: date) -> list[Payment]:
+    """This account's card payments and the direct debits taken on its contracts, newest first.
+
+    Debits are not rows of their own: they are the invoices debited on their debit date and the
+    monthly instalments debited (DEBIT-4), as the world took them. Their reference is derived
+    from what they debit (``PRLV-`` + the invoice, or the contract and day of an instalment), so
+    it is the same at every reading, and their means is the mandate in force that day, masked
+    (BANK-4). Only those of invoices still listed (the last 5 years, INV-3) are shown."""
     rows = db.all(
         "SELECT p.*, i.ref AS invoice_ref FROM payments p JOIN invoices i ON i.id = p.invoice_id "
         "WHERE p.account_id = ? ORDER BY p.paid_at DESC, p.id DESC",
         (account_id,),
     )
-    return [_from_row(row) for row in rows]
+    listed = [_from_row(row) for row in rows] + _debits_of(db, account_id, today)
+    return sorted(listed, key=lambda p: p.paid_at, reverse=True)
+
+
+def _debits_of(db: Tx, account_id: int, today: date) -> list[Payment]:
+    since = five_years_before(today).isoformat()
+    customer = db.scalar("SELECT customer_id FROM accounts WHERE id = ?", (account_id,))
+    mandates = db.all(
+        "SELECT iban, signed_at, revoked_at FROM bank_details WHERE customer_id = ? "
+        "AND purpose = 'contrat' ORDER BY signed_at DESC",
+        (customer,),
+    )
+
+    def iban_on(at: datetime) -> str | None:
+        for mandate in mandates:
+            signed = datetime.fromisoformat(mandate["signed_at"])
+            revoked = mandate["revoked_at"] and datetime.fromisoformat(mandate["revoked_at"])
+            if signed <= at and (not revoked or at < revoked):
+                return mask_iban(mandate["iban"])
+        return None
+
+    debits: list[Payment] = []
+    for row in db.all(
+        "SELECT i.ref, i.balance, i.settled_at, c.ref AS contract_ref FROM invoices i "
+        "JOIN contracts c ON c.id = i.contract_id WHERE c.customer_id = ? AND i.status = ? "
+        "AND i.issue_date >= ? AND i.issue_date <= ?",
+        (customer, InvoiceStatus.DEBITED.value, since, today.isoformat()),
+    ):
+        at = datetime.fromisoformat(row["settled_at"])
+        debits.append(_debit(f"PRLV-{row['ref']}", row["ref"], row["balance"], at, row, iban_on))
+    for row in db.all(
+        "SELECT x.due_date, x.amount, c.ref AS contract_ref FROM instalments x "
+        "JOIN contracts c ON c.id = x.contract_id WHERE c.customer_id = ? AND x.status = ? "
+        "AND x.due_date >= ? AND x.due_date <= ?",
+        (customer, "prelevee", since, today.isoformat()),
+    ):
+        day = date.fromisoformat(row["due_date"])
+        at = datetime.combine(day, DEBIT_TIME, PARIS).astimezone(UTC)
+        ref = f"PRLV-{row['contract_ref']}-{day:%Y%m%d}"
+        debits.append(_debit(ref, None, row["amount"], at, row, iban_on))
+    return debits
+
+
+def _debit(ref: str, invoice_ref: str | None, amount: int, at: datetime, row, iban_on) -> Payment:
+    return Payment(
+        transaction_ref=ref,
+        invoice_ref=invoice_ref,
+        amount=amount,
+        brand=None,
+        last4=None,
+        expiry=None,
+        paid_at=at,
+        means=PaymentMeans.DIRECT_DEBIT,
+        status=PaymentStatus.DEBITED,
+        iban_masked=iban_on(at),
+        contract_ref=row["contract_ref"],
+    )

@@ -32,6 +32,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("releve", _l("Relevé de compteur"), _l("Saisir un index et voir l'historique des relevés"), "geg_tui.screens.meter:MeterScreen", True),
     Entry("consommation", _l("Mes consommations"), _l("Graphiques par jour, mois et année, export CSV"), "geg_tui.screens.consumption:ConsumptionScreen", True),
     Entry("pourquoi_ce_montant", _l("Pourquoi ce montant ?"), _l("Votre dernière facture comparée aux précédentes"), "geg_tui.screens.explain:ExplainScreen", True),
+    Entry("paiement", _l("Paiement et échéancier"), _l("Mode de règlement, échéancier, facture électronique"), "geg_tui.screens.payment_mode:PaymentModeScreen", True),
+    Entry("paiements", _l("Mes paiements"), _l("Paiements par carte et prélèvements, reçus"), "geg_tui.screens.payments:PaymentsScreen", True),
     Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 

@@ -40,7 +40,9 @@ from geg_tui.api.models import (
     ContactForm,
     Granularity,
     InvoiceStatus,
+    PaymentMeans,
     PaymentMode,
+    PaymentStatus,
     Register,
     RequestCategory,
     RequestStatus,
@@ -48,6 +50,7 @@ from geg_tui.api.models import (
 )
 from geg_tui.formatting import PARIS
 from tests.conftest import START, signup_request, unregistered_customer
+from tests.payment_helpers import card_payments
 
 from .conftest import CALLED, PROTOCOL, Api
 
@@ -378,7 +381,7 @@ async def test_pay_1_to_4_payment_idempotent_and_listed(api: Api, demo_credentia
     assert codec.encode(again) == codec.encode(paid)
     await refused(api.backend.pay_invoice(token, card(overdue.ref)), Conflict)  # already paid
     payments = same(await api.backend.list_payments(token), await api.fake.list_payments(token))
-    assert [p.transaction_ref for p in payments] == [paid.transaction_ref]
+    assert [p.transaction_ref for p in card_payments(payments)] == [paid.transaction_ref]
     invoice = await api.backend.get_invoice(token, overdue.ref)
     assert invoice.status is InvoiceStatus.PAID
 
@@ -676,3 +679,18 @@ def test_coverage_check_can_fail() -> None:
     """The scan sees a missing method: a suite without ``pay_invoice`` would not pass."""
     source = Path(__file__).read_text(encoding="utf-8").replace("api.backend.pay_invoice(", "x(")
     assert "pay_invoice" in set(backend_methods()) - called_in(source)
+
+
+async def test_debit_4_debits_taken_listed_with_payments(api: Api, demo_credentials) -> None:
+    """The debits taken are listed with the card payments, the same on both backends: a stable
+    reference, the debited invoice, the mandate's IBAN masked (BANK-4), never a card."""
+    token = await login_demo(api, demo_credentials)
+    listed = same(await api.backend.list_payments(token), await api.fake.list_payments(token))
+    debits = [p for p in listed if p.means is PaymentMeans.DIRECT_DEBIT]
+    assert debits and all(p.status is PaymentStatus.DEBITED and p.brand is None for p in debits)
+    assert [p.paid_at for p in listed] == sorted((p.paid_at for p in listed), reverse=True)
+    debited = (await api.backend.list_invoices(token, status=InvoiceStatus.DEBITED)).invoices
+    assert {p.invoice_ref for p in debits if p.invoice_ref} == {i.ref for i in debited}
+    assert all(p.transaction_ref == f"PRLV-{p.invoice_ref}" for p in debits if p.invoice_ref)
+    masked = [p.iban_masked for p in debits if p.iban_masked]
+    assert masked and all(re.fullmatch(r"[A-Z]{2}\d\d (•••• )+\w{4}", iban) for iban in masked)
