@@ -11,8 +11,8 @@ One contract at a time (a chooser when the account has several, as on « Relevé
 - the schedule of the current yearly cycle under monthly debit (``debit_schedule``): each
   instalment's date, amount and state in words (« Prélevée », « À venir »: not a colour), the
   annual settlement invoice that closes the cycle, and the total of the instalments;
-- ``#forecast``, an empty container below the schedule, where the settlement forecast of
-  another screen module is put;
+- ``#forecast``, below the schedule: the settlement forecast of the cycle and the instalment
+  that would balance it (``geg_tui.insight.forecast``, issue 15), for a monthly-debit contract;
 - e-invoice on or off (``set_e_invoice``, EINV-1/2), saved when the box is toggled, with what
   it changes (no paper; a mail per invoice, with the debit date and amount under direct debit).
 
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, DataTable, Label, Select, Static
 
 from geg_tui.api.models import Contract, DebitSchedule, PaymentMode
@@ -145,7 +145,7 @@ class PaymentModeScreen(BaseScreen):
             yield Static("", id="schedule-note")
             yield DataTable(id="schedule", cursor_type="row", zebra_stripes=True)
             yield Static("", id="schedule-total")
-            yield Vertical(id="forecast")  # the settlement forecast goes here (another module)
+            yield Static("", id="forecast")
             yield Static(_("Facture électronique"), classes="section")
             with Form(id="einvoice-form"):
                 yield CheckField(
@@ -216,6 +216,25 @@ class PaymentModeScreen(BaseScreen):
                 call, label=_("Chargement de l'échéancier…"), widget=self.query_one("#schedule")
             )
         self.show_schedule()
+        await self.load_forecast(contract if self.schedule is not None else None)
+
+    async def load_forecast(self, contract: Contract | None) -> None:
+        """The settlement forecast below the schedule: only with a schedule to forecast."""
+        from geg_tui.insight.forecast import forecast_text, settlement_forecast
+
+        card = self.query_one("#forecast", Static)
+        card.update("")
+        card.display = contract is not None
+        if contract is None:
+            return
+        ref, token = contract.ref, self.geg.token
+        forecast = await self.backend_call(
+            lambda backend: settlement_forecast(backend, token, ref),
+            label=_("Calcul de la prévision de régularisation…"),
+            widget=card,
+        )
+        card.update(forecast_text(forecast) if forecast is not None else "")
+        card.display = forecast is not None
 
     @on(Select.Changed, "#contract")
     def _contract_changed(self, event: Select.Changed) -> None:

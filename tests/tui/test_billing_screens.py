@@ -76,12 +76,14 @@ async def test_debit_2_quarterly_refused_on_market_offer_accepted_on_regulated_t
         assert before[-1][1] == "Facture de régularisation"
         assert {r[3] for r in before[:11]} <= {"✓ Prélevée", "À venir"}
         assert "Total des 11 mensualités" in text_of(screen, "#schedule-total")
-        assert screen.query("#forecast")  # where the settlement forecast goes
+        # issue 15: the settlement forecast of the cycle, below the schedule
+        assert f"Régularisation du {before[-1][0]} : " in text_of(screen, "#forecast")
 
         # DEBIT-2 on the gas contract (a market offer): refused, the reason under the mode.
         await choose(pilot, "#contract", GAS)
         assert "Pas d'échéancier" in text_of(screen, "#schedule-note")
         assert not screen.query_one("#schedule").display
+        assert not screen.query_one("#forecast").display  # nothing to forecast
         await set_mode(pilot, PaymentMode.QUARTERLY_DEBIT)
         field = screen.query_one("#field-mode", SelectField)
         assert "tarif réglementé" in text_of(field, ".field-error")
