@@ -57,7 +57,7 @@ def validate_form(form: object, *, logged_in: bool) -> ContactForm:
         errors.add("category", Problem("category_choose"))
     if category is not None and not logged_in and not category.logged_out:
         errors.add("category", Problem("category_needs_login"))
-    subject = errors.check("subject", validation.text_value, form.subject, "subject", "Objet")
+    subject = errors.check("subject", validation.text_value, form.subject, "subject", "subject")
     if subject is not None and len(subject) > SUBJECT_MAX:
         errors.add("subject", Problem("subject_too_long", max=SUBJECT_MAX))
     message = errors.check("message", _message, form.message)
