@@ -31,6 +31,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("factures", _l("Mes factures"), _l("Consulter, télécharger et payer mes factures"), "geg_tui.screens.invoices:InvoicesScreen", True),
     Entry("releve", _l("Relevé de compteur"), _l("Saisir un index et voir l'historique des relevés"), "geg_tui.screens.meter:MeterScreen", True),
     Entry("consommation", _l("Mes consommations"), _l("Graphiques par jour, mois et année, export CSV"), "geg_tui.screens.consumption:ConsumptionScreen", True),
+    Entry("contacter", _l("Contacter GEG"), _l("Écrire au service client"), "geg_tui.screens.requests:NewRequestScreen", True),
+    Entry("demandes", _l("Mes demandes"), _l("Suivre mes demandes et lire les réponses du service client"), "geg_tui.screens.requests:RequestsScreen", True),
+    Entry("parrainage", _l("Parrainage"), _l("Parrainer un proche, suivre mes invitations et mes primes"), "geg_tui.screens.referral:ReferralScreen", True),
     Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 
