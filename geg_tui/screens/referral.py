@@ -100,7 +100,7 @@ class ReferralScreen(BaseScreen):
                 yield Static(_("Inviter un proche"), classes="section-title")
                 with Horizontal(classes="pair"):
                     yield Field(_("Prénom"), "first_name", max_length=60)
-                    yield Field(_("Nom"), "last_name", max_length=60)
+                    yield Field(_("Nom de famille"), "last_name", max_length=60)
                 with Horizontal(classes="pair"):
                     yield Field(_("Adresse e-mail"), "email", max_length=254)
                     yield Field(
