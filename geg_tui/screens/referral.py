@@ -60,11 +60,11 @@ def reveal_errors(form: Form) -> None:
     """The focus on the first field to correct, and that field's error line in view (at 80×24
     the bank form's errors are below the screen's fold); else the form's banner."""
     first = form.first_error()
+    target = first if first is not None else form.banner()
     if first is not None:
         first.focus_control()
-        first.scroll_visible(animate=False)
-    elif (banner := form.banner()) is not None:
-        banner.scroll_visible(animate=False)
+    if target is not None:  # once the error line, just shown, has its place in the layout
+        target.call_after_refresh(target.scroll_visible, animate=False)
 
 
 class ReferralScreen(BaseScreen):

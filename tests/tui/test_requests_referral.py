@@ -197,8 +197,8 @@ async def test_ref_1_to_6_grenoble_refused_then_invite_accepted_bonus_paid_to_th
         assert screen.query_one("#field-iban", Field).value.endswith("188")
         assert app.screen.focused is screen.query_one("#field-iban", Field).input
         scroll = screen.query_one("#referral")
-        error_line = screen.query_one("#field-iban .field-error")
-        assert error_line.region.bottom <= scroll.region.bottom  # in view at 80×24
+        error_line = screen.query_one("#field-iban .field-error").region
+        assert error_line.height and scroll.region.contains_region(error_line)  # in view
 
         screen.query_one("#field-iban", Field).value = GOOD_IBAN
         await pilot.press("ctrl+s")
