@@ -25,7 +25,7 @@ from textual.widgets import Button, DataTable, Static
 from geg_tui.api.limits import MESSAGE_MAX, MESSAGE_MIN, SUBJECT_MAX
 from geg_tui.api.models import ContactForm, RequestCategory, RequestStatus, ServiceRequest
 from geg_tui.formats import format_datetime
-from geg_tui.i18n import _, _l, ngettext
+from geg_tui.i18n import _, _l, ngettext, pgettext
 from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, SelectField, TextAreaField
@@ -58,12 +58,15 @@ def column_widths() -> dict[str, int]:
     """Fixed widths in the current language (a table filled again keeps them): the subject
     gets what the others leave of 80 columns; the whole subject is in the request's thread."""
     widths = {
-        "unread": max(len(unread_word()), len(_("Réponse"))),
+        "unread": max(len(unread_word()), len(pgettext("demande", "Réponse"))),
         "ref": REF_WIDTH,
         "status": max(len(label_of(s)) for s in RequestStatus),
-        "last": max(
-            len(format_datetime(datetime(2026, 12, 31, 23, 59, tzinfo=UTC))),
+        "last": max(  # the longest month's name, in the language of the moment
             len(_("Dernière activité")),
+            *(
+                len(format_datetime(datetime(2026, m, 28, 10, 59, tzinfo=UTC)))
+                for m in range(1, 13)
+            ),
         ),
     }
     padding = 2 * (len(widths) + 1)  # each column's cell padding, the subject's included
@@ -274,9 +277,9 @@ class RequestsScreen(BaseScreen):
             )
         self.query_one("#summary", Static).update(summary)
         widths = column_widths()
-        table.add_column(_("Réponse"), key="unread", width=widths["unread"])
+        table.add_column(pgettext("demande", "Réponse"), key="unread", width=widths["unread"])
         table.add_column(_("Référence"), key="ref", width=widths["ref"])
-        table.add_column(_("Objet"), key="subject", width=widths["subject"])
+        table.add_column(pgettext("demande", "Objet"), key="subject", width=widths["subject"])
         table.add_column(_("Statut"), key="status", width=widths["status"])
         table.add_column(_("Dernière activité"), key="last", width=widths["last"])
         for request in self.requests:
