@@ -3,7 +3,7 @@
 The models (``geg_tui/api/models.py``) carry codes only (``Energy.GAS`` is ``"gaz"``); the words
 are here, French message ids translated when read. ``label_of(value)`` is what a screen shows;
 ``french_label(value)`` is what GEG's own documents (the fake backend's mails and PDFs, which
-stay French) write. ``InvitationStatus`` and ``Channel`` have no label yet: no screen shows them.
+stay French) write. ``Channel`` has no label yet: no screen shows it.
 No Textual here.
 """
 
@@ -16,6 +16,7 @@ from geg_tui.api.models import (
     CardBrand,
     Energy,
     Identity,
+    InvitationStatus,
     InvoiceKind,
     InvoiceStatus,
     PaymentMeans,
@@ -81,6 +82,10 @@ _WORDS: tuple[tuple[Enum, LazyText], ...] = (
     (RequestStatus.IN_PROGRESS, _l("En cours")),
     (RequestStatus.RESOLVED, _l("Résolue")),
     (RequestStatus.CLOSED, _l("Clôturée")),
+    (InvitationStatus.SENT, _l("Envoyée")),
+    (InvitationStatus.SUBSCRIBED, _l("Souscrite")),
+    (InvitationStatus.EXPIRED, _l("Expirée")),
+    (InvitationStatus.REFUSED, _l("Refusée")),
     (AlertKind.NEW_INVOICE, _l("Nouvelle facture disponible")),
     (AlertKind.PAYMENT_DUE, _l("Échéance de paiement proche")),
     (AlertKind.OVERDUE, _l("Facture en retard")),

@@ -231,3 +231,34 @@ async def test_req_5_acknowledgement_mail_with_reference(
         if "bien été reçue" in m.subject
     ]
     assert len(acks) == 1 and request.ref in acks[0].subject and request.ref in acks[0].body
+
+
+async def test_req_3_a_version_3_data_file_keeps_its_old_replies_read(
+    backend: FakeBackend, demo_credentials: dict[str, str], tmp_path
+) -> None:
+    """The upgrade to version 4 marks what was answered before it as read (those replies were
+    mailed long ago); what customer service writes afterwards is unread."""
+    import sqlite3
+
+    from geg_tui.fake_backend.store import DB_FILENAME, Store
+    from tests.schema_history import downgrade_to_v3
+
+    token = await login_demo(backend, demo_credentials)
+    request = await backend.create_request(
+        token, ContactForm(RequestCategory.BILL, "Facture", "Pourquoi ce montant, merci ?")
+    )
+    admin.reply(backend, request.ref, "Bonjour, c'est la régularisation annuelle.")
+    Store.in_dir(tmp_path).close()
+    target = sqlite3.connect(tmp_path / DB_FILENAME)
+    backend.store._conn.backup(target)
+    target.close()
+    old = Store.in_dir(tmp_path)
+    with old.transaction() as db:
+        downgrade_to_v3(db)
+    old.close()
+    upgraded = FakeBackend(Store.in_dir(tmp_path), hasher=backend.hasher)
+    token = await login_demo(upgraded, demo_credentials)
+    assert [r.unread for r in await upgraded.list_requests(token)] == [False]
+    admin.reply(upgraded, request.ref, "Et la prochaine facture sera plus basse.")
+    assert [r.unread for r in await upgraded.list_requests(token)] == [True]
+    upgraded.store.close()

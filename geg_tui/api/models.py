@@ -702,8 +702,12 @@ class ContactForm:
 class RequestEvent:
     at: datetime
     author: str  # "client", "service_client", "systeme"
-    text: str
+    text: str  # French for customer service's notes (GEG's record): screens use texts.event_text
     status: RequestStatus | None = None
+    # A note of customer service (« Prise en charge. ») as a code of
+    # geg_tui.api.texts.REQUEST_NOTES and its params; None for a message, shown as written.
+    text_code: str | None = None
+    text_params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -716,6 +720,9 @@ class ServiceRequest:
     status: RequestStatus
     created_at: datetime
     events: tuple[RequestEvent, ...] = field(default_factory=tuple)
+    # REQ-3: customer service wrote (a reply or a change of status) since the customer last
+    # opened the request (``get_request``).
+    unread: bool = False
 
 
 @dataclass(frozen=True, slots=True)

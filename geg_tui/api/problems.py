@@ -207,6 +207,7 @@ LABELS: dict[str, LazyText] = {
     "first_name": _l("Prénom"),
     "address": _l("Adresse"),
     "city": _l("Ville"),
+    "subject": _l("Objet de la demande"),
 }
 
 #: The message of each code (French msgid, translated when read).

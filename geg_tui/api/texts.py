@@ -13,7 +13,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from geg_tui.api.models import InvoiceLine, MeterStatus, ReadingResult, SecretQuestion
+from geg_tui.api.models import (
+    InvoiceLine,
+    MeterStatus,
+    ReadingResult,
+    RequestEvent,
+    RequestStatus,
+    SecretQuestion,
+)
 from geg_tui.api.problems import render
 from geg_tui.i18n import LazyText, _, _l
 
@@ -121,3 +128,53 @@ def question_text(question: SecretQuestion) -> str:
 def support_hours(hours: str) -> str:
     """Customer service's hours in the current language, when they are the ones we know."""
     return str(SUPPORT_HOURS) if hours == SUPPORT_HOURS.msgid else hours
+
+
+#: Customer service's notes in a request's history (REQ-2), by code: ``{status}`` is a
+#: ``RequestStatus`` value, ``{effect}`` a code of ``REQUEST_EFFECTS``.
+REQUEST_NOTES: dict[str, LazyText] = {
+    "taken": _l("Prise en charge."),
+    "status": _l("Statut : {status}."),
+    "resolved": _l("Demande résolue ({effect})."),
+}
+
+#: What resolving a request did (LOCK-5, RESET-7), by code.
+REQUEST_EFFECTS: dict[str, LazyText] = {
+    "none": _l("aucun"),
+    "unblocked": _l("compte débloqué"),
+    "code_sent": _l("code de réinitialisation envoyé"),
+}
+
+
+def _note_text(code: str, params: dict[str, Any], french: bool) -> str | None:
+    from geg_tui.labels import french_label, label_of
+
+    template = REQUEST_NOTES.get(code)
+    if template is None:
+        return None
+    words: dict[str, str] = {}
+    try:
+        if "status" in params:
+            status = RequestStatus(params["status"])
+            words["status"] = french_label(status) if french else label_of(status)
+        if "effect" in params:
+            effect = REQUEST_EFFECTS[params["effect"]]
+            words["effect"] = effect.msgid if french else str(effect)
+        return (template.msgid if french else str(template)).format(**words)
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def note_text_french(code: str, params: dict[str, Any]) -> str | None:
+    """The French note of a code: what GEG's record of the request keeps."""
+    return _note_text(code, params, True)
+
+
+def event_text(event: RequestEvent) -> str:
+    """A request event's text in the current language: a note of customer service is
+    translated from its code, a message is shown as its author wrote it."""
+    if event.text_code:
+        text = _note_text(event.text_code, event.text_params, False)
+        if text is not None:
+            return text
+    return event.text

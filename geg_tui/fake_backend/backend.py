@@ -107,7 +107,6 @@ READ_ONLY = frozenset(
         "consumption",
         "consumption_range",
         "list_requests",
-        "get_request",
         "list_alerts",
         "server_time",
     }
@@ -718,7 +717,8 @@ class FakeBackend:
 
     async def get_request(self, token: str, ref: str) -> ServiceRequest:
         def run(db: Tx, account_id: int) -> ServiceRequest:
-            return requests.load(db, requests.find_id(db, ref, account_id))
+            # REQ-3: opening it is reading it (a write: customer service's replies become read)
+            return requests.opened(db, requests.find_id(db, ref, account_id))
 
         return await self._run(self._authed, token, run)
 

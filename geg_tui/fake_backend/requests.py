@@ -7,7 +7,9 @@ tester (``geg-tui fake requests …``); resolving a request applies its category
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Any
 
 from geg_tui.api.errors import Conflict, NotFound, ValidationError
 from geg_tui.api.limits import MESSAGE_MAX, MESSAGE_MIN, NAME_MAX, SUBJECT_MAX
@@ -20,9 +22,12 @@ from geg_tui.api.models import (
 )
 from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import outbox, validation
+from geg_tui.fake_backend.read_models import Row
 from geg_tui.fake_backend.store import Tx
 from geg_tui.formatting import PARIS
 from geg_tui.labels import french_label
+
+SERVICE = "service_client"  # the author of customer service's events
 
 
 def _message(value: object, field: str = "message") -> str:
@@ -52,7 +57,7 @@ def validate_form(form: object, *, logged_in: bool) -> ContactForm:
         errors.add("category", Problem("category_choose"))
     if category is not None and not logged_in and not category.logged_out:
         errors.add("category", Problem("category_needs_login"))
-    subject = errors.check("subject", validation.text_value, form.subject, "subject", "Objet")
+    subject = errors.check("subject", validation.text_value, form.subject, "subject", "subject")
     if subject is not None and len(subject) > SUBJECT_MAX:
         errors.add("subject", Problem("subject_too_long", max=SUBJECT_MAX))
     message = errors.check("message", _message, form.message)
@@ -120,20 +125,50 @@ def add_event(
     )
 
 
+def note_code(text: str) -> tuple[str | None, dict[str, Any]]:
+    """The code and params of a note of customer service (``texts.REQUEST_NOTES``), read back
+    from the French the store keeps (GEG's record, and what older data files hold), so that a
+    screen can write it in the reader's language. ``(None, {})`` for any other text."""
+    from geg_tui.api.texts import REQUEST_EFFECTS, REQUEST_NOTES, note_text_french
+
+    params: dict[str, Any] = {}
+    code = next((c for c, t in REQUEST_NOTES.items() if t.msgid == text), None)
+    if code is None and (found := _STATUS_NOTE.fullmatch(text)) is not None:
+        status = next((s for s in RequestStatus if french_label(s) == found.group(1)), None)
+        code, params = "status", {"status": status.value if status else ""}
+    if code is None and (found := _RESOLVED_NOTE.fullmatch(text)) is not None:
+        effect = next((c for c, w in REQUEST_EFFECTS.items() if w.msgid == found.group(1)), "")
+        code, params = "resolved", {"effect": effect}
+    if code is None or note_text_french(code, params) != text:
+        return None, {}
+    return code, params
+
+
+_STATUS_NOTE = re.compile(r"Statut : (.+)\.")
+_RESOLVED_NOTE = re.compile(r"Demande résolue \((.+)\)\.")
+
+
+def _event(row: Row) -> RequestEvent:
+    code, params = (None, {})
+    if row["author"] == SERVICE and row["status"]:
+        code, params = note_code(row["text"])
+    return RequestEvent(
+        at=datetime.fromisoformat(row["at"]),
+        author=row["author"],
+        text=row["text"],
+        status=RequestStatus(row["status"]) if row["status"] else None,
+        text_code=code,
+        text_params=params,
+    )
+
+
 def load(db: Tx, request_id: int) -> ServiceRequest:
     row = db.one("SELECT * FROM requests WHERE id = ?", (request_id,))
     if row is None:
         raise NotFound(Problem("request_not_found"))
-    events = tuple(
-        RequestEvent(
-            at=datetime.fromisoformat(e["at"]),
-            author=e["author"],
-            text=e["text"],
-            status=RequestStatus(e["status"]) if e["status"] else None,
-        )
-        for e in db.all(
-            "SELECT * FROM request_events WHERE request_id = ? ORDER BY at, rowid", (request_id,)
-        )
+    rows = db.all(
+        "SELECT rowid, * FROM request_events WHERE request_id = ? ORDER BY at, rowid",
+        (request_id,),
     )
     return ServiceRequest(
         ref=row["ref"],
@@ -141,8 +176,25 @@ def load(db: Tx, request_id: int) -> ServiceRequest:
         subject=row["subject"],
         status=RequestStatus(row["status"]),
         created_at=datetime.fromisoformat(row["created_at"]),
-        events=events,
+        events=tuple(_event(e) for e in rows),
+        unread=any(e["author"] == SERVICE and e["rowid"] > row["read_upto"] for e in rows),
     )
+
+
+def mark_read(db: Tx, request_id: int) -> None:
+    """REQ-3: the customer has seen every event of the request so far (by rowid, not time: a
+    reply in the same second as the opening, under a frozen clock, is still after it)."""
+    db.execute(
+        "UPDATE requests SET read_upto = COALESCE("
+        "(SELECT MAX(rowid) FROM request_events WHERE request_id = ?), 0) WHERE id = ?",
+        (request_id, request_id),
+    )
+
+
+def opened(db: Tx, request_id: int) -> ServiceRequest:
+    """The request as the customer opens it: what it holds is read from now on."""
+    mark_read(db, request_id)
+    return load(db, request_id)
 
 
 def of_account(db: Tx, account_id: int) -> list[ServiceRequest]:
@@ -175,7 +227,7 @@ def set_status(db: Tx, request_id: int, now: datetime, status: RequestStatus, no
     if current is RequestStatus.CLOSED:
         raise Conflict(Problem("request_closed"))
     db.execute("UPDATE requests SET status = ? WHERE id = ?", (status.value, request_id))
-    add_event(db, request_id, now, "service_client", note, status)
+    add_event(db, request_id, now, SERVICE, note, status)
 
 
 def customer_message(db: Tx, now: datetime, request_id: int, text: object) -> ServiceRequest:
@@ -185,4 +237,4 @@ def customer_message(db: Tx, now: datetime, request_id: int, text: object) -> Se
     if not status.open:
         raise Conflict(Problem("demande_fermee", request_status=status.value))
     add_event(db, request_id, now, "client", message)
-    return load(db, request_id)
+    return opened(db, request_id)  # replying, the customer has the thread before them

@@ -8,7 +8,7 @@ upgrade is upgraded in place (``upgrades``), any other is refused with a clear m
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Version 2: the materialised months of daily consumption (``consumption_months``).
 CONSUMPTION_MONTHS_TABLE = """
@@ -20,6 +20,10 @@ CREATE TABLE consumption_months (
     PRIMARY KEY (contract_id, month)
 ) WITHOUT ROWID;
 """
+
+# Version 4 (REQ-3): what the customer has seen of a request — the rowid of the last of its
+# events when they last opened it — so that a reply from customer service after it is unread.
+REQUEST_READ_COLUMN = "read_upto INTEGER NOT NULL DEFAULT 0"
 
 # Version 3 (DEBIT-4, INV-2): an annual settlement deducts the instalments already debited as
 # figures of its own, not as a line: ``already_paid`` (cents incl. tax), how many instalments
@@ -213,7 +217,10 @@ CREATE TABLE requests (
     created_at TEXT NOT NULL,
     name TEXT,
     email TEXT,
-    contract_ref TEXT
+    contract_ref TEXT,
+    """
+    + REQUEST_READ_COLUMN
+    + """
 );
 
 CREATE TABLE request_events (

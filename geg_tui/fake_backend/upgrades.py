@@ -16,6 +16,7 @@ from geg_tui.fake_backend.schema import (
     CONSUMPTION_MONTHS_TABLE,
     INVOICE_READINGS_TABLE,
     INVOICE_SETTLEMENT_COLUMNS,
+    REQUEST_READ_COLUMN,
     SCHEMA_VERSION,
 )
 from geg_tui.fake_backend.store import Tx
@@ -102,7 +103,18 @@ def _at_six(day: str) -> str:
     return datetime.combine(date.fromisoformat(day), time(6), PARIS).isoformat()
 
 
-_UPGRADES = {"1": _v1_to_v2, "2": _v2_to_v3}
+def _v3_to_v4(db: Tx) -> None:
+    """Version 4 (REQ-3): what the customer has seen of each request. A request of an older
+    file counts as read up to its last event: its replies were mailed already, and marking years
+    of them unread at once would tell the customer nothing."""
+    db.execute(f"ALTER TABLE requests ADD COLUMN {REQUEST_READ_COLUMN}")
+    db.execute(
+        "UPDATE requests SET read_upto = COALESCE("
+        "(SELECT MAX(rowid) FROM request_events e WHERE e.request_id = requests.id), 0)"
+    )
+
+
+_UPGRADES = {"1": _v1_to_v2, "2": _v2_to_v3, "3": _v3_to_v4}
 
 
 def upgrade(db: Tx, found: str) -> bool:

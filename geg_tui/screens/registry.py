@@ -34,6 +34,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("pourquoi_ce_montant", _l("Pourquoi ce montant ?"), _l("Votre dernière facture comparée aux précédentes"), "geg_tui.screens.explain:ExplainScreen", True),
     Entry("paiement", _l("Paiement et échéancier"), _l("Mode de règlement, échéancier, facture électronique"), "geg_tui.screens.payment_mode:PaymentModeScreen", True),
     Entry("paiements", _l("Mes paiements"), _l("Paiements par carte et prélèvements, reçus"), "geg_tui.screens.payments:PaymentsScreen", True),
+    Entry("contacter", _l("Contacter GEG"), _l("Écrire au service client"), "geg_tui.screens.requests:NewRequestScreen", True),
+    Entry("demandes", _l("Mes demandes"), _l("Suivre mes demandes et lire les réponses du service client"), "geg_tui.screens.requests:RequestsScreen", True),
+    Entry("parrainage", _l("Parrainage"), _l("Parrainer un proche, suivre mes invitations et mes primes"), "geg_tui.screens.referral:ReferralScreen", True),
     Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 
@@ -45,7 +48,7 @@ ENTRIES: tuple[Entry, ...] = (
 MENU_COLUMNS: tuple[tuple[LazyText, tuple[str, ...]], ...] = (
     (_l("Factures et paiements"), ("factures", "pourquoi_ce_montant", "paiement", "paiements", "banque")),
     (_l("Énergie"), ("releve", "consommation", "courbe", "simulateur")),
-    (_l("Compte et service client"), ("informations", "alertes", "notifications", "demandes", "contact", "parrainage")),
+    (_l("Compte et service client"), ("informations", "alertes", "notifications", "demandes", "contacter", "parrainage")),
 )  # fmt: skip
 
 

@@ -86,6 +86,13 @@ class Controls:
             return (await self._ask("POST", f"/requests/{ref}/resolve"))["effect"]
         return admin.resolve(self.fake, ref)
 
+    async def reply(self, ref: str, text: str) -> None:
+        """REQ-4: customer service answers (``fake requests reply``)."""
+        if self.http:
+            await self._ask("POST", f"/requests/{ref}/reply", json={"text": text})
+        else:
+            admin.reply(self.fake, ref, text)
+
     async def set_fault(
         self, operation: str, *, latency_ms: int = 0, error_rate: float = 0.0
     ) -> None:

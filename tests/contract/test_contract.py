@@ -566,6 +566,37 @@ async def test_req_1_to_3_requests_and_messages(api: Api, demo_credentials) -> N
     await refused(api.backend.get_request(token, "DEM-2026-999999"), NotFound)
 
 
+async def test_req_3_reply_is_unread_until_the_request_is_opened(
+    api: Api, demo_credentials
+) -> None:
+    token = await login_demo(api, demo_credentials)
+    form = ContactForm(RequestCategory.METER, "Mon relevé", "Mon compteur affiche 12345 kWh.")
+    request = await api.backend.create_request(token, form)
+    assert not request.unread  # the customer's own message
+    await api.controls.reply(request.ref, "Merci, nous corrigeons l'index.")
+    listed = same(await api.backend.list_requests(token), await api.fake.list_requests(token))
+    assert [r.unread for r in listed] == [True]
+    opened = await api.backend.get_request(token, request.ref)
+    # Customer service's note is a code with the French it keeps; the reply stays as written.
+    taken, answer = opened.events[1:]
+    assert (taken.author, taken.text, taken.text_code) == (
+        "service_client",
+        "Prise en charge.",
+        "taken",
+    )
+    assert (answer.text, answer.text_code) == ("Merci, nous corrigeons l'index.", None)
+    assert not (await api.backend.list_requests(token))[0].unread  # read once opened
+    await api.controls.reply(request.ref, "Pouvez-vous aussi envoyer une photo ?")
+    replied = await api.backend.add_request_message(
+        token, request.ref, "La voici, en pièce jointe."
+    )
+    assert not replied.unread  # answering, the customer had the reply before them
+    await api.controls.resolve(request.ref)
+    resolved = (await api.backend.list_requests(token))[0]
+    assert resolved.unread and resolved.events[-1].text_code == "resolved"
+    assert resolved.events[-1].text_params == {"effect": "none"}
+
+
 # --- alerts and referral (ALERT, REF) -----------------------------------------------------------
 
 
