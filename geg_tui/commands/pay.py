@@ -46,8 +46,6 @@ FIELDS = ("card_number", "expiry", "security_code", "holder")
 
 
 async def pay(ctx: Context) -> int:
-    from geg_tui.api.models import InvoiceStatus
-
     if not login.interactive():
         raise UsageError(
             _(
@@ -57,17 +55,13 @@ async def pay(ctx: Context) -> int:
         )
     token = await ctx.token()
     invoice = await ctx.backend.get_invoice(token, ctx.args.ref.strip())
-    settled = (
-        InvoiceStatus.PAID,
-        InvoiceStatus.DEBITED,
-        InvoiceStatus.REFUND_DUE,
-        InvoiceStatus.REFUNDED,
-    )
-    if invoice.status in settled:
-        print(
-            _("La facture n° {ref} est déjà réglée : rien à payer.").format(ref=invoice.ref),
-            file=sys.stderr,
-        )
+    # PAY-1 as the invoice list says it (its words: a debit to come, a credit, already paid),
+    # before a card is asked for nothing.
+    from geg_tui.screens.invoices import PAYABLE, why_not_payable
+
+    if invoice.status not in PAYABLE:
+        message = why_not_payable(invoice)
+        print(_("Refusé : {message}").format(message=message), file=sys.stderr)
         return EXIT_REFUSED
     print(
         _("Facture n° {ref} : {amount} à payer avant le {due}.").format(
