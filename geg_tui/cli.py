@@ -115,8 +115,13 @@ def build_parser(*, commands: bool = True) -> GegParser:
     from geg_tui import __version__
     from geg_tui.commands.parsers import add_customer_commands
 
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=GegParser)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{APP_NAME} {__version__}",
+        help=_("afficher la version de geg-tui et quitter"),
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=GegParser, metavar=_("COMMANDE"))
     add_customer_commands(sub, GegParser)
     _add_fake_commands(sub)
     _add_serve_command(sub)

@@ -149,7 +149,7 @@ async def calendar(ctx: Context) -> int:
                 ]
                 for e in events
             ]
-            print(table([_("Date"), _("Jusqu'au"), _("Échéance")], rows))
+            print(table([_("Date"), _("Jusqu'au"), _("Événement")], rows))
         return EXIT_OK
     today = (await ctx.backend.server_time()).astimezone(PARIS).date()
     stamp = datetime.combine(today, time(0, 0), tzinfo=PARIS)
