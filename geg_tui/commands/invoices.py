@@ -252,15 +252,15 @@ async def _fetch_all(
 
 
 class _progress:
-    """rich's progress bar on a terminal (stderr, so that stdout stays the summary), nothing
-    when piped."""
+    """rich's progress bar on a terminal (drawn on stderr, so that stdout stays the summary),
+    nothing when either output is piped or redirected."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self.bar: Any = None
 
     def __enter__(self) -> Any:
-        if sys.stderr.isatty() and self.total:
+        if sys.stdout.isatty() and sys.stderr.isatty() and self.total:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self.bar = Progress(
@@ -291,13 +291,14 @@ def _summary(results: list[dict[str, Any]], folder: Path) -> None:
                     "n° {ref} est enregistrée sous {path}."
                 ).format(name=pdf_name_of(r), ref=r["ref"], path=r["path"])
             )
-    print(
-        ngettext(
-            "{n} facture enregistrée dans {folder}.",
-            "{n} factures enregistrées dans {folder}.",
-            saved,
-        ).format(n=saved, folder=folder)
-    )
+    if saved or not same:
+        print(
+            ngettext(
+                "{n} facture enregistrée dans {folder}.",
+                "{n} factures enregistrées dans {folder}.",
+                saved,
+            ).format(n=saved, folder=folder)
+        )
     if same:
         print(
             ngettext(

@@ -83,7 +83,7 @@ async def reading(ctx: Context) -> int:
             )
         )
         warning = warning_text(result)
-        if warning:
+        if warning and not args.confirm:  # confirmed: the person has read it already
             print(warning)
     return EXIT_OK
 
