@@ -144,6 +144,10 @@ def test_invoices_list_json_csv_and_text(on: list[str]) -> None:
     starts = {line.index("/2026") for line in text[1:] if "/2026" in line}
     assert len(starts) == 1  # every « Émise le » date in one column
     assert text[-1] == "Total restant à payer : 145,00 €"
+    english = ok("invoices", "--status", "overdue", "--lang", "en", *on).splitlines()
+    assert english[0].split() == ["Invoice", "no.", "Issued", "Contract", "Energy", "Amount",
+                                  "Due", "date", "Status"]  # fmt: skip
+    assert english[-1] == "Total left to pay: €145.00"
     # Bad usage: status 2 and the reason.
     bad = cli("factures", "--statut", "perdue", *on)
     assert bad.returncode == 2 and "statut inconnu : « perdue »" in bad.stderr
@@ -378,6 +382,18 @@ def test_login_session_kept_in_the_keyring_reused_and_ended(
     monkeypatch.delenv("GEG_TUI_PASSWORD_FILE")
     assert Settings().remember(DEMO_EMAIL, DEMO_PASSWORD)
     assert cli("echeances", *on).returncode == 0
+    assert ok("deconnexion", *on) == "Session fermée.\n"
+    # Without a secure keyring, nothing is kept: each command logs in again.
+    from geg_tui.commands import login
+    from geg_tui.config import KeyringStatus
+
+    insecure = KeyringStatus(False, "no", "keyring.backends.fail.Keyring")
+    monkeypatch.setattr(login, "keyring_status", lambda: insecure)
+    monkeypatch.setenv("GEG_TUI_EMAIL", DEMO_EMAIL)
+    monkeypatch.setenv("GEG_TUI_PASSWORD_FILE", str(customer))
+    customer.write_text(DEMO_PASSWORD, encoding="utf-8")
+    assert cli("factures", *on).returncode == 0
+    assert not [key for key in memory_keyring.store if key[1].startswith("session")]
 
 
 def test_service_unavailable_is_status_3_and_version(tmp_path: Path) -> None:

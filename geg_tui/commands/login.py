@@ -1,9 +1,9 @@
 """Logging a command in, and keeping its session for the next command.
 
-Who logs in, first found wins: the account remembered by the TUI's « Se souvenir de moi »
-(e-mail in config.toml, password in the secure keyring: ``config.Settings``); else
-``GEG_TUI_EMAIL`` (or the remembered e-mail, or one asked for on a terminal) with the password
-read from ``GEG_TUI_PASSWORD_FILE`` or asked with no echo. A password never comes from an
+Who logs in: the account remembered by the TUI's « Se souvenir de moi » (e-mail in
+config.toml, password in the secure keyring: ``config.Settings``), unless ``GEG_TUI_EMAIL``
+names another one (a script choosing its account); else ``GEG_TUI_EMAIL`` (or an e-mail asked
+for on a terminal) with the password read from ``GEG_TUI_PASSWORD_FILE`` or asked with no echo. A password never comes from an
 argument (it would be in the shell's history and in ``ps``).
 
 The session is kept between commands only in the secure keyring (``config.keyring_status``),
@@ -96,8 +96,9 @@ def forget_session(target: str) -> None:
 
 
 def wanted_email(settings: Settings) -> str | None:
-    """The account this run is for, when known without asking."""
-    return settings.remembered_email() or os.environ.get("GEG_TUI_EMAIL") or None
+    """The account this run is for, when known without asking: ``GEG_TUI_EMAIL`` when set (a
+    script says which account), else the one the TUI remembers."""
+    return os.environ.get("GEG_TUI_EMAIL") or settings.remembered_email() or None
 
 
 async def session_token(backend: Backend, target: str) -> str:
@@ -122,13 +123,14 @@ async def session_token(backend: Backend, target: str) -> str:
 
 
 def credentials(settings: Settings) -> tuple[str, str]:
-    """E-mail and password: the remembered account, else the environment, else asked."""
+    """E-mail and password: the remembered account's (its password in the keyring), else the
+    password file, else asked."""
+    email = wanted_email(settings)
     remembered = settings.remembered_email()
-    if remembered and not os.environ.get("GEG_TUI_EMAIL"):
+    if email and remembered and email.lower() == remembered.lower():
         password = settings.remembered_password(remembered)
         if password:
             return remembered, password
-    email = os.environ.get("GEG_TUI_EMAIL") or remembered
     if not email:
         if not interactive():
             raise UsageError(
