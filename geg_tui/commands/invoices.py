@@ -169,7 +169,19 @@ def pdf_name(invoice: Invoice) -> str:
 
 def save_unless_identical(folder: Path, name: str, data: bytes) -> tuple[Path, str]:
     """``folder/name`` with ``data``: skipped when that file (or one of its renamed copies)
-    already holds these bytes, else written under a new name, never over a file."""
+    already holds these bytes, else written under a new name, never over a file. A folder
+    that cannot be written (rights, full disk) stops the run with the reason (status 2)."""
+    try:
+        return _save(folder, name, data)
+    except OSError as exc:
+        raise UsageError(
+            _("impossible d'écrire dans {folder} : {reason}").format(
+                folder=folder, reason=exc.strerror or exc
+            )
+        ) from exc
+
+
+def _save(folder: Path, name: str, data: bytes) -> tuple[Path, str]:
     from geg_tui.downloads import save_new
 
     stem, suffix = Path(name).stem, Path(name).suffix
