@@ -265,13 +265,17 @@ def test_pay_4_lost_answer_is_sent_again_with_the_same_key_and_charged_once(
     debit = cli("payer", "275928246893", *on)
     assert debit.returncode == 1 and "prélevée automatiquement le 08/12/2026" in debit.stderr
     assert payments_of(world, OVERDUE) == 0
-    # PAY-4: the first answer is lost after the payment was recorded.
-    ok("fake", "faults", "next", "pay_invoice", "--kind", "drop", "--data-dir", str(on[-1]))
+    # PAY-4: the answers of the first send and of the two sent again (same key) are lost after
+    # the payment was recorded: the invoice, read, shows it paid by this card: the receipt.
+    ok("fake", "faults", "next", "pay_invoice", "--kind", "drop", "--count", "3",
+       "--data-dir", str(on[-1]))  # fmt: skip
     Keyboard(monkeypatch, "4242424242424242", "1228", "987", "Claire Martin", "oui")
     done = cli("payer", OVERDUE, *on)
     assert done.returncode == 0, done.stderr
     assert "Paiement accepté." in done.stdout and "145,00 €" in done.stdout
     assert payments_of(world, OVERDUE) == 1
+    if "http" not in on:  # in-process, every one of the three answers was lost
+        assert "La réponse du service s'est perdue" in done.stderr
 
 
 def test_meter_readings_refused_confirmed_and_recorded(on: list[str]) -> None:

@@ -19,6 +19,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -139,7 +140,7 @@ def credentials(settings: Settings) -> tuple[str, str]:
                     "souvenir de moi », ou donnez GEG_TUI_EMAIL et GEG_TUI_PASSWORD_FILE."
                 )
             )
-        email = _asked(ask_text, _("Identifiant (adresse e-mail) : ")).strip()
+        email = asked(ask_text, _("Identifiant (adresse e-mail) : ")).strip()
     return email, password_for(email)
 
 
@@ -164,13 +165,13 @@ def password_for(email: str) -> str:
                 "lisible par vous seul) ou lancez la commande dans un terminal."
             ).format(email=email)
         )
-    return _asked(ask_secret, _("Mot de passe de {email} : ").format(email=email))
+    return asked(ask_secret, _("Mot de passe de {email} : ").format(email=email))
 
 
-def _asked(ask: object, prompt: str) -> str:
+def asked(ask: Callable[[str], str], prompt: str) -> str:
     """One answer; Ctrl+D is « nothing to answer »: the command stops, nothing was sent."""
     try:
-        return ask(prompt)  # type: ignore[operator]
+        return ask(prompt)
     except EOFError as exc:
         raise UsageError(_("saisie interrompue : rien n'a été envoyé.")) from exc
 

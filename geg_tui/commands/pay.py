@@ -69,7 +69,9 @@ async def pay(ctx: Context) -> int:
         ),
         file=sys.stderr,
     )
-    today = (await ctx.backend.server_time()).astimezone(_paris()).date()
+    from geg_tui.formats import PARIS
+
+    today = (await ctx.backend.server_time()).astimezone(PARIS).date()  # GEG's day, not ours
     form = ask_card(today)
     if not confirmed(invoice, form):
         print(_("Paiement annulé : rien n'a été envoyé."), file=sys.stderr)
@@ -77,12 +79,6 @@ async def pay(ctx: Context) -> int:
     request = _request(invoice, form)
     del form  # SEC-3: the request alone holds the card, for the time of the sends
     return await send(ctx, token, request)
-
-
-def _paris() -> object:
-    from geg_tui.formats import PARIS
-
-    return PARIS
 
 
 def ask_card(today: date) -> CardForm:
@@ -122,7 +118,7 @@ def _ask_field(name: str) -> str:
         "holder": _("Titulaire de la carte : "),
     }
     ask = login.ask_secret if name in ("card_number", "security_code") else login.ask_text
-    return login._asked(ask, prompts[name])
+    return login.asked(ask, prompts[name])
 
 
 def confirmed(invoice: Invoice, form: CardForm) -> bool:
@@ -130,7 +126,7 @@ def confirmed(invoice: Invoice, form: CardForm) -> bool:
     from geg_tui.labels import label_of
 
     brand = label_of(form.brand) if form.brand is not None else "?"
-    answer = login._asked(
+    answer = login.asked(
         login.ask_text,
         _("Payer {amount} (facture n° {ref}) avec la carte {brand} •••• {last4} ? [o/N] ").format(
             amount=money(invoice.balance), ref=invoice.ref, brand=brand, last4=form.digits[-4:]
@@ -156,11 +152,11 @@ def _request(invoice: Invoice, form: CardForm) -> CardPayment:
 
 async def send(ctx: Context, token: str, request: CardPayment) -> int:
     """Send, and on a lost answer send the same request again, then read the invoice."""
-    from geg_tui.api.errors import OutcomeUnknown
+    from geg_tui.api.errors import BackendUnavailable, OutcomeUnknown
 
     try:
         payment = await ctx.backend.pay_invoice(token, request)
-    except OutcomeUnknown:
+    except OutcomeUnknown:  # a service that never got it (BackendUnavailable) is status 3 as is
         payment = None
     if payment is None:
         print(_("La réponse du service s'est perdue : vérification…"), file=sys.stderr)
@@ -168,7 +164,7 @@ async def send(ctx: Context, token: str, request: CardPayment) -> int:
             await asyncio.sleep(pause)
             try:
                 payment = await ctx.backend.pay_invoice(token, request)
-            except OutcomeUnknown:
+            except BackendUnavailable:  # lost again, or not sent: the first may still count
                 continue
             break
     if payment is None:
