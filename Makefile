@@ -45,6 +45,9 @@ i18n: $(STAMP)
 	$(MAKE) catalogues
 
 run: bytecode catalogues
+	@echo "geg-tui is installed in $(VENV), not on your PATH: call it as $(CURDIR)/$(BIN)/geg-tui"
+	@echo "(e.g. $(BIN)/geg-tui factures, $(BIN)/geg-tui --help), or type geg-tui after"
+	@echo ". $(BIN)/activate; pipx install . puts it on your PATH (README: Scripts)."
 	$(BIN)/geg-tui
 
 test: $(STAMP) catalogues

@@ -1,4 +1,6 @@
-"""The ``geg-tui`` command: the TUI by default, and the tester controls under ``geg-tui fake``.
+"""The ``geg-tui`` command: the TUI by default, the customer's commands (``factures``,
+``payer``, ``releve``, ``conso``, ``echeances``: ``geg_tui/commands/``, which this only
+dispatches to) and the tester controls under ``geg-tui fake``.
 
 Every tester command takes ``--data-dir DIR`` (default: the user data directory, or
 ``$GEG_TUI_DATA_DIR``) and ``--json`` for scripts. Wrong arguments print a message on stderr
@@ -110,7 +112,17 @@ def build_parser(*, commands: bool = True) -> GegParser:
     )
     if not commands:
         return parser
-    sub = parser.add_subparsers(dest="command", parser_class=GegParser)
+    from geg_tui import __version__
+    from geg_tui.commands.parsers import add_customer_commands
+
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{APP_NAME} {__version__}",
+        help=_("afficher la version de geg-tui et quitter"),
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=GegParser, metavar=_("COMMANDE"))
+    add_customer_commands(sub, GegParser)
     _add_fake_commands(sub)
     _add_serve_command(sub)
     return parser
@@ -771,6 +783,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if collecting:
             gc.enable()
     args = build_parser().parse_args(words)
+    if getattr(args, "customer_command", None):  # the customer's commands: geg_tui/commands/
+        from geg_tui.commands.common import run
+
+        try:
+            return run(args)
+        except BrokenPipeError:  # « geg-tui conso … --csv | head »: as for the tester's
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     if args.command == "fake":
         try:
             return run_fake(args)
