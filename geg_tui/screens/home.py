@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 
 from geg_tui.api.models import HomeSummary, PaymentMode, Register
 from geg_tui.formats import format_date, format_money, group_thousands
-from geg_tui.i18n import _, _l
+from geg_tui.i18n import _, _l, ngettext
 from geg_tui.keymap import MENU_KEYS
 from geg_tui.labels import label_of, person_name
 from geg_tui.screens import registry
@@ -90,6 +90,14 @@ def reading_line(summary: HomeSummary) -> str:
     return "\n".join(lines)
 
 
+def area_label(key: str, entry: registry.Entry, unread: int = 0) -> str:
+    """A menu button: its key, its title, and how many unread items wait there (a number, not
+    a colour)."""
+    if unread:
+        return _("{key} {title} ({count})").format(key=key, title=entry.title, count=unread)
+    return f"{key} {entry.title}"
+
+
 class HomeScreen(BaseScreen):
     HELP = _l(
         "Votre espace client : vos contrats, ce qui reste à payer, vos prochains prélèvements "
@@ -116,6 +124,7 @@ class HomeScreen(BaseScreen):
         yield TitleBar()
         with VerticalScroll(id="home"):
             yield Static("", id="greeting", classes="screen-title")
+            yield Static("", id="news")
             keys = iter(MENU_KEYS)
             with Horizontal(id="menu"):
                 for heading, areas in registry.menu():
@@ -123,7 +132,7 @@ class HomeScreen(BaseScreen):
                         yield Static(heading, classes="menu-heading")
                         for entry in areas:
                             yield Button(
-                                f"{next(keys)} {entry.title}",
+                                area_label(next(keys), entry),
                                 id=f"open-{entry.name}",
                                 classes="area",
                                 compact=True,
@@ -204,10 +213,49 @@ class HomeScreen(BaseScreen):
         )
         if summary is not None:
             self.show(summary)
+            self.load_news()
             if any(c.payment_mode is PaymentMode.MONTHLY_DEBIT for c in summary.account.contracts):
                 self.load_forecast()
             else:
                 self.query_one("#forecast", Static).display = False
+
+    @work(exclusive=True, exit_on_error=False, group="home-news")
+    async def load_news(self) -> None:
+        """What waits to be read (issue 14): answers of customer service. Shown in a line under
+        the greeting and as a count on the menu button, after the figures."""
+        from geg_tui.screens.requests import unread_requests
+
+        if self.geg.session is None or self.key_of("demandes") is None:
+            return
+        token = self.geg.session.token
+        news = self.query_one("#news", Static)
+        requests = await self.backend_call(
+            lambda backend: backend.list_requests(token),
+            label=_("Chargement de vos demandes…"),
+            widget=news,
+        )
+        if requests is None:
+            return
+        unread = unread_requests(requests)
+        self.mark_area("demandes", unread)
+        lines = []
+        if unread:
+            lines.append(
+                ngettext(
+                    "● {count} demande a une réponse du service client à lire (touche {key})",
+                    "● {count} demandes ont une réponse du service client à lire (touche {key})",
+                    unread,
+                ).format(count=unread, key=self.key_of("demandes"))
+            )
+        news.update("\n".join(lines))
+        news.display = bool(lines)
+
+    def mark_area(self, name: str, unread: int) -> None:
+        """The count of unread items on the menu button of area ``name``."""
+        key = self.key_of(name)
+        entry = next((e for e in self.areas() if e.name == name), None)
+        if key is not None and entry is not None:
+            self.query_one(f"#open-{name}", Button).label = area_label(key, entry, unread)
 
     @work(exclusive=True, exit_on_error=False, group="home-forecast")
     async def load_forecast(self) -> None:

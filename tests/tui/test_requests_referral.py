@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Button, DataTable, Select, Static
 
 from geg_tui.fake_backend import admin
 from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.screens.home import HomeScreen
 from geg_tui.widgets.fields import Field, TextAreaField
 from tests.tui.pilot_helpers import open_area, settle
 
@@ -95,7 +96,17 @@ async def test_req_1_to_5_write_see_the_unread_reply_read_it_and_answer(
 
         # REQ-4: the tester replies (`geg-tui fake requests reply`)
         admin.reply(backend, sent["ref"], "Bonjour, c'est la régularisation annuelle.")
-        app.open_screen("demandes")
+        await pilot.press("escape")  # home says an answer waits, and where (issue 14)
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        key = home.key_of("demandes")
+        assert key is not None
+        assert text_of(home, "#news") == (
+            f"● 1 demande a une réponse du service client à lire (touche {key})"
+        )
+        assert str(home.query_one("#open-demandes", Button).label).endswith("Mes demandes (1)")
+        await pilot.press(key)
         await settle(pilot)
         requests = app.screen
         assert isinstance(requests, RequestsScreen)
@@ -139,6 +150,11 @@ async def test_req_1_to_5_write_see_the_unread_reply_read_it_and_answer(
         await settle(pilot)
         assert not app.screen.query_one("#reply-form").display
         assert "résolue" in text_of(app.screen, "#closed")
+
+        app.back_to(HomeScreen)  # read: nothing waits on home any more
+        await settle(pilot)
+        assert not home.query_one("#news").display
+        assert str(home.query_one("#open-demandes", Button).label).endswith("Mes demandes")
 
 
 def test_unread_requests_counts_for_home() -> None:
