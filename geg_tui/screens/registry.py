@@ -31,8 +31,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("factures", _l("Mes factures"), _l("Consulter, télécharger et payer mes factures"), "geg_tui.screens.invoices:InvoicesScreen", True),
     Entry("releve", _l("Relevé de compteur"), _l("Saisir un index et voir l'historique des relevés"), "geg_tui.screens.meter:MeterScreen", True),
     Entry("consommation", _l("Mes consommations"), _l("Graphiques par jour, mois et année, export CSV"), "geg_tui.screens.consumption:ConsumptionScreen", True),
-    Entry("banque", _l("Coordonnées bancaires"), _l("IBAN, titulaire et mandat SEPA de vos prélèvements"), "geg_tui.screens.bank:BankScreen", True),
-    Entry("informations", _l("Mes informations"), _l("Adresse, téléphones, e-mail, mot de passe, question secrète"), "geg_tui.screens.profile:ProfileScreen", True),
+    Entry("banque", _l("Coordonnées bancaires"), _l("IBAN, titulaire et mandat SEPA de vos prélèvements"), "geg_tui.screens.bank:BankScreen", True, menu=False),
+    Entry("informations", _l("Mes informations"), _l("Adresse, téléphones, e-mail, mot de passe, question secrète"), "geg_tui.screens.profile:ProfileScreen", True, menu=False),
     Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 
