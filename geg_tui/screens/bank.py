@@ -160,7 +160,9 @@ class BankScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with VerticalScroll(id="bank"):
+        scroll = VerticalScroll(id="bank")
+        scroll.can_focus = False  # Tab goes from field to field, not to the container
+        with scroll:
             on_file = Static(_("Chargement…"), id="on-file", classes="card")
             on_file.border_title = _("Compte actuel")
             yield on_file
@@ -188,6 +190,11 @@ class BankScreen(BaseScreen):
                 with Horizontal(classes="buttons"):
                     yield Button(_("Enregistrer"), id="save", variant="primary", compact=True)
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        # Sent back to the IBAN after a refusal, the person corrects a character: the 27
+        # they typed are not selected, where a key would replace them all.
+        self.query_one("#iban", Input).select_on_focus = False
 
     # --- loading -------------------------------------------------------------------------
     def on_screen_resume(self) -> None:
