@@ -40,13 +40,8 @@ from geg_tui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from geg_tui.api.backend import Backend
 
-# The form each tab sends with Ctrl+S, and its button.
-TAB_FORMS = {
-    "tab-contact": "contact-form",
-    "tab-email": "email-form",
-    "tab-password": "password-form",
-    "tab-question": "question-form",
-}
+# The tabs, in order (F6 goes to the next).
+TABS = ("tab-contact", "tab-email", "tab-password", "tab-question")
 
 
 def identity_text(profile: Profile, support: SupportInfo | None) -> str:
@@ -77,12 +72,17 @@ def email_text(profile: Profile) -> str:
     return text
 
 
+class Pane(VerticalScroll, can_focus=False):
+    """A tab's content, scrolling when it does not fit; Tab from the tabs goes straight to
+    its first field, not to the container."""
+
+
 class ProfileScreen(BaseScreen):
     """Read and change the personal details, the identifier, the password, the secret question."""
 
     TITLE = _l("Mes informations")
     HELP = _l(
-        "Quatre onglets (flèches gauche/droite sur les onglets, Tab pour passer aux champs) : "
+        "Quatre onglets (F6 passe au suivant ; flèches gauche/droite sur les onglets) : "
         "Coordonnées (adresse postale, téléphones), E-mail (un code est envoyé à la nouvelle "
         "adresse, à saisir ici), Mot de passe (règles vérifiées pendant la saisie ; « se "
         "souvenir de moi » s'oublie ici) et Question secrète. Changer l'e-mail ou la question "
@@ -97,9 +97,16 @@ class ProfileScreen(BaseScreen):
             tooltip=_l("Envoyer le formulaire de l'onglet affiché"),
             id="profile-save",
         ),
+        Binding(
+            "f6",
+            "next_tab",
+            _l("Onglet suivant"),
+            tooltip=_l("Passer à l'onglet suivant, son premier champ"),
+            id="profile-next-tab",
+        ),
         Binding("f5", "reload", _l("Actualiser"), id="refresh"),
     ]
-    ESSENTIAL_KEYS = ("profile-save",)
+    ESSENTIAL_KEYS = ("profile-save", "profile-next-tab")
     CSS_PATH = "profile.tcss"
 
     def __init__(self) -> None:
@@ -125,7 +132,7 @@ class ProfileScreen(BaseScreen):
         yield KeyBar()
 
     def _contact_tab(self) -> ComposeResult:
-        with VerticalScroll(classes="pane"):
+        with Pane(classes="pane"):
             yield Static(_("Chargement…"), id="identity", classes="card")
             with Form(id="contact-form"):
                 yield Field(_("Adresse postale (numéro et rue)"), "street", max_length=120)
@@ -155,7 +162,7 @@ class ProfileScreen(BaseScreen):
                     )
 
     def _email_tab(self) -> ComposeResult:
-        with VerticalScroll(classes="pane"):
+        with Pane(classes="pane"):
             yield Static("", id="email-now", classes="card")
             with Form(id="email-form"):
                 yield Static(
@@ -195,7 +202,7 @@ class ProfileScreen(BaseScreen):
                     )
 
     def _password_tab(self) -> ComposeResult:
-        with VerticalScroll(classes="pane"):
+        with Pane(classes="pane"):
             with Form(id="password-form"):
                 yield Field(
                     _("Mot de passe actuel"), "current_password", password=True, max_length=100
@@ -222,7 +229,7 @@ class ProfileScreen(BaseScreen):
                     yield Button(_("Oublier sur cet appareil"), id="forget", compact=True)
 
     def _question_tab(self) -> ComposeResult:
-        with VerticalScroll(classes="pane"):
+        with Pane(classes="pane"):
             yield Static("", id="question-now", classes="card")
             with Form(id="question-form"):
                 yield SelectField(
@@ -257,6 +264,15 @@ class ProfileScreen(BaseScreen):
     def on_mount(self) -> None:
         # The tabs first: the arrows go from one to the next, Tab into the fields.
         self.query_one(Tabs).focus()
+
+    def action_next_tab(self) -> None:
+        """F6: the next tab (the first after the last), the cursor in its first field."""
+        tabbed = self.query_one(TabbedContent)
+        tabbed.active = TABS[(TABS.index(tabbed.active) + 1) % len(TABS)]
+        pane = self.query_one(f"#{tabbed.active}", TabPane)
+        controls = [w for w in pane.query("Input, Select") if w.focusable]
+        if controls:
+            controls[0].focus()
 
     # --- loading -------------------------------------------------------------------------
     def on_screen_resume(self) -> None:

@@ -130,8 +130,10 @@ async def test_profile_2_email_change_with_the_mailed_code(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_area(pilot, demo_credentials, "informations")
         assert isinstance(screen, ProfileScreen)
-        screen.query_one(TabbedContent).active = "tab-email"
+        await pilot.press("f6")  # the next tab, the cursor in its first field
         await settle(pilot)
+        assert screen.query_one(TabbedContent).active == "tab-email"
+        assert screen.focused is screen.query_one("#field-new_email", Field).input
         assert f"Identifiant actuel : {old}" in text_of(screen, "#email-now")
         assert not screen.query_one("#code-form").display  # no code awaited yet
 
