@@ -30,6 +30,7 @@ from geg_tui.api.models import Profile, SecretQuestion, SupportInfo
 from geg_tui.api.texts import question_text, support_hours
 from geg_tui.formats import format_date
 from geg_tui.i18n import _, _l
+from geg_tui.labels import person_name
 from geg_tui.screens.base import BaseScreen
 from geg_tui.widgets.fields import Field, FormError, SelectField
 from geg_tui.widgets.form import Form
@@ -47,7 +48,7 @@ TABS = ("tab-contact", "tab-email", "tab-password", "tab-question")
 def identity_text(profile: Profile, support: SupportInfo | None) -> str:
     """PROFILE-1: who the account is, and how to have it corrected."""
     who = _("{identity}, né(e) le {day}").format(
-        identity=profile.identity.display, day=format_date(profile.birth_date)
+        identity=person_name(profile.identity), day=format_date(profile.birth_date)
     )
     if support is not None:
         how = _(

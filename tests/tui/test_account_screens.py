@@ -13,7 +13,13 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Static, TabbedContent
 
 from geg_tui.fake_backend import admin
-from geg_tui.screens.bank import BankScreen, country_length, iban_hint
+from geg_tui.screens.bank import (
+    BankScreen,
+    applies_text,
+    country_length,
+    details_text,
+    iban_hint,
+)
 from geg_tui.screens.profile import ProfileScreen
 from geg_tui.widgets.fields import Field, FormError, FormField, SelectField
 from geg_tui.widgets.password_rules import PasswordRules
@@ -51,9 +57,12 @@ def code_in(body: str) -> str:
     return match.group(1)
 
 
-def test_bank_1_iban_hint_as_typed() -> None:
+def test_bank_1_iban_hint_as_typed_and_nothing_on_file() -> None:
     """The live hint (python-stdnum): still typing, a wrong key, a wrong length, a valid one;
-    never the IBAN itself."""
+    never the IBAN itself. Without bank details, the screen says so and what to do."""
+    assert "Aucune coordonnée bancaire enregistrée" in details_text(None)
+    assert "saisissez ci-dessous l'IBAN" in details_text(None)
+    assert "Aucun prélèvement n'est prévu" in applies_text(None)
     assert country_length("FR") == 27 and country_length("DE") == 22
     assert iban_hint("")[1] is None
     assert iban_hint("F")[1] is None
