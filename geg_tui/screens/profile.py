@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -40,6 +41,8 @@ from geg_tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from geg_tui.api.backend import Backend
+
+T = TypeVar("T")
 
 # The tabs, in order (F6 goes to the next).
 TABS = ("tab-contact", "tab-email", "tab-password", "tab-question")
@@ -341,7 +344,9 @@ class ProfileScreen(BaseScreen):
         tabs are hidden with their tab (``Form.display`` alone does not say so)."""
         return self._sending
 
-    async def send(self, form_id: str, call, *, label: str):  # type: ignore[no-untyped-def]
+    async def send(
+        self, form_id: str, call: Callable[[Backend], Awaitable[T]], *, label: str
+    ) -> T | None:
         """``backend_call`` for one form: its refusals under its fields, the focus on the first
         to correct."""
         form = self.query_one(f"#{form_id}", Form)
