@@ -37,6 +37,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("contacter", _l("Contacter GEG"), _l("Écrire au service client"), "geg_tui.screens.requests:NewRequestScreen", True),
     Entry("demandes", _l("Mes demandes"), _l("Suivre mes demandes et lire les réponses du service client"), "geg_tui.screens.requests:RequestsScreen", True),
     Entry("parrainage", _l("Parrainage"), _l("Parrainer un proche, suivre mes invitations et mes primes"), "geg_tui.screens.referral:ReferralScreen", True),
+    Entry("banque", _l("Coordonnées bancaires"), _l("IBAN, titulaire et mandat SEPA de vos prélèvements"), "geg_tui.screens.bank:BankScreen", True),
+    Entry("informations", _l("Mes informations"), _l("Adresse, téléphones, e-mail, mot de passe, question secrète"), "geg_tui.screens.profile:ProfileScreen", True),
     Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 
