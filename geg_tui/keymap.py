@@ -58,6 +58,10 @@ BINDING_IDS: Mapping[str, LazyText] = {
     "payment-mode-save": _l("Paiement : enregistrer le mode de règlement"),
     "receipt-pdf": _l("Paiements : reçu en PDF"),
     "receipt-text": _l("Paiements : reçu en texte"),
+    "request-send": _l("Demandes : envoyer la demande ou la réponse"),
+    "requests-open": _l("Mes demandes : lire la demande sélectionnée"),
+    "requests-new": _l("Mes demandes : nouvelle demande"),
+    "referral-send": _l("Parrainage : envoyer le formulaire"),
 }  # fmt: skip
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})

@@ -79,10 +79,12 @@ class ReferralScreen(BaseScreen):
         "elles attendent. Ctrl+S envoie le formulaire où vous êtes, F5 actualise."
     )
     BINDINGS = [
-        Binding("ctrl+s", "send", _l("Envoyer"), tooltip=_l("Envoyer ce formulaire"), id="send"),
+        Binding(
+            "ctrl+s", "send", _l("Envoyer"), tooltip=_l("Envoyer ce formulaire"), id="referral-send"
+        ),
         Binding("f5", "reload", _l("Actualiser"), id="refresh"),
     ]
-    ESSENTIAL_KEYS = ("send",)
+    ESSENTIAL_KEYS = ("referral-send",)
     CSS_PATH = "referral.tcss"
 
     def __init__(self) -> None:

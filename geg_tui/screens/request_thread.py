@@ -62,10 +62,12 @@ class RequestThreadScreen(BaseScreen):
         "plus de message : écrivez une nouvelle demande. F5 actualise."
     )
     BINDINGS = [
-        Binding("ctrl+s", "send", _l("Envoyer"), tooltip=_l("Envoyer le message"), id="send"),
+        Binding(
+            "ctrl+s", "send", _l("Envoyer"), tooltip=_l("Envoyer le message"), id="request-send"
+        ),
         Binding("f5", "reload", _l("Actualiser"), id="refresh"),
     ]
-    ESSENTIAL_KEYS = ("send",)
+    ESSENTIAL_KEYS = ("request-send",)
     CSS_PATH = "requests.tcss"
 
     def __init__(self, ref: str) -> None:

@@ -109,9 +109,11 @@ class NewRequestScreen(BaseScreen):
         "demandes ». Tab passe au champ suivant."
     )
     BINDINGS = [
-        Binding("ctrl+s", "send", _l("Envoyer"), tooltip=_l("Envoyer la demande"), id="send"),
+        Binding(
+            "ctrl+s", "send", _l("Envoyer"), tooltip=_l("Envoyer la demande"), id="request-send"
+        ),
     ]
-    ESSENTIAL_KEYS = ("send",)
+    ESSENTIAL_KEYS = ("request-send",)
     CSS_PATH = "requests.tcss"
 
     def __init__(self) -> None:
@@ -215,11 +217,13 @@ class RequestsScreen(BaseScreen):
         "réponse), N écrit une nouvelle demande, F5 actualise."
     )
     BINDINGS = [
-        Binding("enter", "open_request", _l("Ouvrir"), tooltip=_l("Lire la demande"), id="open"),
-        Binding("n", "new_request", _l("Nouvelle demande"), id="new-request"),
+        Binding(
+            "enter", "open_request", _l("Ouvrir"), tooltip=_l("Lire la demande"), id="requests-open"
+        ),
+        Binding("n", "new_request", _l("Nouvelle demande"), id="requests-new"),
         Binding("f5", "reload", _l("Actualiser"), id="refresh"),
     ]
-    ESSENTIAL_KEYS = ("open", "new-request")
+    ESSENTIAL_KEYS = ("requests-open", "requests-new")
     CSS_PATH = "requests.tcss"
 
     def __init__(self) -> None:

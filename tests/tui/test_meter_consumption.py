@@ -239,7 +239,9 @@ async def test_plotext_loaded_only_when_the_screen_opens(
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "plotext" not in sys.modules and "textual_plotext" not in sys.modules
-        await pilot.press("3")  # « Mes consommations » in the home menu
+        key = app.screen.key_of("consommation")  # « Mes consommations » in the home menu
+        assert key is not None
+        await pilot.press(key)
         await settle(pilot)
         assert type(app.screen).__name__ == "ConsumptionScreen"
         assert "textual_plotext" in sys.modules
