@@ -123,7 +123,9 @@ class HomeScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with VerticalScroll(id="home"):
-            yield Static("", id="greeting", classes="screen-title")
+            with Horizontal(id="top"):
+                yield Static("", id="greeting", classes="screen-title")
+                yield Button(_("Déconnexion (d)"), id="logout", variant="warning", compact=True)
             yield Static("", id="news")
             keys = iter(MENU_KEYS)
             with Horizontal(id="menu"):
@@ -137,7 +139,6 @@ class HomeScreen(BaseScreen):
                                 classes="area",
                                 compact=True,
                             )
-            yield Button(_("Déconnexion (d)"), id="logout", variant="warning", compact=True)
             yield FormError(id="form-error")
             with Horizontal(id="figures"):
                 yield Static("", id="to-pay", classes="card")
