@@ -61,8 +61,8 @@ from geg_tui.fake_backend.demo_account import DEMO_ANSWER as DEMO_ANSWER  # re-e
 from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_QUESTION_ID
 from geg_tui.fake_backend.demo_account import DEMO_PASSWORD as DEMO_PASSWORD  # re-exported
 from geg_tui.fake_backend.store import Store, Tx
-from geg_tui.tariffs import curve
 from geg_tui.formatting import PARIS
+from geg_tui.tariffs import curve
 
 HISTORY_MONTHS = 72
 DUE_DAYS = 14

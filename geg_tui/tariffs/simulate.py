@@ -25,7 +25,7 @@ from datetime import date, timedelta
 
 from geg_tui.api.models import PriceTables, Register, Tariff
 from geg_tui.tariffs import curve
-from geg_tui.tariffs.billing import DailySeries, compute_bill
+from geg_tui.tariffs.billing import Bill, DailySeries, compute_bill
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +75,22 @@ def series_of(first: date, watts: Sequence[int], tariff: Tariff) -> dict[Registe
     }
 
 
+def price_option(
+    tables: PriceTables, tariff: Tariff, kva: int | None, first: date, watts: Sequence[int]
+) -> Bill:
+    """The bill of ``tariff`` at ``kva`` for the whole days of a curve starting on ``first``:
+    what the invoice of those days says when the option is the contract's own (INV-2)."""
+    days = len(watts) // curve.SLOTS_PER_DAY
+    last = first + timedelta(days=days - 1)
+    return compute_bill(
+        tables.rows(tariff), tariff, kva, first, last, series_of(first, watts, tariff)
+    )
+
+
 def tariffs_to_compare(tables: PriceTables, current: Tariff) -> list[Tariff]:
     """The regulated tariffs, and the market offer only for a customer already on it."""
     return [
-        table.tariff
-        for table in tables.tables
-        if table.tariff.regulated or table.tariff is current
+        table.tariff for table in tables.tables if table.tariff.regulated or table.tariff is current
     ]
 
 

@@ -33,9 +33,7 @@ async def test_conso_1_load_curve_answers_and_refusals(api: Api, demo_credential
     recent = await api.backend.load_curve(token, linky, TODAY - timedelta(days=3), TODAY)
     assert recent.days == 3 and recent.end == TODAY
     too_long = (token, linky, date(2026, 1, 1), date(2026, 2, 1))
-    error = await same_error(
-        api, api.backend.load_curve(*too_long), api.fake.load_curve(*too_long)
-    )
+    error = await same_error(api, api.backend.load_curve(*too_long), api.fake.load_curve(*too_long))
     assert field_code(error, "end") == "load_curve_too_long"
     backwards = (token, linky, date(2026, 1, 9), date(2026, 1, 1))
     error = await same_error(
@@ -72,9 +70,7 @@ async def test_inv_2_price_tables_are_the_grid_invoices_use(api: Api) -> None:
     rows = elec.rows(Tariff.BLUE_HPHC)
     assert [r.effective for r in rows] == sorted(r.effective for r in rows)
     assert rows[-1].powers_kva == (6, 9, 12) and elec.vat_rate_pct == 20.0
-    gas = same(
-        await api.backend.price_tables(Energy.GAS), await api.fake.price_tables(Energy.GAS)
-    )
+    gas = same(await api.backend.price_tables(Energy.GAS), await api.fake.price_tables(Energy.GAS))
     assert [t.tariff for t in gas.tables] == [Tariff.GAS]
     assert gas.rows(Tariff.GAS)[0].powers_kva == ()
     error = await same_error(
