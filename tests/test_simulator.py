@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 from geg_tui.api.models import Energy, PriceTables, Register, Tariff
 from geg_tui.fake_backend import consumption, load_curves, prices
@@ -24,11 +24,10 @@ TODAY = START.date()
 
 def fetched_curve(db, contract, first: date, last: date) -> list[int]:
     """The curve of ``first``..``last`` as a client gets it: pieces of at most 31 days."""
+    assert simulate.PIECE_DAYS == load_curves.MAX_DAYS
     watts: list[int] = []
-    while first <= last:
-        piece_last = min(last, first + timedelta(days=load_curves.MAX_DAYS - 1))
-        watts.extend(load_curves.curve(db, TODAY, contract, first, piece_last).watts)
-        first = piece_last + timedelta(days=1)
+    for lo, hi in simulate.pieces(first, last):
+        watts.extend(load_curves.curve(db, TODAY, contract, lo, hi).watts)
     return watts
 
 

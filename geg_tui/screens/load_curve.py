@@ -334,8 +334,10 @@ class LoadCurveScreen(BaseScreen):
             self.show_curve(None)
             self.query_one("#form-error", FormError).show(exc.message)
             return False
-        if result is None:
+        if result is None:  # refused: the day typed stays, selected, to be typed over
             self.show_curve(None)
+            day_field.input.focus()
+            day_field.input.select_all()
             return False
         data, shown = result
         if day is None:

@@ -15,7 +15,7 @@ bills (a test redoes every past invoice with it). Choices:
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -40,24 +40,12 @@ from geg_tui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from geg_tui.api.backend import Backend
 
-DAYS = 365
-PIECE_DAYS = 31
 ASSUMPTIONS = _l(
     "Hypothèses : la même consommation, aux mêmes heures, que sur la période ; heures creuses "
     "de 22h à 6h ; une puissance convient si ses kVA (pris comme des kW) dépassent le plus "
     "haut pic sur 30 minutes (la puissance instantanée peut être plus haute) ; les prix de "
     "chaque jour simulé, abonnement et taxes compris, pas ceux à venir."
 )
-
-
-def pieces(first: date, last: date, size: int = PIECE_DAYS) -> list[tuple[date, date]]:
-    """``first``..``last`` cut in ranges of at most ``size`` days (what ``load_curve`` takes)."""
-    out = []
-    while first <= last:
-        end = min(last, first + timedelta(days=size - 1))
-        out.append((first, end))
-        first = end + timedelta(days=1)
-    return out
 
 
 SHORT_LABELS = {
@@ -209,9 +197,9 @@ class SimulatorScreen(BaseScreen):
                 return simulate.simulate(
                     tables, contract.tariff, contract.power_kva, contract.start_date, []
                 )
-            first = max(contract.start_date, last - timedelta(days=DAYS - 1))
+            first = max(contract.start_date, last - timedelta(days=simulate.YEAR_DAYS - 1))
             watts: list[int] = []
-            for lo, hi in pieces(first, last):
+            for lo, hi in simulate.pieces(first, last):
                 watts.extend((await backend.load_curve(token, contract.ref, lo, hi)).watts)
             return simulate.simulate(tables, contract.tariff, contract.power_kva, first, watts)
 

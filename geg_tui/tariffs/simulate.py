@@ -27,6 +27,19 @@ from geg_tui.api.models import PriceTables, Register, Tariff
 from geg_tui.tariffs import curve
 from geg_tui.tariffs.billing import Bill, DailySeries, compute_bill
 
+YEAR_DAYS = 365
+PIECE_DAYS = 31  # the most ``Backend.load_curve`` gives at once
+
+
+def pieces(first: date, last: date, size: int = PIECE_DAYS) -> list[tuple[date, date]]:
+    """``first``..``last`` cut in ranges of at most ``size`` days (how a year is fetched)."""
+    out = []
+    while first <= last:
+        end = min(last, first + timedelta(days=size - 1))
+        out.append((first, end))
+        first = end + timedelta(days=1)
+    return out
+
 
 @dataclass(frozen=True, slots=True)
 class OptionCost:

@@ -34,6 +34,7 @@ async def type_day(pilot: Pilot, text: str) -> None:
     await type_keys(pilot, text)
     await pilot.press("enter")
     await settle(pilot)
+    await pilot.pause()  # the focus back on the field to correct (after the loading indicator)
 
 
 async def test_conso_1_curve_day_week_peaks_baseline_errors_then_simulator(
