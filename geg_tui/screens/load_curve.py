@@ -187,7 +187,7 @@ def legend(kva: int | None) -> Text:
     text.append(f"{HP_MARK} ", style="color(208)")
     text.append(_("heures pleines") + "  ")
     text.append(f"{HC_MARK} ", style="blue")
-    text.append(_("heures creuses 22h–6h") + "  ")
+    text.append(_("heures creuses 22:00–06:00") + "  ")
     if kva:
         text.append("── ", style="red")
         text.append(_("{kva} kVA souscrits").format(kva=kva))
@@ -201,7 +201,7 @@ class LoadCurveScreen(BaseScreen):
     AUTO_FOCUS = "#chart"
     HELP = _l(
         "La puissance moyenne de chaque demi-heure (kW) mesurée par votre compteur Linky, sur "
-        "un jour ou une semaine. Heures pleines █, heures creuses ▒ (22h–6h) ; la ligne est "
+        "un jour ou une semaine. Heures pleines █, heures creuses ▒ (22:00–06:00) ; la ligne est "
         "votre puissance souscrite. Le pic est une moyenne sur 30 minutes : la puissance "
         "instantanée peut être plus haute. Le talon est ce que le logement consomme la nuit "
         "quand rien ne fonctionne (veilles, réfrigérateur) ; son coût par an est au prix du "

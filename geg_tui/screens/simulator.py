@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 ASSUMPTIONS = _l(
     "Hypothèses : la même consommation, aux mêmes heures, que sur la période ; heures creuses "
-    "de 22h à 6h ; une puissance convient si ses kVA (pris comme des kW) dépassent le plus "
+    "de 22:00 à 06:00 ; une puissance convient si ses kVA (pris comme des kW) dépassent le plus "
     "haut pic sur 30 minutes (la puissance instantanée peut être plus haute) ; les prix de "
     "chaque jour simulé, abonnement et taxes compris, pas ceux à venir."
 )

@@ -49,7 +49,7 @@ async def test_conso_1_curve_day_week_peaks_baseline_errors_then_simulator(
         assert "Pic : " in summary and "des 9 kVA" in summary and "Talon" in summary
         assert "€ TTC par an" in summary
         legend = text_of(screen, "#legend")
-        assert "█ heures pleines" in legend and "▒ heures creuses 22h–6h" in legend
+        assert "█ heures pleines" in legend and "▒ heures creuses 22:00–06:00" in legend
         await pilot.press("s")  # a week: each day's peak
         await settle(pilot)
         assert screen.data.days == 7 and screen.data.start == date(2026, 11, 20)
