@@ -32,7 +32,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("releve", _l("Relevé de compteur"), _l("Saisir un index et voir l'historique des relevés"), "geg_tui.screens.meter:MeterScreen", True),
     Entry("consommation", _l("Mes consommations"), _l("Graphiques par jour, mois et année, export CSV"), "geg_tui.screens.consumption:ConsumptionScreen", True),
     Entry("courbe_de_charge", _l("Courbe de charge"), _l("Puissance par demi-heure, pics et talon (Linky)"), "geg_tui.screens.load_curve:LoadCurveScreen", True, menu=False),
-    Entry("simulateur", _l("Quelle option me coûte le moins ?"), _l("Base ou heures creuses, quelle puissance : sur votre consommation"), "geg_tui.screens.simulator:SimulatorScreen", True, menu=False),
+    Entry("simulateur", _l("Quelle option me coûte le moins ?"), _l("Simulateur : Base ou heures creuses, quelle puissance, sur votre consommation"), "geg_tui.screens.simulator:SimulatorScreen", True, menu=False),
     Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 

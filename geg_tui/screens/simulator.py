@@ -50,7 +50,7 @@ ASSUMPTIONS = _l(
 
 SHORT_LABELS = {
     Tariff.BLUE_BASE: _l("Base"),
-    Tariff.BLUE_HPHC: _l("Heures creuses"),
+    Tariff.BLUE_HPHC: _l("HP / HC"),
     Tariff.MARKET_ELEC: _l("Offre de marché"),
 }
 
