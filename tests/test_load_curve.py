@@ -73,14 +73,16 @@ def test_conso_1_power_needed_and_off_peak_hours() -> None:
 
 
 def test_conso_1_baseline_yearly_cost_by_hand() -> None:
-    row = prices.price_at(Tariff.BLUE_BASE, date(2026, 9, 1))
-    # 100 W for 8 760 h = 876 kWh; × (0,1317 €/kWh + 0,02998 €/kWh of accise) × 1,2.
-    expected = round(876 * (0.131700 + 0.029980) * 1.2 * 100)
-    assert curve.baseline_yearly_cost(100, Tariff.BLUE_BASE, row, 20.0) == expected
-    hphc = prices.price_at(Tariff.BLUE_HPHC, date(2026, 9, 1))
-    cost = curve.baseline_yearly_cost(100, Tariff.BLUE_HPHC, hphc, 20.0)
-    by_hand = (584 * (0.143290 + 0.02998) + 292 * (0.106680 + 0.02998)) * 1.2 * 100
-    assert cost == round(by_hand)
+    """100 W for 8 760 h = 876 kWh, priced as an invoice line would be: energy and accise each
+    rounded to the cent, then VAT 20 % on their sum."""
+    row = prices.price_at(Tariff.BLUE_BASE, date(2026, 9, 1))  # 0,1317 €/kWh; 29,98 €/MWh
+    energy, accise = round(876 * 13.17), round(0.876 * 2998)  # cents: 11 537 and 2 626
+    assert curve.baseline_yearly_cost(100, Tariff.BLUE_BASE, row) == 14_163 + 2_833
+    assert (energy, accise) == (11_537, 2_626)
+    hphc = prices.price_at(Tariff.BLUE_HPHC, date(2026, 9, 1))  # 0,14329 and 0,10668 €/kWh
+    hp, hc = round(584 * 14.329), round(292 * 10.668)  # 16 h and 8 h a day
+    excl = hp + hc + round(0.876 * 2998)
+    assert curve.baseline_yearly_cost(100, Tariff.BLUE_HPHC, hphc) == excl + round(excl * 0.2)
 
 
 def test_conso_1_daily_registers_of_a_curve() -> None:

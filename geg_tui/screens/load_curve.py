@@ -118,7 +118,7 @@ def summary_lines(
         last = data.start + timedelta(days=data.days - 1)
         if tables is not None:
             row = grid.row_at(tables.rows(tariff), last)
-            cost = curve.baseline_yearly_cost(base, tariff, row, tables.vat_rate_pct)
+            cost = curve.baseline_yearly_cost(base, tariff, row)
             values["cost"] = escape(format_money(cost))
             text = _("Talon (veille, la nuit) : [b]{watts} W[/b], soit {kwh} et {cost} TTC par an.")
         else:

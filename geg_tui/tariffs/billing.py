@@ -228,6 +228,15 @@ def _piece_lines(
     return subscription, energy, accise, cta
 
 
+def energy_cost(tariff: Tariff, row: PriceRow, wh: Mapping[Register, int]) -> int:
+    """What ``wh`` per register costs at ``row``, VAT included: the energy and accise lines an
+    invoice would have for it (each rounded as on an invoice), plus their VAT. What consumed
+    energy alone costs (the standby baseline a year, for instance), without subscription."""
+    energy, accise = _energy_lines(tariff, row.effective, row.effective, row, wh, False)
+    amount = sum(line.amount for line in (*energy, *accise))
+    return amount + vat_of(amount)
+
+
 def vat_of(amount_excl_tax: int) -> int:
     """INV-2: VAT at 20 % of the amount before tax, rounded half-up to the cent."""
     return round_half_up(amount_excl_tax * int(VAT_RATE_PCT), 100)

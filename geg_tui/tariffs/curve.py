@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from statistics import median_low
 
 from geg_tui.api.models import PriceRow, Register, Tariff
+from geg_tui.tariffs import billing
 
 SLOTS_PER_DAY = 48
 HC_SLOTS = (*range(0, 12), *range(44, 48))  # 22:00–06:00 Paris
@@ -105,20 +106,14 @@ def daily_wh(watts: Sequence[int], tariff: Tariff) -> dict[Register, list[int]]:
     return out
 
 
-def baseline_yearly_cost(watts: int, tariff: Tariff, row: PriceRow, vat_rate_pct: float) -> int:
-    """What ``watts`` around the clock for a year costs in energy and accise, VAT included,
-    at ``row``'s prices (cents; HP/HC: 16 h a day at the peak price, 8 h at the off-peak one)."""
+def baseline_yearly_cost(watts: int, tariff: Tariff, row: PriceRow) -> int:
+    """What ``watts`` around the clock for a year costs in energy and accise, VAT included, at
+    ``row``'s prices, rounded as an invoice would (cents; HP/HC: the 16 peak hours of each day
+    at the peak price, the 8 off-peak ones at the off-peak price)."""
     yearly_wh = watts * HOURS_PER_YEAR
     if tariff is Tariff.BLUE_HPHC:
         off_peak = watts * len(HC_SLOTS) // 2 * 365
         shares = {Register.HP: yearly_wh - off_peak, Register.HC: off_peak}
     else:
         shares = {Register.BASE: yearly_wh}
-    # Wh × µ€/kWh = 10⁻⁹ €; Wh × µ€/MWh = 10⁻¹² €: everything in 10⁻¹² €, then cents.
-    pico = sum(
-        wh * (row.energy_micro.get(register, 0) * 1000 + row.accise_micro_per_mwh)
-        for register, wh in shares.items()
-    )
-    vat_num = round(100 + vat_rate_pct)
-    numerator, denominator = pico * vat_num, 10**10 * 100
-    return (2 * numerator + denominator) // (2 * denominator)
+    return billing.energy_cost(tariff, row, shares)
