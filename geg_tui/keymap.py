@@ -46,6 +46,10 @@ BINDING_IDS: Mapping[str, LazyText] = {
     "consumption-compare": _l("Consommations : comparer à l'année précédente"),
     "consumption-table": _l("Consommations : graphique ou tableau"),
     "consumption-export": _l("Consommations : export CSV"),
+    "curve-day": _l("Courbe de charge : un jour"),
+    "curve-week": _l("Courbe de charge : une semaine"),
+    "curve-previous": _l("Courbe de charge : jour ou semaine précédente"),
+    "curve-next": _l("Courbe de charge : jour ou semaine suivante"),
     "export-cancel": _l("Export CSV : annuler"),
 }  # fmt: skip
 
