@@ -22,16 +22,19 @@ from geg_tui.api.models import (
     ContactForm,
     Contract,
     DebitSchedule,
+    Energy,
     Granularity,
     HomeSummary,
     Invitation,
     Invoice,
     InvoicePage,
     InvoiceStatus,
+    LoadCurve,
     MeterReading,
     MeterStatus,
     Payment,
     PaymentMode,
+    PriceTables,
     Profile,
     ReadingResult,
     ReferralSummary,
@@ -240,6 +243,13 @@ class Backend(Protocol):
     async def consumption_range(self, token: str, contract_ref: str) -> ConsumptionRange:
         """CONSO-2: the first and last day with consumption for the contract (its start, or the
         oldest day kept, to yesterday as the backend sees it)."""
+
+    async def load_curve(self, token: str, contract_ref: str, start: date, end: date) -> LoadCurve:
+        """CONSO-1: the 30-minute average power (W) of a Linky contract over ``start``..``end``
+        (at most 31 days, not before the contract; cut at yesterday)."""
+
+    async def price_tables(self, energy: Energy) -> PriceTables:
+        """INV-2: the dated public price grid the backend bills ``energy`` with (no session)."""
 
     # --- customer service (REQ) ------------------------------------------------------------
     async def create_request(self, token: str, form: ContactForm) -> ServiceRequest:

@@ -683,6 +683,85 @@ class ConsumptionSeries:
         )
 
 
+# --- load curve and prices (issue 15) -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoadCurve:
+    """CONSO-1: a Linky meter's 30-minute curve, ``watts[48 × d + s]`` being the average power
+    (W) of half-hour ``s`` (0 = 00:00–00:30 Paris, a nominal day of 48) of day ``start + d``.
+
+    Watts, not Wh, because that is what a customer compares with the subscribed power (kVA); a
+    half-hour's energy is ``watts / 2`` Wh. The days run from ``start`` to ``end`` as far as the
+    backend knows them (it cuts at yesterday): ``days`` may be fewer than asked for.
+    """
+
+    contract_ref: str
+    start: date
+    end: date  # the range asked for (inclusive)
+    watts: tuple[int, ...] = ()
+
+    @property
+    def days(self) -> int:
+        """How many whole days of 48 values the curve holds."""
+        return len(self.watts) // 48
+
+    def day(self, index: int) -> tuple[int, ...]:
+        """The 48 values of day ``start + index``."""
+        return self.watts[48 * index : 48 * index + 48]
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRow:
+    """INV-2: the prices of one tariff from ``effective`` on, until the next row's date.
+
+    All before VAT, in integers: ``energy_micro`` µ€ per kWh and per register; the monthly
+    subscription in µ€ per subscribed power (``powers_kva[i]`` → ``subscription_micro[i]``; gas
+    has no power and one amount); ``cta_micro`` µ€ a month (electricity only);
+    ``accise_micro_per_mwh`` µ€ per MWh. Tuples rather than a dict keyed by kVA, because JSON
+    keys are strings and this must read the same from either backend.
+    """
+
+    effective: date
+    energy_micro: dict[Register, int]
+    powers_kva: tuple[int, ...]
+    subscription_micro: tuple[int, ...]
+    cta_micro: int
+    accise_micro_per_mwh: int
+
+    def subscription_for(self, kva: int | None) -> int:
+        """The monthly subscription of a power; gas (a single amount) ignores ``kva``."""
+        if not self.powers_kva:
+            return self.subscription_micro[0]
+        if kva not in self.powers_kva:
+            raise ValueError(f"Puissance non proposée : {kva} kVA")
+        return self.subscription_micro[self.powers_kva.index(kva)]
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTable:
+    """The dated rows of one tariff, oldest first; the first row also applies before its date."""
+
+    tariff: Tariff
+    rows: tuple[PriceRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTables:
+    """INV-2: the public price grid of an energy, as the backend bills with it."""
+
+    energy: Energy
+    vat_rate_pct: float
+    tables: tuple[PriceTable, ...]
+
+    def rows(self, tariff: Tariff) -> tuple[PriceRow, ...]:
+        """The rows of ``tariff`` (``KeyError`` when this energy has no such tariff)."""
+        for table in self.tables:
+            if table.tariff is tariff:
+                return table.rows
+        raise KeyError(tariff)
+
+
 # --- requests, alerts, referral ------------------------------------------------------------
 
 

@@ -427,6 +427,11 @@ TEMPLATES: dict[str, LazyText] = {
         "La courbe de charge n'existe que pour un compteur communicant (Linky)."
     ),
     "load_curve_missing": _l("Pas de courbe de charge pour le {day}."),
+    "load_curve_too_long": _l("La courbe de charge se demande par {days} jours au plus."),
+    "load_curve_before_contract": _l(
+        "Pas de courbe de charge avant le début du contrat, le {day}."
+    ),
+    "price_energy_unknown": _l("Énergie inconnue : électricité ou gaz."),
     "referral_not_in_grenoble": _l(
         "Le parrainage n'est pas ouvert aux habitants de Grenoble (38000 et 38100) : il sert à faire connaître GEG en dehors de sa zone historique."
     ),

@@ -100,6 +100,8 @@ ROUTES: tuple[Route, ...] = (
     Route("reading_history", "GET", "/contracts/{contract_ref}/readings"),
     Route("consumption", "GET", "/contracts/{contract_ref}/consumption"),
     Route("consumption_range", "GET", "/contracts/{contract_ref}/consumption/range"),
+    Route("load_curve", "GET", "/contracts/{contract_ref}/load-curve"),
+    Route("price_tables", "GET", "/prices/{energy}"),
     Route("create_request", "POST", "/requests", body_model="form"),
     Route("list_requests", "GET", "/requests"),
     Route("get_request", "GET", "/requests/{ref}"),

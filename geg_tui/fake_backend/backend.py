@@ -40,16 +40,19 @@ from geg_tui.api.models import (
     ContactForm,
     Contract,
     DebitSchedule,
+    Energy,
     Granularity,
     HomeSummary,
     Invitation,
     Invoice,
     InvoicePage,
     InvoiceStatus,
+    LoadCurve,
     MeterReading,
     MeterStatus,
     Payment,
     PaymentMode,
+    PriceTables,
     Profile,
     ReadingResult,
     ReferralSummary,
@@ -700,6 +703,20 @@ class FakeBackend:
             return consumption.data_range(db, self.clock.today(), contract)
 
         return await self._run(self._authed, token, run)
+
+    async def load_curve(self, token: str, contract_ref: str, start: date, end: date) -> LoadCurve:
+        from geg_tui.fake_backend import load_curves
+
+        def run(db: Tx, account_id: int) -> LoadCurve:
+            contract = self._contract_row(db, account_id, contract_ref)
+            return load_curves.curve(db, self.clock.today(), contract, start, end)
+
+        return await self._run(self._authed, token, run)
+
+    async def price_tables(self, energy: Energy) -> PriceTables:
+        from geg_tui.fake_backend import load_curves
+
+        return await self._run(load_curves.price_tables, energy)
 
     # --- customer service ------------------------------------------------------------------
     async def create_request(self, token: str, form: ContactForm) -> ServiceRequest:

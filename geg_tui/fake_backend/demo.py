@@ -62,13 +62,14 @@ from geg_tui.fake_backend.demo_account import DEMO_EMAIL, DEMO_QUESTION_ID
 from geg_tui.fake_backend.demo_account import DEMO_PASSWORD as DEMO_PASSWORD  # re-exported
 from geg_tui.fake_backend.store import Store, Tx
 from geg_tui.formatting import PARIS
+from geg_tui.tariffs import curve
 
 HISTORY_MONTHS = 72
 DUE_DAYS = 14
 GAS_COEFFICIENT = 11.2  # kWh per m³ (CONSO-1)
 WH_PER_M3 = 11_200
 SLOTS_PER_DAY = 48
-HC_SLOTS = (*range(0, 12), *range(44, 48))  # 22:00–06:00 Paris
+HC_SLOTS = curve.HC_SLOTS  # 22:00–06:00 Paris: the hours the client splits a curve by
 
 # Insertion order respects the foreign keys.
 TABLES = (

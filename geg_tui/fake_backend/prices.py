@@ -10,7 +10,7 @@ Units (all excluding VAT, all integers so that no float ever reaches a total):
 
 - ``energy_micro``: price per kWh for each register, in micro-euros (``131_700`` = 0,1317 €/kWh);
 - ``subscription_micro``: subscription per month in micro-euros, by subscribed power in kVA
-  (6, 9, 12) for electricity; gas has one amount, stored under the key ``None``;
+  (6, 9, 12) for electricity; gas has one amount and no power;
 - ``cta_micro``: « Contribution tarifaire d'acheminement » per month, electricity only (0 for gas);
 - ``accise_micro_per_mwh``: the excise (accise, formerly CSPE / TICGN) per MWh, in micro-euros.
 
@@ -26,33 +26,13 @@ subscription 2 % cheaper, same taxes.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from geg_tui.api.models import Register, Tariff
+from geg_tui.api.models import Energy, PriceRow, PriceTable, PriceTables, Register, Tariff
+from geg_tui.tariffs import grid
+from geg_tui.tariffs.billing import VAT_RATE_PCT
 
-VAT_RATE_PCT = 20.0
-
-
-@dataclass(frozen=True, slots=True)
-class PriceRow:
-    """The prices of one tariff from ``effective`` on (see the module docstring for units)."""
-
-    effective: date
-    energy_micro: Mapping[Register, int]
-    subscription_micro: Mapping[int | None, int]
-    cta_micro: int
-    accise_micro_per_mwh: int
-
-    def subscription_for(self, kva: int | None) -> int:
-        """Monthly subscription for a power; gas (a single amount) ignores ``kva``."""
-        if None in self.subscription_micro:
-            return self.subscription_micro[None]
-        if kva not in self.subscription_micro:
-            raise ValueError(f"Puissance non proposée : {kva} kVA")
-        return self.subscription_micro[kva]
+__all__ = ["PRICE_TABLES", "VAT_RATE_PCT", "PriceRow", "price_at", "price_periods", "published"]
 
 
 # Regulated electricity (Tarif Bleu), one line per change:
@@ -109,7 +89,8 @@ def _blue_rows(registers: tuple[Register, ...]) -> tuple[PriceRow, ...]:
             PriceRow(
                 effective=date(year, month, 1),
                 energy_micro={r: by_register[r] for r in registers},
-                subscription_micro={6: s6, 9: s9, 12: s12},
+                powers_kva=(6, 9, 12),
+                subscription_micro=(s6, s9, s12),
                 cta_micro=cta,
                 accise_micro_per_mwh=accise,
             )
@@ -125,10 +106,11 @@ def _market_rows() -> tuple[PriceRow, ...]:
             energy_micro={
                 Register.BASE: _round_to(row.energy_micro[Register.BASE] * MARKET_ENERGY_FACTOR, 10)
             },
-            subscription_micro={
-                kva: _round_to(amount * MARKET_SUBSCRIPTION_FACTOR, 10_000)
-                for kva, amount in row.subscription_micro.items()
-            },
+            powers_kva=row.powers_kva,
+            subscription_micro=tuple(
+                _round_to(amount * MARKET_SUBSCRIPTION_FACTOR, 10_000)
+                for amount in row.subscription_micro
+            ),
             cta_micro=row.cta_micro,
             accise_micro_per_mwh=row.accise_micro_per_mwh,
         )
@@ -141,7 +123,8 @@ def _gas_rows() -> tuple[PriceRow, ...]:
         PriceRow(
             effective=date(year, month, 1),
             energy_micro={Register.GAS: energy},
-            subscription_micro={None: subscription},
+            powers_kva=(),
+            subscription_micro=(subscription,),
             cta_micro=0,
             accise_micro_per_mwh=accise,
         )
@@ -156,34 +139,26 @@ PRICE_TABLES: dict[Tariff, tuple[PriceRow, ...]] = {
     Tariff.GAS: _gas_rows(),
 }
 
-_EFFECTIVE: dict[Tariff, tuple[date, ...]] = {
-    tariff: tuple(row.effective for row in rows) for tariff, rows in PRICE_TABLES.items()
-}
-
-
-def _index_at(tariff: Tariff, day: date) -> int:
-    return max(bisect_right(_EFFECTIVE[tariff], day) - 1, 0)
-
 
 def price_at(tariff: Tariff, day: date) -> PriceRow:
-    """The row in force on ``day`` (the first row for days before the table starts)."""
-    return PRICE_TABLES[tariff][_index_at(tariff, day)]
+    """The row of ``tariff`` in force on ``day`` (``grid.row_at`` over the fake's table)."""
+    return grid.row_at(PRICE_TABLES[tariff], day)
 
 
 def price_periods(tariff: Tariff, start: date, end: date) -> list[tuple[date, date, PriceRow]]:
-    """Cut ``start``..``end`` (inclusive) at each price change: ``(first, last, row)`` pieces."""
-    if end < start:
-        raise ValueError("La fin de période précède son début.")
-    rows = PRICE_TABLES[tariff]
-    effective = _EFFECTIVE[tariff]
-    i = _index_at(tariff, start)
-    pieces = []
-    first = start
-    while True:
-        next_change = effective[i + 1] if i + 1 < len(rows) else None
-        if next_change is None or next_change > end:
-            pieces.append((first, end, rows[i]))
-            return pieces
-        pieces.append((first, next_change - timedelta(days=1), rows[i]))
-        first = next_change
-        i += 1
+    """``start``..``end`` cut at each price change of ``tariff`` (``grid.periods``)."""
+    return grid.periods(PRICE_TABLES[tariff], start, end)
+
+
+def published(energy: Energy) -> PriceTables:
+    """INV-2: the grid of ``energy`` as ``Backend.price_tables`` publishes it — the very rows
+    the invoices are computed with, so a client can redo any amount."""
+    return PriceTables(
+        energy=energy,
+        vat_rate_pct=VAT_RATE_PCT,
+        tables=tuple(
+            PriceTable(tariff, rows)
+            for tariff, rows in PRICE_TABLES.items()
+            if tariff.energy is energy
+        ),
+    )

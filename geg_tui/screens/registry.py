@@ -39,6 +39,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("parrainage", _l("Parrainage"), _l("Parrainer un proche, suivre mes invitations et mes primes"), "geg_tui.screens.referral:ReferralScreen", True),
     Entry("banque", _l("Coordonnées bancaires"), _l("IBAN, titulaire et mandat SEPA de vos prélèvements"), "geg_tui.screens.bank:BankScreen", True),
     Entry("informations", _l("Mes informations"), _l("Adresse, téléphones, e-mail, mot de passe, question secrète"), "geg_tui.screens.profile:ProfileScreen", True),
+    Entry("courbe_de_charge", _l("Courbe de charge"), _l("Puissance par demi-heure, pics et talon (Linky)"), "geg_tui.screens.load_curve:LoadCurveScreen", True),
+    Entry("simulateur", _l("Quelle option me coûte le moins ?"), _l("Simulateur : Base ou heures creuses, quelle puissance, sur votre consommation"), "geg_tui.screens.simulator:SimulatorScreen", True),
     Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 
@@ -49,7 +51,7 @@ ENTRIES: tuple[Entry, ...] = (
 # ``keymap.MENU_KEYS``, in this order.
 MENU_COLUMNS: tuple[tuple[LazyText, tuple[str, ...]], ...] = (
     (_l("Factures et paiements"), ("factures", "pourquoi_ce_montant", "paiement", "paiements", "banque")),
-    (_l("Énergie"), ("releve", "consommation", "courbe", "simulateur")),
+    (_l("Énergie"), ("releve", "consommation", "courbe_de_charge", "simulateur")),
     (_l("Compte et service client"), ("informations", "alertes", "notifications", "demandes", "contacter", "parrainage")),
 )  # fmt: skip
 
