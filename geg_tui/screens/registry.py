@@ -40,7 +40,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("banque", _l("Coordonnées bancaires"), _l("IBAN, titulaire et mandat SEPA de vos prélèvements"), "geg_tui.screens.bank:BankScreen", True),
     Entry("informations", _l("Mes informations"), _l("Adresse, téléphones, e-mail, mot de passe, question secrète"), "geg_tui.screens.profile:ProfileScreen", True),
     Entry("courbe_de_charge", _l("Courbe de charge"), _l("Puissance par demi-heure, pics et talon (Linky)"), "geg_tui.screens.load_curve:LoadCurveScreen", True),
-    Entry("simulateur", _l("Quelle option me coûte le moins ?"), _l("Simulateur : Base ou heures creuses, quelle puissance, sur votre consommation"), "geg_tui.screens.simulator:SimulatorScreen", True),
+    Entry("simulateur", _l("Simulateur tarifaire"), _l("Quelle option me coûte le moins ? Base ou heures creuses, quelle puissance, sur votre consommation"), "geg_tui.screens.simulator:SimulatorScreen", True),
     Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 
