@@ -24,10 +24,17 @@ CREATE TABLE invoice_readings (
 """
 
 
+def downgrade_to_v3(db: Tx) -> None:
+    """Version 3: no notifications kept (the alerts were only mailed)."""
+    db.execute("DROP TABLE notifications")
+    db.set_meta("schema_version", "3")
+
+
 def downgrade_to_v2(db: Tx) -> None:
     """Version 2: a settlement's instalments were a negative line « Mensualités prélevées »
     (11 of them, without VAT) in the total before tax and the total; a credit was debited like
     any settlement; one reading per register and invoice."""
+    downgrade_to_v3(db)
     for row in db.all(
         "SELECT i.id, i.already_paid, i.status, i.due_date, c.payment_mode FROM invoices i "
         "JOIN contracts c ON c.id = i.contract_id WHERE i.already_paid > 0"

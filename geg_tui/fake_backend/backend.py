@@ -48,6 +48,7 @@ from geg_tui.api.models import (
     InvoiceStatus,
     MeterReading,
     MeterStatus,
+    Notification,
     Payment,
     PaymentMode,
     Profile,
@@ -72,6 +73,7 @@ from geg_tui.fake_backend import (
     faults,
     home,
     invoices,
+    notifications,
     profile,
     read_models,
     referral,
@@ -109,6 +111,7 @@ READ_ONLY = frozenset(
         "list_requests",
         "get_request",
         "list_alerts",
+        "list_notifications",
         "server_time",
     }
 )
@@ -733,6 +736,15 @@ class FakeBackend:
     async def set_alert(self, token: str, setting: AlertSetting) -> AlertSetting:
         def run(db: Tx, account_id: int) -> AlertSetting:
             return alerts.save(db, account_id, setting)
+
+        return await self._run(self._authed, token, run)
+
+    async def list_notifications(self, token: str) -> list[Notification]:
+        return await self._run(self._authed, token, notifications.of_account)
+
+    async def mark_notifications_read(self, token: str, ids: list[int]) -> int:
+        def run(db: Tx, account_id: int) -> int:
+            return notifications.mark_read(db, self.clock.now(), account_id, ids)
 
         return await self._run(self._authed, token, run)
 

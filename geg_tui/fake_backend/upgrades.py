@@ -16,6 +16,7 @@ from geg_tui.fake_backend.schema import (
     CONSUMPTION_MONTHS_TABLE,
     INVOICE_READINGS_TABLE,
     INVOICE_SETTLEMENT_COLUMNS,
+    NOTIFICATIONS_TABLE,
     SCHEMA_VERSION,
 )
 from geg_tui.fake_backend.store import Tx
@@ -102,7 +103,13 @@ def _at_six(day: str) -> str:
     return datetime.combine(date.fromisoformat(day), time(6), PARIS).isoformat()
 
 
-_UPGRADES = {"1": _v1_to_v2, "2": _v2_to_v3}
+def _v3_to_v4(db: Tx) -> None:
+    """Version 4 keeps the alerts sent, to be read in the terminal (ALERT-3). Those sent before
+    were not kept: the list starts empty."""
+    db.executescript_in_tx(NOTIFICATIONS_TABLE)
+
+
+_UPGRADES = {"1": _v1_to_v2, "2": _v2_to_v3, "3": _v3_to_v4}
 
 
 def upgrade(db: Tx, found: str) -> bool:
