@@ -31,6 +31,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("factures", _l("Mes factures"), _l("Consulter, télécharger et payer mes factures"), "geg_tui.screens.invoices:InvoicesScreen", True),
     Entry("releve", _l("Relevé de compteur"), _l("Saisir un index et voir l'historique des relevés"), "geg_tui.screens.meter:MeterScreen", True),
     Entry("consommation", _l("Mes consommations"), _l("Graphiques par jour, mois et année, export CSV"), "geg_tui.screens.consumption:ConsumptionScreen", True),
+    Entry("alertes", _l("Mes alertes"), _l("Alertes par e-mail ou SMS : factures, échéances, consommation"), "geg_tui.screens.alerts:AlertsScreen", True, menu=False),
+    Entry("notifications", _l("Notifications"), _l("Les alertes reçues, lues ou non"), "geg_tui.screens.notifications:NotificationsScreen", True, menu=False),
     Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 
