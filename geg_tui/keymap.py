@@ -47,6 +47,8 @@ BINDING_IDS: Mapping[str, LazyText] = {
     "consumption-table": _l("Consommations : graphique ou tableau"),
     "consumption-export": _l("Consommations : export CSV"),
     "export-cancel": _l("Export CSV : annuler"),
+    "alerts-save": _l("Alertes : enregistrer l'alerte où est le curseur"),
+    "notices-read-all": _l("Notifications : tout marquer comme lu"),
 }  # fmt: skip
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})

@@ -192,6 +192,8 @@ class AlertsScreen(BaseScreen):
                 form.clear_errors()
                 form.fill(setting)
         self._loaded = True
+        if self.focused is None:  # Space and Ctrl+S work at once, on the first alert
+            self.query(CheckField).first(CheckField).focus_control()
         await self._show_mobile()
 
     @work(exclusive=True, exit_on_error=False, group="alerts-mobile")
@@ -256,6 +258,9 @@ class AlertsScreen(BaseScreen):
         finally:
             self._saving = None
         if saved is None:  # refused: the whole form in view, its messages with it
+            # Again now that the form is no longer covered by the loading indicator: while it
+            # was, the field to correct could not always take the focus.
+            form.focus_first_error()
             self.call_after_refresh(form.scroll_visible, animate=False)
             return
         form.fill(saved)
