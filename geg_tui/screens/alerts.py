@@ -149,6 +149,7 @@ class AlertsScreen(BaseScreen):
     ]
     ESSENTIAL_KEYS = ("alerts-save",)
     CSS_PATH = "alerts.tcss"
+    AUTO_FOCUS = ".alert Checkbox"  # Space and Ctrl+S work at once, on the first alert
 
     def __init__(self) -> None:
         super().__init__()
@@ -192,8 +193,6 @@ class AlertsScreen(BaseScreen):
                 form.clear_errors()
                 form.fill(setting)
         self._loaded = True
-        if self.focused is None:  # Space and Ctrl+S work at once, on the first alert
-            self.query(CheckField).first(CheckField).focus_control()
         await self._show_mobile()
 
     @work(exclusive=True, exit_on_error=False, group="alerts-mobile")
