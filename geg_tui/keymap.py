@@ -66,6 +66,8 @@ BINDING_IDS: Mapping[str, LazyText] = {
     "requests-open": _l("Mes demandes : lire la demande sélectionnée"),
     "requests-new": _l("Mes demandes : nouvelle demande"),
     "referral-send": _l("Parrainage : envoyer le formulaire"),
+    "alerts-save": _l("Alertes : enregistrer l'alerte où est le curseur"),
+    "notices-read-all": _l("Notifications : tout marquer comme lu"),
 }  # fmt: skip
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})

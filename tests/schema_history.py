@@ -24,8 +24,15 @@ CREATE TABLE invoice_readings (
 """
 
 
+def downgrade_to_v4(db: Tx) -> None:
+    """Version 4: no notifications kept (the alerts were only mailed)."""
+    db.execute("DROP TABLE notifications")
+    db.set_meta("schema_version", "4")
+
+
 def downgrade_to_v3(db: Tx) -> None:
     """Version 3: nothing said what the customer had read of a request."""
+    downgrade_to_v4(db)
     db.execute("ALTER TABLE requests DROP COLUMN read_upto")
     db.set_meta("schema_version", "3")
 

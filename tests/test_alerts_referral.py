@@ -13,6 +13,7 @@ from geg_tui.fake_backend.backend import FakeBackend
 from tests.conftest import signup_request, unregistered_customer
 
 IBAN = "FR76 3000 6000 0112 3456 7890 189"
+OVERDUE_PARAMS = {"ref": "968320100013", "amount": 4216}
 
 
 async def login_demo(backend: FakeBackend, demo: dict[str, str]) -> str:
@@ -75,17 +76,17 @@ async def test_alert_3_delivered_once_and_only_when_on(
         )
         now = backend.clock.now()
         assert alerts.trigger(
-            db, now, account_id, AlertKind.OVERDUE, "facture-1", "facture en retard", "Texte."
+            db, now, account_id, AlertKind.OVERDUE, "facture-1", "alert_overdue", OVERDUE_PARAMS
         )
         assert not alerts.trigger(
-            db, now, account_id, AlertKind.OVERDUE, "facture-1", "facture en retard", "Texte."
+            db, now, account_id, AlertKind.OVERDUE, "facture-1", "alert_overdue", OVERDUE_PARAMS
         )
     channels = sorted(m.channel.value for m in admin.read_outbox(backend) if "retard" in m.subject)
     assert channels == ["email", "sms"]
     await backend.set_alert(token, AlertSetting(AlertKind.OVERDUE, False, True, False))
     with backend.store.transaction() as db:
         assert not alerts.trigger(
-            db, now, account_id, AlertKind.OVERDUE, "facture-2", "facture en retard", "Texte."
+            db, now, account_id, AlertKind.OVERDUE, "facture-2", "alert_overdue", OVERDUE_PARAMS
         )
 
 

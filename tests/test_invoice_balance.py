@@ -346,6 +346,6 @@ def test_sim_4_debit_4_a_version_2_data_file_is_upgraded_with_its_settlements_re
 
     upgraded = Store.in_dir(tmp_path)
     with upgraded.transaction() as db:
-        assert db.get_meta("schema_version") == str(SCHEMA_VERSION) == "4"
+        assert db.get_meta("schema_version") == str(SCHEMA_VERSION) == "5"
     assert snapshot(upgraded) == expected
     upgraded.close()

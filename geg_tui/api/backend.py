@@ -32,6 +32,7 @@ from geg_tui.api.models import (
     LoadCurve,
     MeterReading,
     MeterStatus,
+    Notification,
     Payment,
     PaymentMode,
     PriceTables,
@@ -270,6 +271,13 @@ class Backend(Protocol):
 
     async def set_alert(self, token: str, setting: AlertSetting) -> AlertSetting:
         """ALERT-2."""
+
+    async def list_notifications(self, token: str) -> list[Notification]:
+        """ALERT-3: the alerts the account was sent, newest first, read or not."""
+
+    async def mark_notifications_read(self, token: str, ids: list[int]) -> int:
+        """Mark the account's notifications ``ids`` read (others' ids are ignored); returns how
+        many of its notifications are still unread."""
 
     # --- referral (REF) --------------------------------------------------------------------
     async def invite(

@@ -817,6 +817,24 @@ class AlertSetting:
 
 
 @dataclass(frozen=True, slots=True)
+class Notification:
+    """An alert the account was sent (ALERT-3), kept to be read in the terminal too.
+
+    ``code`` and ``params`` say what happened (``api/texts.py`` writes it in the reader's
+    language); ``text`` is the French sentence the mail or SMS carried, shown by a client that
+    does not know the code. ``channels``: how it was sent (e-mail, SMS or both)."""
+
+    id: int
+    at: datetime
+    kind: AlertKind
+    channels: tuple[Channel, ...]
+    read: bool
+    text: str
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Invitation:
     id: int
     first_name: str

@@ -118,6 +118,21 @@ def _tenths_kwh(value: Any, french: bool) -> str:
     return text.removesuffix(f"{formatting.NBSP}kWh")
 
 
+def _kwh(value: Any, french: bool) -> str:
+    """Wh → whole kWh with the unit (``1 234 kWh``)."""
+    from geg_tui import formats, formatting
+
+    return (formatting if french else formats).format_kwh(int(value))
+
+
+def _month(value: Any, french: bool) -> str:
+    """``2026-11`` → « novembre 2026 » / "November 2026"."""
+    from geg_tui import formats, formatting
+
+    day = date.fromisoformat(f"{value}-01")
+    return f"{(formatting if french else formats).month_name(day.month)} {day.year}"
+
+
 def _request_status(value: Any, french: bool) -> str:
     from geg_tui.api.models import RequestStatus
     from geg_tui.labels import french_label, label_of
@@ -142,18 +157,26 @@ PARAM_KINDS: dict[str, Callable[[Any, bool], str]] = {
     "last_index": _number,
     "first": _date,
     "last": _date,
+    "consumed_wh": _kwh,
+    "month": _month,
 }
 
 
 def render(
-    code: str, params: Mapping[str, Any] | None = None, *, french: bool = False
+    code: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    french: bool = False,
+    templates: Mapping[str, LazyText] | None = None,
 ) -> str | None:
     """The message of ``code`` with ``params``, in the current language (or French); ``None``
     when this client has no template for the code or the params do not fit it (the caller then
-    shows the French text the server sent)."""
+    shows the French text the server sent). ``templates``: another table than the problems'
+    (the backend's texts that are not errors, ``api/texts.py``), with the same parameters."""
+    table = TEMPLATES if templates is None else templates
     variant = (params or {}).get("variant")
-    template = TEMPLATES.get(f"{code}/{variant}") if variant else None
-    template = template or TEMPLATES.get(code)
+    template = table.get(f"{code}/{variant}") if variant else None
+    template = template or table.get(code)
     if template is None:
         return None
     text = template.msgid if french else str(template)
@@ -449,6 +472,9 @@ TEMPLATES: dict[str, LazyText] = {
     "alert_unit_choose": _l("Choisissez un seuil en kWh ou en euros."),
     "alert_threshold_range": _l("Le seuil doit être un nombre entier entre {min} et {max_index}."),
     "alert_channel_choose": _l("Choisissez au moins un canal : e-mail ou SMS."),
+    "notification_ids_invalid": _l(
+        "Liste de notifications invalide : des numéros entiers, {max} au plus."
+    ),
     "alert_sms_needs_mobile": _l(
         "Les SMS demandent un numéro de mobile (06 ou 07) dans vos coordonnées."
     ),

@@ -108,6 +108,8 @@ ROUTES: tuple[Route, ...] = (
     Route("add_request_message", "POST", "/requests/{ref}/messages"),
     Route("list_alerts", "GET", "/alerts"),
     Route("set_alert", "PUT", "/alerts", body_model="setting"),
+    Route("list_notifications", "GET", "/notifications"),
+    Route("mark_notifications_read", "POST", "/notifications/read"),
     Route("invite", "POST", "/referral/invitations"),
     Route("referral", "GET", "/referral"),
     Route("set_referral_bank_details", "PUT", "/referral/bank"),

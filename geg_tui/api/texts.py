@@ -16,6 +16,7 @@ from typing import Any
 from geg_tui.api.models import (
     InvoiceLine,
     MeterStatus,
+    Notification,
     ReadingResult,
     RequestEvent,
     RequestStatus,
@@ -178,3 +179,47 @@ def event_text(event: RequestEvent) -> str:
         if text is not None:
             return text
     return event.text
+
+
+#: What an alert says (ALERT-1/3), by code: the body of GEG's mail or SMS in French (the msgid
+#: itself) and the notification in the terminal, in the reader's language. Parameters as in
+#: ``problems.PARAM_KINDS`` (``amount`` in cents, ``day`` ISO, ``month`` ``YYYY-MM``,
+#: ``consumed_wh``); ``variant`` picks another wording.
+NOTIFICATIONS: dict[str, LazyText] = {
+    "alert_new_invoice": _l("Votre facture {ref} du contrat {contract} ({amount}) est disponible."),
+    "alert_new_invoice/credit": _l(
+        "Votre facture {ref} du contrat {contract} (solde en votre faveur : {amount}) est "
+        "disponible."
+    ),
+    "alert_overdue": _l(
+        "Votre facture {ref} ({amount}) n'est pas réglée. Vous pouvez la payer par carte dans "
+        "votre espace client."
+    ),
+    "alert_payment_due": _l("Votre facture {ref} ({amount}) est à régler avant le {day}."),
+    "alert_debit_soon": _l("Un prélèvement de {amount} (contrat {contract}) aura lieu le {day}."),
+    "alert_reading_window": _l(
+        "Vous pouvez saisir le relevé de votre compteur (contrat {contract}) jusqu'au {day}."
+    ),
+    "alert_consumption_threshold": _l(
+        "En {month}, le contrat {contract} a consommé {consumed_wh} ({amount}), au-dessus de "
+        "votre seuil."
+    ),
+}
+
+
+def notification_french(code: str, params: dict[str, Any]) -> str:
+    """What GEG's mail or SMS says for an alert (the fake backend sends this)."""
+    text = render(code, params, french=True, templates=NOTIFICATIONS)
+    if text is None:
+        raise KeyError(f"no notification template for {code!r} with {sorted(params)}")
+    return text
+
+
+def notification_text(notification: Notification) -> str:
+    """A notification in the current language (the French text sent, for a code this version
+    does not know)."""
+    if notification.code:
+        text = render(notification.code, notification.params, templates=NOTIFICATIONS)
+        if text is not None:
+            return text
+    return notification.text

@@ -3,17 +3,20 @@
 Every kind exists for every account, switched off until the customer turns it on. Parameters:
 N days (1 to 15) for « échéance » and « prélèvement proche »; a monthly threshold in whole kWh
 (1 to 100 000) or whole euros (1 to 100 000) for consumption. SMS needs a mobile number (06/07).
-``trigger`` delivers at most once per (account, kind, event key), and only when switched on.
+``trigger`` delivers at most once per (account, kind, event key), and only when switched on; what
+it delivers is also kept as a notification (``notifications``), read in the terminal.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from geg_tui.api.errors import ValidationError
 from geg_tui.api.models import AlertKind, AlertSetting, Channel
 from geg_tui.api.problems import Problem
-from geg_tui.fake_backend import outbox, validation
+from geg_tui.api.texts import notification_french
+from geg_tui.fake_backend import notifications, outbox, validation
 from geg_tui.fake_backend.store import Tx
 
 DAY_KINDS = {AlertKind.PAYMENT_DUE, AlertKind.DEBIT_SOON}
@@ -112,10 +115,29 @@ def setting_for(db: Tx, account_id: int, kind: AlertKind) -> AlertSetting:
     return next(s for s in settings(db, account_id) if s.kind is kind)
 
 
+#: The subject of an alert's mail (after « Alerte GEG : ») and SMS, by kind: GEG's French.
+SUBJECTS: dict[AlertKind, str] = {
+    AlertKind.NEW_INVOICE: "nouvelle facture disponible",
+    AlertKind.PAYMENT_DUE: "échéance de paiement",
+    AlertKind.OVERDUE: "facture en retard",
+    AlertKind.CONSUMPTION_THRESHOLD: "consommation élevée",
+    AlertKind.READING_WINDOW: "relevé de compteur",
+    AlertKind.DEBIT_SOON: "prélèvement à venir",
+}
+
+
 def trigger(
-    db: Tx, now: datetime, account_id: int, kind: AlertKind, event_key: str, subject: str, body: str
+    db: Tx,
+    now: datetime,
+    account_id: int,
+    kind: AlertKind,
+    event_key: str,
+    code: str,
+    params: dict[str, Any],
 ) -> bool:
-    """ALERT-3: deliver once per event, only when switched on. Returns whether it was sent."""
+    """ALERT-3: deliver once per event, only when switched on, and keep it as a notification
+    for the terminal. ``code``/``params``: what happened (``api/texts.NOTIFICATIONS``), written
+    in French for the mail. Returns whether it was sent."""
     setting = setting_for(db, account_id, kind)
     if not setting.enabled:
         return False
@@ -125,11 +147,16 @@ def trigger(
     ).rowcount
     if not inserted:
         return False
+    subject, body = SUBJECTS[kind], notification_french(code, params)
+    channels: list[Channel] = []
     if setting.by_email:
         email = db.scalar("SELECT email FROM accounts WHERE id = ?", (account_id,))
         outbox.send(db, now, email, f"Alerte GEG : {subject}", body)
+        channels.append(Channel.EMAIL)
     if setting.by_sms:
         mobile = _mobile(db, account_id)
         if mobile:
             outbox.send(db, now, mobile, subject, f"GEG : {body}", channel=Channel.SMS)
+            channels.append(Channel.SMS)
+    notifications.record(db, now, account_id, kind, event_key, code, params, body, channels)
     return True

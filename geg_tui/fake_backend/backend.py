@@ -50,6 +50,7 @@ from geg_tui.api.models import (
     LoadCurve,
     MeterReading,
     MeterStatus,
+    Notification,
     Payment,
     PaymentMode,
     PriceTables,
@@ -75,6 +76,7 @@ from geg_tui.fake_backend import (
     faults,
     home,
     invoices,
+    notifications,
     profile,
     read_models,
     referral,
@@ -111,6 +113,7 @@ READ_ONLY = frozenset(
         "consumption_range",
         "list_requests",
         "list_alerts",
+        "list_notifications",
         "server_time",
     }
 )
@@ -753,6 +756,15 @@ class FakeBackend:
     async def set_alert(self, token: str, setting: AlertSetting) -> AlertSetting:
         def run(db: Tx, account_id: int) -> AlertSetting:
             return alerts.save(db, account_id, setting)
+
+        return await self._run(self._authed, token, run)
+
+    async def list_notifications(self, token: str) -> list[Notification]:
+        return await self._run(self._authed, token, notifications.of_account)
+
+    async def mark_notifications_read(self, token: str, ids: list[int]) -> int:
+        def run(db: Tx, account_id: int) -> int:
+            return notifications.mark_read(db, self.clock.now(), account_id, ids)
 
         return await self._run(self._authed, token, run)
 

@@ -8,7 +8,7 @@ upgrade is upgraded in place (``upgrades``), any other is refused with a clear m
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Version 2: the materialised months of daily consumption (``consumption_months``).
 CONSUMPTION_MONTHS_TABLE = """
@@ -49,6 +49,26 @@ CREATE TABLE invoice_readings (
     kind TEXT NOT NULL,
     PRIMARY KEY (invoice_id, register, "current_date")
 ) WITHOUT ROWID;
+"""
+
+# Version 4 (ALERT-3): each alert sent, kept for the account to read in the terminal. ``code``
+# and ``params`` (JSON) say what happened, in any language; ``text`` is the French sentence sent.
+# One per event, like the delivery itself (``alert_events``).
+NOTIFICATIONS_TABLE = """
+CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    kind TEXT NOT NULL,
+    event_key TEXT NOT NULL,
+    at TEXT NOT NULL,
+    code TEXT NOT NULL,
+    params TEXT NOT NULL,
+    text TEXT NOT NULL,
+    channels TEXT NOT NULL,
+    read_at TEXT,
+    UNIQUE (account_id, kind, event_key)
+);
+CREATE INDEX notifications_account ON notifications(account_id, at);
 """
 
 SCHEMA = (
@@ -321,4 +341,5 @@ CREATE TABLE faults (
     drop_after_commit INTEGER NOT NULL DEFAULT 0
 );
 """
+    + NOTIFICATIONS_TABLE
 )

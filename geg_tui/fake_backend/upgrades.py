@@ -16,6 +16,7 @@ from geg_tui.fake_backend.schema import (
     CONSUMPTION_MONTHS_TABLE,
     INVOICE_READINGS_TABLE,
     INVOICE_SETTLEMENT_COLUMNS,
+    NOTIFICATIONS_TABLE,
     REQUEST_READ_COLUMN,
     SCHEMA_VERSION,
 )
@@ -114,7 +115,13 @@ def _v3_to_v4(db: Tx) -> None:
     )
 
 
-_UPGRADES = {"1": _v1_to_v2, "2": _v2_to_v3, "3": _v3_to_v4}
+def _v4_to_v5(db: Tx) -> None:
+    """Version 5 keeps the alerts sent, to be read in the terminal (ALERT-3). Those sent before
+    were not kept: the list starts empty."""
+    db.executescript_in_tx(NOTIFICATIONS_TABLE)
+
+
+_UPGRADES = {"1": _v1_to_v2, "2": _v2_to_v3, "3": _v3_to_v4, "4": _v4_to_v5}
 
 
 def upgrade(db: Tx, found: str) -> bool:

@@ -55,7 +55,7 @@ from geg_tui.fake_backend.demo import HC_SLOTS, WH_PER_M3
 from geg_tui.fake_backend.meters import next_invoice_date
 from geg_tui.fake_backend.read_models import Row, registers_for
 from geg_tui.fake_backend.store import Tx
-from geg_tui.formatting import PARIS, format_date, format_kwh, format_money
+from geg_tui.formatting import PARIS
 
 EVENT_HOUR = 6
 LAST_YEAR = timedelta(days=364)
@@ -389,9 +389,9 @@ def _after_issue(
     account_id = _account_of(db, cid)
     if account_id is not None:
         alerts.trigger(
-            db, at, account_id, AlertKind.NEW_INVOICE, ref,
-            "nouvelle facture disponible",
-            f"Votre facture {ref} du contrat {contract['ref']} ({debit.headline(bill.balance)}) est disponible.",
+            db, at, account_id, AlertKind.NEW_INVOICE, ref, "alert_new_invoice",
+            {"ref": ref, "contract": contract["ref"], "amount": abs(bill.balance)}
+            | ({"variant": "credit"} if bill.balance < 0 else {}),
         )  # fmt: skip
 
 
@@ -485,10 +485,8 @@ def mark_overdue(db: Tx, day: date, at: datetime) -> None:
         account_id = _account_of(db, row["contract_id"])
         if account_id is not None:
             alerts.trigger(
-                db, at, account_id, AlertKind.OVERDUE, row["ref"],
-                "facture en retard",
-                f"Votre facture {row['ref']} ({format_money(row['balance'])}) n'est pas réglée. Vous pouvez la "
-                "payer par carte dans votre espace client.",
+                db, at, account_id, AlertKind.OVERDUE, row["ref"], "alert_overdue",
+                {"ref": row["ref"], "amount": row["balance"]},
             )  # fmt: skip
 
 
@@ -506,9 +504,8 @@ def reminders(db: Tx, day: date, at: datetime) -> None:
             (alert["account_id"], InvoiceStatus.TO_PAY.value, target),
         ):
             alerts.trigger(
-                db, at, alert["account_id"], AlertKind.PAYMENT_DUE, inv["ref"], "échéance de paiement",
-                f"Votre facture {inv['ref']} ({format_money(inv['balance'])}) est à régler avant le "
-                f"{format_date(date.fromisoformat(target))}.",
+                db, at, alert["account_id"], AlertKind.PAYMENT_DUE, inv["ref"], "alert_payment_due",
+                {"ref": inv["ref"], "amount": inv["balance"], "day": target},
             )  # fmt: skip
     for alert in _enabled(db, AlertKind.DEBIT_SOON):
         target = (day + timedelta(days=alert["parameter"])).isoformat()
@@ -528,9 +525,8 @@ def reminders(db: Tx, day: date, at: datetime) -> None:
         ]
         for key, amount, contract_ref in debits:
             alerts.trigger(
-                db, at, alert["account_id"], AlertKind.DEBIT_SOON, key, "prélèvement à venir",
-                f"Un prélèvement de {format_money(amount)} (contrat {contract_ref}) aura lieu le "
-                f"{format_date(date.fromisoformat(target))}.",
+                db, at, alert["account_id"], AlertKind.DEBIT_SOON, key, "alert_debit_soon",
+                {"amount": amount, "contract": contract_ref, "day": target},
             )  # fmt: skip
     for alert in _enabled(db, AlertKind.READING_WINDOW):
         for contract in db.all(
@@ -542,9 +538,8 @@ def reminders(db: Tx, day: date, at: datetime) -> None:
             if opening == day:
                 alerts.trigger(
                     db, at, alert["account_id"], AlertKind.READING_WINDOW, f"{contract['ref']}:{day.isoformat()}",
-                    "relevé de compteur",
-                    f"Vous pouvez saisir le relevé de votre compteur (contrat {contract['ref']}) jusqu'au "
-                    f"{format_date(opening + timedelta(days=9))}.",
+                    "alert_reading_window",
+                    {"contract": contract["ref"], "day": (opening + timedelta(days=9)).isoformat()},
                 )  # fmt: skip
 
 
@@ -570,7 +565,6 @@ def consumption_thresholds(db: Tx, day: date, at: datetime) -> None:
             if over:
                 alerts.trigger(
                     db, at, alert["account_id"], AlertKind.CONSUMPTION_THRESHOLD,
-                    f"{contract['ref']}:{first.isoformat()[:7]}", "consommation élevée",
-                    f"En {first.strftime('%m/%Y')}, le contrat {contract['ref']} a consommé {format_kwh(wh)} "
-                    f"({format_money(cost)}), au-dessus de votre seuil.",
+                    f"{contract['ref']}:{first.isoformat()[:7]}", "alert_consumption_threshold",
+                    {"month": first.isoformat()[:7], "contract": contract["ref"], "consumed_wh": wh, "amount": cost},
                 )  # fmt: skip

@@ -41,6 +41,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("informations", _l("Mes informations"), _l("Adresse, téléphones, e-mail, mot de passe, question secrète"), "geg_tui.screens.profile:ProfileScreen", True),
     Entry("courbe_de_charge", _l("Courbe de charge"), _l("Puissance par demi-heure, pics et talon (Linky)"), "geg_tui.screens.load_curve:LoadCurveScreen", True),
     Entry("simulateur", _l("Simulateur tarifaire"), _l("Quelle option me coûte le moins ? Base ou heures creuses, quelle puissance, sur votre consommation"), "geg_tui.screens.simulator:SimulatorScreen", True),
+    Entry("alertes", _l("Mes alertes"), _l("Alertes par e-mail ou SMS : factures, échéances, consommation"), "geg_tui.screens.alerts:AlertsScreen", True),
+    Entry("notifications", _l("Notifications"), _l("Les alertes reçues, lues ou non"), "geg_tui.screens.notifications:NotificationsScreen", True),
     Entry("parametres", _l("Paramètres"), _l("Langue de l'interface (français, anglais)"), "geg_tui.screens.settings:SettingsScreen", None, menu=False),
 )  # fmt: skip
 

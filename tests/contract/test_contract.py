@@ -614,6 +614,31 @@ async def test_alert_1_2_list_and_set(api: Api, demo_credentials) -> None:
     assert "parameter" in error.fields
 
 
+async def test_alert_3_notifications_listed_newest_first_and_marked_read(
+    api: Api, demo_credentials
+) -> None:
+    """The alerts sent are the account's notifications, the same over HTTP, in French and with
+    their code; marking one read leaves the others unread; bad ids are refused on the field."""
+    token = await login_demo(api, demo_credentials)
+    await api.backend.set_alert(
+        token, AlertSetting(AlertKind.CONSUMPTION_THRESHOLD, True, True, False, 1, "kwh")
+    )
+    await api.controls.advance("5d")
+    token = await login_demo(api, demo_credentials)
+    notices = same(
+        await api.backend.list_notifications(token), await api.fake.list_notifications(token)
+    )
+    crossed = [n for n in notices if n.kind is AlertKind.CONSUMPTION_THRESHOLD]
+    assert len(crossed) == 2 and all(n.code and "au-dessus" in n.text for n in crossed)
+    assert [n.at for n in notices] == sorted((n.at for n in notices), reverse=True)
+    unread = [n.id for n in notices if not n.read]
+    assert await api.backend.mark_notifications_read(token, unread[:1]) == len(unread) - 1
+    again = await api.backend.list_notifications(token)
+    assert [n.id for n in again if n.read] == unread[:1]
+    error = await refused(api.backend.mark_notifications_read(token, ["x"]), ValidationError)  # type: ignore[list-item]
+    assert "ids" in error.fields
+
+
 async def test_ref_1_to_6_invite_and_referral_bank(api: Api, demo_credentials) -> None:
     token = await login_demo(api, demo_credentials)
     invitation = await api.backend.invite(token, "Léa", "Martin", "lea@exemple.fr", "69003")
