@@ -222,32 +222,53 @@ class HomeScreen(BaseScreen):
 
     @work(exclusive=True, exit_on_error=False, group="home-news")
     async def load_news(self) -> None:
-        """What waits to be read (issue 14): answers of customer service. Shown in a line under
-        the greeting and as a count on the menu button, after the figures."""
-        from geg_tui.screens.requests import unread_requests
-
-        if self.geg.session is None or self.key_of("demandes") is None:
+        """What waits to be read (issue 14): answers of customer service and notifications.
+        Shown in a line each under the greeting and as a count on the menu buttons, after the
+        figures (they should not wait for it)."""
+        if self.geg.session is None:
             return
         token = self.geg.session.token
         news = self.query_one("#news", Static)
-        requests = await self.backend_call(
-            lambda backend: backend.list_requests(token),
-            label=_("Chargement de vos demandes…"),
-            widget=news,
-        )
-        if requests is None:
-            return
-        unread = unread_requests(requests)
-        self.mark_area("demandes", unread)
-        lines = []
-        if unread:
-            lines.append(
-                ngettext(
-                    "● {count} demande a une réponse du service client à lire (touche {key})",
-                    "● {count} demandes ont une réponse du service client à lire (touche {key})",
-                    unread,
-                ).format(count=unread, key=self.key_of("demandes"))
+        lines: list[str] = []
+        if self.key_of("demandes") is not None:
+            from geg_tui.screens.requests import unread_requests
+
+            requests = await self.backend_call(
+                lambda backend: backend.list_requests(token),
+                label=_("Chargement de vos demandes…"),
+                widget=news,
             )
+            if requests is not None:
+                unread = unread_requests(requests)
+                self.mark_area("demandes", unread)
+                if unread:
+                    lines.append(
+                        ngettext(
+                            "● {count} demande a une réponse du service client à lire "
+                            "(touche {key})",
+                            "● {count} demandes ont une réponse du service client à lire "
+                            "(touche {key})",
+                            unread,
+                        ).format(count=unread, key=self.key_of("demandes"))
+                    )
+        if self.key_of("notifications") is not None:
+            from geg_tui.screens.notifications import unread_notifications
+
+            unread = await self.backend_call(
+                lambda backend: unread_notifications(backend, token),
+                label=_("Chargement de vos notifications…"),
+                widget=news,
+            )
+            if unread is not None:
+                self.mark_area("notifications", unread)
+                if unread:
+                    lines.append(
+                        ngettext(
+                            "● {count} notification non lue (touche {key})",
+                            "● {count} notifications non lues (touche {key})",
+                            unread,
+                        ).format(count=unread, key=self.key_of("notifications"))
+                    )
         news.update("\n".join(lines))
         news.display = bool(lines)
 

@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from geg_tui.api.models import AlertKind, AlertSetting
 from geg_tui.fake_backend import admin
 from geg_tui.fake_backend.backend import FakeBackend
+from geg_tui.screens.home import HomeScreen
 from geg_tui.widgets.fields import CheckField, Field, FormError
 from tests.tui.pilot_helpers import open_area, settle
 
@@ -101,7 +102,18 @@ async def test_alert_1_2_3_threshold_set_refused_then_fired_and_read(
 
         # ALERT-3: five days later, one notification and one mail per contract.
         await five_days_later(pilot, backend, demo_credentials)
-        pilot.app.open_screen("notifications")  # type: ignore[attr-defined]
+        await pilot.press("escape")  # home says how many wait, and under which key (issue 14)
+        await settle(pilot)
+        home = pilot.app.screen
+        assert isinstance(home, HomeScreen)
+        key = home.key_of("notifications")
+        waiting = await unread_notifications(backend, pilot.app.session.token)  # type: ignore[attr-defined]
+        assert waiting >= 2
+        assert f"● {waiting} notifications non lues (touche {key})" in text_of(
+            home.query_one("#news", Static)
+        )
+        assert str(home.query_one("#open-notifications", Button).label).endswith(f"({waiting})")
+        await pilot.press(str(key))
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, NotificationsScreen)
@@ -130,6 +142,9 @@ async def test_alert_1_2_3_threshold_set_refused_then_fired_and_read(
         await settle(pilot)
         assert await unread_notifications(backend, token) == 0
         assert text_of(screen.query_one("#summary")) == f"0 non lue sur {unread}."
+        await pilot.press("escape")  # all read: nothing waits on home any more
+        await settle(pilot)
+        assert not home.query_one("#news").display
 
 
 # --- snapshots ----------------------------------------------------------------------------------
