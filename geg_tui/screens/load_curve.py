@@ -40,6 +40,7 @@ from geg_tui.formats import (
     format_input_date,
     format_kwh,
     format_money,
+    format_percent,
     format_short_date,
 )
 from geg_tui.i18n import _, _l
@@ -99,9 +100,9 @@ def summary_lines(
         "day": escape(format_date(peak.day)),
     }
     if kva:
-        values["share"] = str(round(peak.watts * 100 / (kva * 1000)))
+        values["share"] = format_percent(peak.watts * 100 / (kva * 1000), decimals=0)
         values["kva"] = str(kva)
-        line = _("Pic : [b]{peak}[/b] le {day} à {time} (moyenne 30 min), {share} % des {kva} kVA.")
+        line = _("Pic : [b]{peak}[/b] le {day} à {time} (moyenne 30 min), {share} des {kva} kVA.")
     else:
         line = _("Pic : [b]{peak}[/b] le {day} à {time} (moyenne 30 min).")
     lines = [line.format(**values)]
