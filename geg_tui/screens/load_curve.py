@@ -121,9 +121,14 @@ def summary_lines(
             row = grid.row_at(tables.rows(tariff), last)
             cost = curve.baseline_yearly_cost(base, tariff, row)
             values["cost"] = escape(format_money(cost))
-            text = _("Talon (veille, la nuit) : [b]{watts} W[/b], soit {kwh} et {cost} TTC par an.")
+            text = _(
+                "Talon (le plus bas de chaque nuit) : [b]{watts} W[/b] ; toute l'année, "
+                "{kwh} et {cost} TTC."
+            )
         else:
-            text = _("Talon (veille, la nuit) : [b]{watts} W[/b], soit {kwh} par an.")
+            text = _(
+                "Talon (le plus bas de chaque nuit) : [b]{watts} W[/b] ; toute l'année, {kwh}."
+            )
         lines.append(text.format(**values))
     return "\n".join(lines)
 
@@ -204,9 +209,11 @@ class LoadCurveScreen(BaseScreen):
         "La puissance moyenne de chaque demi-heure (kW) mesurée par votre compteur Linky, sur "
         "un jour ou une semaine. Heures pleines █, heures creuses ▒ (22:00–06:00) ; la ligne est "
         "votre puissance souscrite. Le pic est une moyenne sur 30 minutes : la puissance "
-        "instantanée peut être plus haute. Le talon est ce que le logement consomme la nuit "
-        "quand rien ne fonctionne (veilles, réfrigérateur) ; son coût par an est au prix du "
-        "jour affiché. Jour : JJ/MM/AAAA puis Entrée ; ← et → changent de jour ou de semaine."
+        "instantanée peut être plus haute. Le talon est la puissance la plus basse de chaque "
+        "nuit (la médiane sur la période) : les veilles et le réfrigérateur, mais aussi le "
+        "chauffage ou le chauffe-eau s'ils tournent la nuit. « Toute l'année » suppose ce talon "
+        "constant, au prix du jour affiché. Jour : JJ/MM/AAAA puis Entrée ; ← et → changent de "
+        "jour ou de semaine."
     )
     BINDINGS = [
         Binding("j", "view('jour')", _l("Jour"), id="curve-day"),

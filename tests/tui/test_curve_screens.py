@@ -47,7 +47,7 @@ async def test_conso_1_curve_day_week_peaks_baseline_errors_then_simulator(
         assert screen.day == date(2026, 11, 26) and screen.data.days == 1  # the backend's day
         summary = text_of(screen, "#summary")
         assert "Pic : " in summary and "des 9 kVA" in summary and "Talon" in summary
-        assert "€ TTC par an" in summary
+        assert "€ TTC." in summary
         legend = text_of(screen, "#legend")
         assert "█ heures pleines" in legend and "▒ heures creuses 22:00–06:00" in legend
         await pilot.press("s")  # a week: each day's peak
