@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from dataclasses import dataclass
+from functools import cache
 
 from textual.screen import Screen
 
@@ -70,7 +71,14 @@ def menu(*, logged_in: bool = True) -> list[tuple[str, list[Entry]]]:
 
 def available(entry: Entry) -> bool:
     """Whether the screen's module exists in this version (areas arrive one issue at a time)."""
-    return importlib.util.find_spec(entry.target.split(":")[0]) is not None
+    return _module_exists(entry.target.split(":")[0])
+
+
+@cache
+def _module_exists(module: str) -> bool:
+    """Asked for every entry each time home or the palette lists them: the files of a running
+    program do not come and go, so the search is made once per module."""
+    return importlib.util.find_spec(module) is not None
 
 
 def entries(*, logged_in: bool) -> list[Entry]:
