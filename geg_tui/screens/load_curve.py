@@ -33,7 +33,7 @@ from textual.widgets import Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
 from geg_tui.api.errors import BackendUnavailable
-from geg_tui.api.models import Contract, Energy, LoadCurve, PriceTables, Tariff
+from geg_tui.api.models import Contract, LoadCurve, PriceTables, Tariff
 from geg_tui.formats import (
     format_date,
     format_decimal,
@@ -46,6 +46,7 @@ from geg_tui.formats import (
 from geg_tui.i18n import _, _l
 from geg_tui.screens.base import BaseScreen
 from geg_tui.screens.consumption import nice_step
+from geg_tui.screens.electricity import load_electricity
 from geg_tui.tariffs import curve, grid
 from geg_tui.widgets.fields import Field, FormError
 from geg_tui.widgets.form import Form
@@ -277,25 +278,14 @@ class LoadCurveScreen(BaseScreen):
     async def load(self) -> None:
         """The contracts and the prices (first time), then the curve shown."""
         if not self.contracts:
-
-            async def first(backend: Backend) -> tuple[tuple[Contract, ...], PriceTables]:
-                account = await backend.account(self.geg.token)
-                return account.contracts, await backend.price_tables(Energy.ELECTRICITY)
-
-            result = await self.backend_call(
-                first, label=_("Chargement de vos contrats…"), widget=self.query_one("#curve")
+            loaded = await load_electricity(
+                self,
+                widget=self.query_one("#curve"),
+                nothing=_("Aucun contrat d'électricité sur ce compte : pas de courbe de charge."),
             )
-            if result is None:
+            if loaded is None:
                 return
-            contracts, self.tables = result
-            self.contracts = tuple(c for c in contracts if c.energy is Energy.ELECTRICITY)
-            if not self.contracts:
-                self.query_one("#summary", Static).update(
-                    _("Aucun contrat d'électricité sur ce compte : pas de courbe de charge.")
-                )
-                return
-            linky = [c for c in self.contracts if c.meter.communicating]
-            self.contract = (linky or list(self.contracts))[0]
+            self.contracts, self.contract, self.tables = loaded
             select = self.query_one("#contract", Select)
             with self.prevent(Select.Changed):
                 select.set_options((contract_label(c), c.ref) for c in self.contracts)

@@ -26,11 +26,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Select, Static
 
 from geg_tui.api.errors import BackendUnavailable
-from geg_tui.api.models import Contract, Energy, PriceTables, Tariff
+from geg_tui.api.models import Contract, PriceTables, Tariff
 from geg_tui.formats import format_date, format_decimal, format_money
 from geg_tui.i18n import _, _l
 from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
+from geg_tui.screens.electricity import load_electricity
 from geg_tui.tariffs import simulate
 from geg_tui.tariffs.curve import kva_needed
 from geg_tui.widgets.fields import FormError
@@ -152,25 +153,14 @@ class SimulatorScreen(BaseScreen):
     @work(exclusive=True, exit_on_error=False, group="simulator")
     async def load(self) -> None:
         if not self.contracts:
-
-            async def first(backend: Backend) -> tuple[tuple[Contract, ...], PriceTables]:
-                account = await backend.account(self.geg.token)
-                return account.contracts, await backend.price_tables(Energy.ELECTRICITY)
-
-            result = await self.backend_call(
-                first, label=_("Chargement de vos contrats…"), widget=self.query_one("#simulator")
+            loaded = await load_electricity(
+                self,
+                widget=self.query_one("#simulator"),
+                nothing=_("Aucun contrat d'électricité sur ce compte : rien à simuler."),
             )
-            if result is None:
+            if loaded is None:
                 return
-            contracts, self.tables = result
-            self.contracts = tuple(c for c in contracts if c.energy is Energy.ELECTRICITY)
-            if not self.contracts:
-                self.query_one("#summary", Static).update(
-                    _("Aucun contrat d'électricité sur ce compte : rien à simuler.")
-                )
-                return
-            linky = [c for c in self.contracts if c.meter.communicating]
-            self.contract = (linky or list(self.contracts))[0]
+            self.contracts, self.contract, self.tables = loaded
             select = self.query_one("#contract", Select)
             with self.prevent(Select.Changed):
                 select.set_options(
