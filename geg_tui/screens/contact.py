@@ -25,6 +25,16 @@ from geg_tui.widgets.keybar import KeyBar
 from geg_tui.widgets.titlebar import TitleBar
 
 
+def message_field() -> TextAreaField:
+    """The message of a request to customer service, logged out or in (REQ-1's limits)."""
+    return TextAreaField(
+        _("Message ({min} à {max} caractères)").format(min=MESSAGE_MIN, max=MESSAGE_MAX),
+        "message",
+        min_length=MESSAGE_MIN,
+        max_length=MESSAGE_MAX,
+    )
+
+
 class ContactScreen(BaseScreen):
     """A logged-out contact form for one category."""
 
@@ -61,12 +71,7 @@ class ContactScreen(BaseScreen):
                     value=str(self.SUBJECT),
                     max_length=SUBJECT_MAX,
                 )
-            yield TextAreaField(
-                _("Message ({min} à {max} caractères)").format(min=MESSAGE_MIN, max=MESSAGE_MAX),
-                "message",
-                min_length=MESSAGE_MIN,
-                max_length=MESSAGE_MAX,
-            )
+            yield message_field()
             yield FormError(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button(_("Envoyer"), id="send", variant="primary", compact=True)

@@ -22,12 +22,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Static
 
-from geg_tui.api.limits import MESSAGE_MAX, MESSAGE_MIN, SUBJECT_MAX
+from geg_tui.api.limits import MESSAGE_MIN, SUBJECT_MAX
 from geg_tui.api.models import ContactForm, RequestCategory, RequestStatus, ServiceRequest
 from geg_tui.formats import format_datetime
 from geg_tui.i18n import _, _l, ngettext, pgettext
 from geg_tui.labels import label_of
 from geg_tui.screens.base import BaseScreen
+from geg_tui.screens.contact import message_field
 from geg_tui.widgets.fields import Field, FormError, SelectField, TextAreaField
 from geg_tui.widgets.form import Form
 from geg_tui.widgets.keybar import KeyBar
@@ -136,12 +137,7 @@ class NewRequestScreen(BaseScreen):
                     "subject",
                     max_length=SUBJECT_MAX,
                 )
-            yield TextAreaField(
-                _("Message ({min} à {max} caractères)").format(min=MESSAGE_MIN, max=MESSAGE_MAX),
-                "message",
-                min_length=MESSAGE_MIN,
-                max_length=MESSAGE_MAX,
-            )
+            yield message_field()
             yield FormError(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button(_("Envoyer"), id="send", variant="primary", compact=True)
