@@ -301,9 +301,17 @@ def _billed_from_meter(
         unit = _unit_wh(contract, register)
         days = daily.get(register, {})
         used = sum(days.values()) // unit  # the index moves by whole units
-        # Bill what the index says, as for a customer reading: the fraction of a unit left
-        # over is billed once, when the index gets to it, never twice.
-        energy[register] = _scaled(days, used * unit, end)
+        if contract["communicating"]:
+            # A Linky meter is billed on what it measured, to the Wh, as the seeded history is
+            # (demo.py): the same quantity the load curve gives, so the tariff simulator and
+            # the invoice explainer find every invoice's amount again to the cent. Its index is
+            # never billed (nobody types a Linky reading, METER-7), so nothing is billed twice;
+            # the index shows whole kWh and may lag the curve by less than 1 kWh per invoice.
+            energy[register] = dict(days)
+        else:
+            # Bill what the index says, as for a customer reading: the fraction of a unit left
+            # over is billed once, when the index gets to it, never twice.
+            energy[register] = _scaled(days, used * unit, end)
         readings.append((register, prev_day, prev_index, end, prev_index + used, kind))
     return readings, energy
 
