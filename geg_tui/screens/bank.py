@@ -22,6 +22,7 @@ import asyncio
 import re
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from stdnum import iban as stdnum_iban
 from stdnum import numdb
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
@@ -104,7 +105,7 @@ def details_text(details: BankDetails | None) -> str:
             _("IBAN : {iban}    BIC : {bic}").format(
                 iban=details.iban_masked, bic=details.bic or _("non renseigné")
             ),
-            _("Titulaire : {holder}").format(holder=details.holder),
+            _("Titulaire : {holder}").format(holder=escape(details.holder)),  # typed: not markup
             _("Mandat SEPA : {rum}, signé le {day}").format(
                 rum=details.mandate_ref, day=format_date(details.mandate_signed_at)
             ),

@@ -20,6 +20,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,7 +52,7 @@ TABS = ("tab-contact", "tab-email", "tab-password", "tab-question")
 def identity_text(profile: Profile, support: SupportInfo | None) -> str:
     """PROFILE-1: who the account is, and how to have it corrected."""
     who = _("{identity}, né(e) le {day}").format(
-        identity=person_name(profile.identity), day=format_date(profile.birth_date)
+        identity=escape(person_name(profile.identity)), day=format_date(profile.birth_date)
     )
     if support is not None:
         how = _(

@@ -11,6 +11,7 @@ form (BANK-4).
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -189,7 +190,7 @@ class ReferralScreen(BaseScreen):
         }
         rows = [
             (
-                shortened(f"{invitation.first_name} {invitation.last_name}", NAME_WIDTH),
+                Text(shortened(f"{invitation.first_name} {invitation.last_name}", NAME_WIDTH)),
                 invitation.postcode,
                 label_of(invitation.status),
                 expiry_text(invitation),

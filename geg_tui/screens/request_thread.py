@@ -8,6 +8,7 @@ language (``texts.event_text``); messages are shown as their author wrote them.
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -120,7 +121,7 @@ class RequestThreadScreen(BaseScreen):
         self.request = request
         self.query_one("#request-head", Static).update(
             _("{subject}\n{category} — envoyée le {day} — statut : {status}").format(
-                subject=request.subject,
+                subject=escape(request.subject),  # typed by the customer: never markup
                 category=label_of(request.category),
                 day=format_date(request.created_at),
                 status=label_of(request.status),

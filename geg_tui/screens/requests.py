@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -286,7 +287,7 @@ class RequestsScreen(BaseScreen):
             table.add_row(
                 unread_word() if request.unread else "",
                 request.ref,
-                shortened(request.subject, widths["subject"]),
+                Text(shortened(request.subject, widths["subject"])),  # typed text, not markup
                 label_of(request.status),
                 format_datetime(last_activity(request)),
                 key=request.ref,

@@ -300,3 +300,39 @@ def test_snapshot_referral_with_errors_english(
         await invite(pilot, "38000")
 
     assert snap_compare(make_home_app(), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_sec_4_brackets_typed_by_a_customer_are_shown_as_typed(
+    make_home_app: Any, backend: FakeBackend, demo_session: Any, demo_credentials: dict[str, str]
+) -> None:
+    """A subject, a referee's name or an account holder with « [/] » in it is text, never Rich
+    markup: each screen that shows it opens and shows it as typed (it used to fail on open, and
+    keep the customer out of « Mes demandes » for good)."""
+    from geg_tui.api.models import ContactForm, RequestCategory
+
+    token = demo_session.token
+    sent = await backend.create_request(
+        token,
+        ContactForm(RequestCategory.BILL, "Index [/] faux [b]", "Mon index est faux, merci."),
+    )
+    await backend.invite(token, "Paul", "Voisin [/]", "paul.voisin@exemple.fr", "38500")
+    await backend.set_bank_details(
+        token, "FR14 2004 1010 0505 0001 3M02 606", None, "Claire [/] Martin",
+        demo_credentials["password"],
+    )  # fmt: skip
+    app = make_home_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_screen("demandes")
+        await settle(pilot)
+        assert cells(app.screen.query_one(DataTable), 0)[2].startswith("Index [/] faux")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(app.screen, "#request-head").startswith("Index [/] faux [b]\n")
+        assert sent.ref in str(app.screen.query_one(".screen-title", Static).render())
+        app.open_screen("parrainage")
+        await settle(pilot)
+        assert "Paul Voisin [/]" in cells(app.screen.query_one(DataTable), 0)
+        app.open_screen("banque")
+        await settle(pilot)
+        assert "Titulaire : Claire [/] Martin" in text_of(app.screen, "#on-file")
