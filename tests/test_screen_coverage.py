@@ -29,6 +29,20 @@ ISSUE_14 = {
 }  # fmt: skip
 
 
+def _on_self(receiver: ast.expr) -> bool:
+    """``self.op(…)`` is a screen's own method of that name (« invite », « change_password »),
+    and ``self.geg.op(…)`` the app's (« logout »): not the backend's. Any other receiver — a
+    ``backend`` argument, the app's ``self._backend`` — counts."""
+    if isinstance(receiver, ast.Name):
+        return receiver.id == "self"
+    return (
+        isinstance(receiver, ast.Attribute)
+        and receiver.attr in ("geg", "app")
+        and isinstance(receiver.value, ast.Name)
+        and receiver.value.id == "self"
+    )
+
+
 def called_by_the_interface() -> dict[str, set[str]]:
     """Each backend operation called as ``something.operation(…)`` in a screen, a widget or the
     app, with the files that call it."""
@@ -42,6 +56,7 @@ def called_by_the_interface() -> dict[str, set[str]]:
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr in operations
+                and not _on_self(node.func.value)
             ):
                 called.setdefault(node.func.attr, set()).add(path.name)
     return called
@@ -57,3 +72,15 @@ def test_no_customer_operation_is_left_without_a_screen() -> None:
     assert set(NOT_A_SCREEN_OPERATION) <= set(backend_methods())
     left = set(backend_methods()) - set(called) - set(NOT_A_SCREEN_OPERATION)
     assert sorted(left) == []
+
+
+def test_a_screens_own_method_named_like_an_operation_does_not_count() -> None:
+    """The walk's one judgement: which receivers are the backend."""
+    calls = [
+        node.func.value
+        for node in ast.walk(
+            ast.parse("self.invite()\nbackend.invite(t)\nself.geg.logout()\nself._backend.close()")
+        )
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    ]
+    assert [_on_self(receiver) for receiver in calls] == [True, False, True, False]

@@ -98,7 +98,8 @@ async def test_alert_1_2_3_threshold_set_refused_then_fired_and_read(
         sms = overdue.query_one("#field-by_sms", CheckField)
         assert sms.invalid and "06 ou 07" in text_of(overdue.query_one(FormError))
         assert sms.value  # the choice stays as made
-        assert not saved[AlertKind.OVERDUE].by_sms
+        now = {s.kind: s for s in await backend.list_alerts(token)}
+        assert not now[AlertKind.OVERDUE].by_sms  # and nothing was saved
 
         # ALERT-3: five days later, one notification and one mail per contract.
         await five_days_later(pilot, backend, demo_credentials)
