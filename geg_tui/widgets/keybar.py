@@ -13,6 +13,7 @@ needed first), then the others as bound, and « … » when some did not fit (F1
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 from rich.style import Style
@@ -22,9 +23,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
+from geg_tui.i18n import LazyText, _l
 from geg_tui.widgets.styles import widget_css
 
 PALETTE_ACTIONS = frozenset({"command_palette", "app.command_palette"})
+
+# The keys Textual's own widgets show, by action, in our words (theirs are English): the open
+# list of a ``Select`` shows « esc Dismiss menu ». A shown key of a Textual widget that is not
+# here is left out of the bar rather than shown in English (its widget still answers it).
+FOREIGN_KEYS: dict[str, LazyText] = {"dismiss": _l("Fermer la liste")}
 MORE = " …"  # after the keys shown when some are left out: the rest is behind F1
 
 
@@ -65,6 +72,11 @@ class KeyBar(Widget):
             if binding.action in PALETTE_ACTIONS and self.app.ENABLE_COMMAND_PALETTE:
                 palette = entry
             elif binding.show and binding.action not in seen:
+                if binding.id is None:  # a Textual widget's own key (ours all have an id)
+                    if binding.action not in FOREIGN_KEYS:
+                        continue
+                    words = str(FOREIGN_KEYS[binding.action])
+                    entry = entry._replace(binding=replace(binding, description=words))
                 seen.add(binding.action)
                 keys.append(entry)
         order = essential_order(self.screen)

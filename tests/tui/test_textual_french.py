@@ -60,3 +60,22 @@ async def test_system_commands_are_french_and_keys_open_the_help(make_app: Any) 
         commands["Thème"].callback()
         await settle(pilot)
         assert app.screen.query_one(CommandInput).placeholder == "Chercher un thème…"
+
+
+async def test_an_open_list_says_how_to_close_it_in_french(make_home_app: Any) -> None:
+    """A ``Select``'s open list brings Textual's own key, « esc Dismiss menu »: the key bar
+    says it in our words, in the language of the moment."""
+    from textual.widgets import Select
+
+    from geg_tui.widgets.keybar import KeyBar
+
+    app = make_home_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_screen("paiement")
+        await settle(pilot)
+        app.screen.query_one("#field-mode").query_one(Select).focus()
+        await pilot.press("enter")  # opens the list
+        await settle(pilot)
+        bar = str(app.screen.query_one(KeyBar).render())
+        assert "esc Fermer la liste" in bar and "Dismiss" not in bar
