@@ -266,12 +266,15 @@ def forecast_text(forecast: Forecast) -> str:
         lines.append(
             _(
                 "Prévision : votre consommation jusqu'au {day}, puis celle des mêmes mois l'an "
-                "dernier, aux prix actuels."
+                "dernier, aux prix de votre dernière facture."
             ).format(day=format_date(forecast.measured_until))
         )
     else:
         lines.append(
-            _("Prévision : la consommation des mêmes mois l'an dernier, aux prix actuels.")
+            _(
+                "Prévision : la consommation des mêmes mois l'an dernier, aux prix de votre "
+                "dernière facture."
+            )
         )
     return "\n".join(lines)
 
