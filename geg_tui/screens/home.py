@@ -222,7 +222,9 @@ class HomeScreen(BaseScreen):
 
     @work(exclusive=True, exit_on_error=False, group="home-news")
     async def load_news(self) -> None:
-        """What waits to be read (issue 14): answers of customer service and notifications.
+        """What waits to be read (issue 14): what customer service wrote or changed on a request
+        since the customer last opened it (a reply or a new status: « du nouveau », not always an
+        answer), and notifications.
         Shown in a line each under the greeting and as a count on the menu buttons, after the
         figures (they should not wait for it)."""
         if self.geg.session is None:
@@ -244,10 +246,8 @@ class HomeScreen(BaseScreen):
                 if unread:
                     lines.append(
                         ngettext(
-                            "● {count} demande a une réponse du service client à lire "
-                            "(touche {key})",
-                            "● {count} demandes ont une réponse du service client à lire "
-                            "(touche {key})",
+                            "● {count} demande a du nouveau du service client (touche {key})",
+                            "● {count} demandes ont du nouveau du service client (touche {key})",
                             unread,
                         ).format(count=unread, key=self.key_of("demandes"))
                     )

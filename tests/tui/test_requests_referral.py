@@ -103,7 +103,7 @@ async def test_req_1_to_5_write_see_the_unread_reply_read_it_and_answer(
         key = home.key_of("demandes")
         assert key is not None
         assert text_of(home, "#news") == (
-            f"● 1 demande a une réponse du service client à lire (touche {key})"
+            f"● 1 demande a du nouveau du service client (touche {key})"
         )
         assert str(home.query_one("#open-demandes", Button).label).endswith("Mes demandes (1)")
         await pilot.press(key)
