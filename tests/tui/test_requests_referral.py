@@ -336,3 +336,37 @@ async def test_sec_4_brackets_typed_by_a_customer_are_shown_as_typed(
         app.open_screen("banque")
         await settle(pilot)
         assert "Titulaire : Claire [/] Martin" in text_of(app.screen, "#on-file")
+
+
+async def requests_list_with_news(pilot: Pilot, backend: FakeBackend, token: str) -> None:
+    """Two requests, customer service has answered the newer one: « Mes demandes »."""
+    from geg_tui.api.models import ContactForm, RequestCategory
+
+    await backend.create_request(
+        token, ContactForm(RequestCategory.METER, "Index de juillet", "Mon index semble faux.")
+    )
+    newer = await backend.create_request(
+        token, ContactForm(RequestCategory.BILL, "Facture de novembre", "Pourquoi ce montant ?")
+    )
+    admin.reply(backend, newer.ref, "Bonjour, c'est la régularisation annuelle.")
+    pilot.app.open_screen("demandes")  # type: ignore[attr-defined]
+    await settle(pilot)
+
+
+def test_snapshot_requests_list_with_news(
+    snap_compare: Any, make_home_app: Any, backend: FakeBackend, demo_session: Any
+) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await requests_list_with_news(pilot, backend, demo_session.token)
+
+    assert snap_compare(make_home_app(), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.usefixtures("english")
+def test_snapshot_requests_list_with_news_english(
+    snap_compare: Any, make_home_app: Any, backend: FakeBackend, demo_session: Any
+) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await requests_list_with_news(pilot, backend, demo_session.token)
+
+    assert snap_compare(make_home_app(), terminal_size=SIZE, run_before=run_before)
