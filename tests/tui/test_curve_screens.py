@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 
 from geg_tui.api.models import Tariff
 from geg_tui.fake_backend import admin
-from geg_tui.widgets.fields import Field, FormError
+from geg_tui.widgets.fields import Field
 from tests.tui.pilot_helpers import open_area, settle, type_keys
 
 SIZE = (80, 24)
@@ -38,7 +38,7 @@ async def type_day(pilot: Pilot, text: str) -> None:
 
 
 async def test_conso_1_curve_day_week_peaks_baseline_errors_then_simulator(
-    make_home_app: Any, demo_credentials: dict[str, str]
+    make_home_app: Any, demo_credentials: dict[str, str], backend: Any
 ) -> None:
     app = make_home_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -85,6 +85,13 @@ async def test_conso_1_curve_day_week_peaks_baseline_errors_then_simulator(
         assert "Hypothèses" in text_of(simulator, "#assumptions")
         assert "kVA au moins" in text_of(simulator, "#summary")
 
+        # The curve cannot be fetched: said in the banner, the options of before kept.
+        admin.set_fault(backend, "load_curve", 0, 1.0)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "momentanément indisponible" in text_of(simulator, "#form-error")
+        assert simulator.query_one("#options", DataTable).row_count == table.row_count
+
 
 def test_snapshot_load_curve_week(
     snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str]
@@ -107,24 +114,27 @@ def test_snapshot_simulator(
 
 
 @pytest.mark.usefixtures("english")
-def test_snapshot_load_curve_day_error_english(
+def test_snapshot_load_curve_week_english(
     snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
+    """The curve's summary, legend and axes in English (its errors: the Pilot test above)."""
+
     async def run_before(pilot: Pilot) -> None:
         await open_area(pilot, demo_credentials, "courbe_de_charge")
-        await type_day(pilot, "01/01/2001")
+        await pilot.press("s")
+        await settle(pilot)
 
     assert snap_compare(make_home_app(), terminal_size=SIZE, run_before=run_before)
 
 
 @pytest.mark.usefixtures("english")
-def test_snapshot_simulator_unavailable_english(
-    snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str], backend: Any
+def test_snapshot_simulator_english(
+    snap_compare: Any, make_home_app: Any, demo_credentials: dict[str, str]
 ) -> None:
-    admin.set_fault(backend, "load_curve", 0, 1.0)
+    """The options, the verdict and the assumptions in English (a service error: the Pilot
+    test above)."""
 
     async def run_before(pilot: Pilot) -> None:
         await open_area(pilot, demo_credentials, "simulateur")
-        assert pilot.app.screen.query_one("#form-error", FormError).display
 
     assert snap_compare(make_home_app(), terminal_size=SIZE, run_before=run_before)
