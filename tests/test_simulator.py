@@ -130,7 +130,8 @@ def test_simulator_options_from_the_power_above_the_peak_cheapest_first() -> Non
     # Each figure is the billing code's total over those days, nothing else.
     again = simulate.price_option(tables, Tariff.BLUE_HPHC, 9, first, watts)
     assert by[(Tariff.BLUE_HPHC, 9)].total == again.total
-    # The market offer is compared only for a customer already on it (DEBIT-2).
+    # The market offer is compared only for a customer already on it (the question is Base or
+    # HP/HC, at which power).
     assert Tariff.MARKET_ELEC not in {o.tariff for o in result.options}
     market = simulate.simulate(tables, Tariff.MARKET_ELEC, 9, first, watts)
     assert Tariff.MARKET_ELEC in {o.tariff for o in market.options}

@@ -82,6 +82,14 @@ def parse_day(text: str) -> date | None:
         return None
 
 
+def day_problem(text: str) -> str:
+    """Why ``text`` is not a day: not written JJ/MM/AAAA, or written so but no such day (31/02)."""
+    parts = text.strip().split("/")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return _("Ce jour n'existe pas : vérifiez le jour et le mois (JJ/MM/AAAA).")
+    return _("Date invalide : tapez le jour au format JJ/MM/AAAA.")
+
+
 def span(view: str, day: date) -> tuple[date, date]:
     """The days shown: ``day`` alone, or the seven days ending on it."""
     return (day, day) if view == DAY else (day - timedelta(days=6), day)
@@ -303,10 +311,9 @@ class LoadCurveScreen(BaseScreen):
             picked = parse_day(typed)
             if picked is None:
                 self.clear_errors()
-                day_field.set_error(_("Date invalide : tapez le jour au format JJ/MM/AAAA."))
-                self.query_one("#form-error", FormError).show(
-                    _("Date invalide : tapez le jour au format JJ/MM/AAAA.")
-                )
+                problem = day_problem(typed)
+                day_field.set_error(problem)
+                self.query_one("#form-error", FormError).show(problem)
                 return False
             self.day = picked
         ref, view, day = contract.ref, self.view, self.day

@@ -72,7 +72,8 @@ def summary_text(result: simulate.Simulation, contract: Contract) -> str:
     lines = [_("Sur {days} jours de votre courbe, du {first} au {last}.").format(**values)]
     peak = result.peak
     if peak is not None:
-        need = kva_needed(peak.watts, (6, 9, 12))
+        # the powers the grid offers (the options priced include every one above the peak)
+        need = kva_needed(peak.watts, sorted({option.kva for option in result.options}))
         peak_values = {
             "peak": escape(format_decimal(peak.watts / 1000, 1)),
             "day": escape(format_date(peak.day)),

@@ -11,8 +11,8 @@ months; off-peak hours 22:00–06:00; a power fits when its kVA, taken as kW, is
 highest 30-minute average reached (an average: the instantaneous peak can be higher); the
 prices of the days simulated, not those to come.
 
-Options: each tariff of the published grid (Base, HP/HC, and the market offer for a customer
-already on it, since a regulated customer cannot come back once gone: DEBIT-2), each at every
+Options: each tariff of the published grid (Base, HP/HC, and the market offer only for a
+customer already on it: the question is Base or HP/HC, at which power), each at every
 offered power from the smallest one above the peak reached; the current option is always
 priced, even when its power is below the peak.
 """

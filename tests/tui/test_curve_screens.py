@@ -60,8 +60,10 @@ async def test_conso_1_curve_day_week_peaks_baseline_errors_then_simulator(
         # A date that does not exist: said in the banner, what was typed kept, nothing shown
         # that could be read as this day's curve.
         await type_day(pilot, "31/02/2026")
-        assert "JJ/MM/AAAA" in text_of(screen, "#form-error")
+        assert "Ce jour n'existe pas" in text_of(screen, "#form-error")
         assert screen.query_one("#field-day", Field).value == "31/02/2026"
+        await type_day(pilot, "le 3 mars")
+        assert "au format JJ/MM/AAAA" in text_of(screen, "#form-error")
         # Before the contract: the backend's refusal, under the typed day.
         await type_day(pilot, "01/01/2001")
         assert "début du contrat" in text_of(screen, "#form-error")
