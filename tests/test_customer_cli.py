@@ -180,9 +180,12 @@ def test_invoices_download_twice_skips_identical_and_never_overwrites(
     renamed = folder / f"2026-10-28_{OVERDUE} (2).pdf"
     assert renamed.read_bytes().startswith(b"%PDF") and str(renamed) in one.stdout
     assert "existe déjà avec un autre contenu" in one.stdout
-    # A reference GEG does not know: refused (1); neither references nor --toutes: usage (2).
-    unknown = cli("factures", "telecharger", "123456789012", "--dossier", str(folder), *on)
+    # A reference GEG does not know: refused (1), the others downloaded all the same; neither
+    # references nor --toutes: usage (2).
+    other = tmp_path / "other"
+    unknown = cli("factures", "telecharger", "123456789012", OVERDUE, "--dossier", str(other), *on)
     assert unknown.returncode == 1 and "introuvable" in unknown.stderr
+    assert (other / f"2026-10-28_{OVERDUE}.pdf").read_bytes().startswith(b"%PDF")
     assert cli("factures", "telecharger", "--dossier", str(folder), *on).returncode == 2
 
 
@@ -411,3 +414,21 @@ def test_service_unavailable_is_status_3_and_version(tmp_path: Path) -> None:
     from geg_tui import __version__
 
     assert ok("--version").strip() == f"geg-tui {__version__}"
+
+
+def test_a_password_file_others_can_read_is_said(
+    tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    """As ssh does for a key: the password file readable by others is said, with the remedy."""
+    from geg_tui.commands.login import password_for
+
+    secret = tmp_path / "password"
+    secret.write_text("Grenoble-2026\n", encoding="utf-8")
+    monkeypatch.setenv("GEG_TUI_PASSWORD_FILE", str(secret))
+    secret.chmod(0o600)
+    assert password_for("claire.martin@exemple.fr") == "Grenoble-2026"
+    assert capsys.readouterr().err == ""
+    secret.chmod(0o644)
+    assert password_for("claire.martin@exemple.fr") == "Grenoble-2026"
+    warning = capsys.readouterr().err
+    assert f"chmod 600 {secret}" in warning and "Grenoble-2026" not in warning

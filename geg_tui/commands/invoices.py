@@ -215,11 +215,13 @@ async def download(ctx: Context) -> int:
             )
         ) from exc
     token = await ctx.token()
+    status = EXIT_OK
     if args.all:
         invoices, _total = await all_invoices(ctx)
     else:
-        invoices = [await ctx.backend.get_invoice(token, ref.strip()) for ref in args.refs]
-    results, status = await _fetch_all(ctx, token, invoices, folder)
+        invoices, status = await _invoices_named(ctx, token, args.refs)
+    results, fetched = await _fetch_all(ctx, token, invoices, folder)
+    status = max(status, fetched)
     if ctx.as_json:
         import json
 
@@ -227,6 +229,25 @@ async def download(ctx: Context) -> int:
     else:
         _summary(results, folder)
     return status
+
+
+async def _invoices_named(ctx: Context, token: str, refs: list[str]) -> tuple[list[Invoice], int]:
+    """The invoices asked for by number: one GEG does not know is said (status 1) and the
+    others are downloaded all the same."""
+    from geg_tui.api.errors import BackendError, BackendUnavailable
+    from geg_tui.commands.common import report_error
+
+    invoices: list[Invoice] = []
+    status = EXIT_OK
+    for ref in refs:
+        try:
+            invoices.append(await ctx.backend.get_invoice(token, ref.strip()))
+        except BackendUnavailable:
+            raise
+        except BackendError as exc:
+            report_error(exc, ctx.args)
+            status = EXIT_REFUSED
+    return invoices, status
 
 
 async def _fetch_all(

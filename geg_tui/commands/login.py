@@ -156,6 +156,7 @@ def password_for(email: str) -> str:
                     path=path, reason=getattr(exc, "strerror", None) or type(exc).__name__
                 )
             ) from exc
+        warn_if_others_can_read(Path(path))
         # The file's first line: an editor's final newline is not part of the password.
         return text.splitlines()[0] if text.strip("\r\n") else ""
     if not interactive():
@@ -166,6 +167,22 @@ def password_for(email: str) -> str:
             ).format(email=email)
         )
     return asked(ask_secret, _("Mot de passe de {email} : ").format(email=email))
+
+
+def warn_if_others_can_read(path: Path) -> None:
+    """A password file other users of the machine can read is said on stderr (with the command
+    that mends it), as ssh does for a key; the command goes on: the file is the person's."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        if path.stat().st_mode & 0o077:
+            print(
+                _(
+                    "attention : {path} est lisible par d'autres que vous ; "
+                    "protégez-le avec : chmod 600 {path}"
+                ).format(path=path),
+                file=sys.stderr,
+            )
 
 
 def asked(ask: Callable[[str], str], prompt: str) -> str:
