@@ -70,6 +70,7 @@ def customer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GEG_TUI_CONFIG_DIR", str(tmp_path / "config"))
     password = tmp_path / "password"
     password.write_text(DEMO_PASSWORD + "\n", encoding="utf-8")
+    password.chmod(0o600)  # readable by its owner only, as README asks
     monkeypatch.setenv("GEG_TUI_EMAIL", DEMO_EMAIL)
     monkeypatch.setenv("GEG_TUI_PASSWORD_FILE", str(password))
     return password

@@ -80,6 +80,7 @@ def test_wheel_installs_in_a_fresh_venv_and_runs_the_commands(tmp_path: Path) ->
 
     password = tmp_path / "password"
     password.write_text(DEMO_PASSWORD + "\n", encoding="utf-8")
+    password.chmod(0o600)  # readable by its owner only, as README asks
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LANG", "LC_ALL")},
         "GEG_TUI_DATA_DIR": str(tmp_path / "data"),
