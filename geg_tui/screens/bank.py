@@ -175,7 +175,7 @@ class BankScreen(BaseScreen):
                     "iban",
                     placeholder=IBAN_EXAMPLE,
                     max_length=IBAN_MAX_TYPED,
-                    restrict=r"[A-Za-z0-9 ]*",
+                    restrict=r"[A-Za-z0-9 \-]*",  # stdnum reads « FR76-3000-… » too
                 )
                 yield Static(iban_hint("")[0], id="iban-hint", classes="hint")
                 with Horizontal(classes="pair"):

@@ -104,6 +104,31 @@ class FormInput(Input):
     reaches it once it has lost the focus to the widget that has it, in the order typed.
     """
 
+    refused_said = False  # the field shows « caractère refusé » (cleared by the next change)
+
+    def restricted(self) -> None:
+        """A key the field does not take (a letter in a postcode, past its length): Textual
+        only rings the bell, which many terminals silence; the field says it under itself, and
+        what was typed before stays as it was."""
+        field = self.parent
+        if not isinstance(field, FormField):
+            super().restricted()
+            return
+        if self.max_length and len(self.value) >= self.max_length:
+            message = _("{n} caractères au plus : la suite n'a pas été prise.").format(
+                n=self.max_length
+            )
+        else:
+            message = _("Caractère refusé dans ce champ ; le reste de votre saisie est conservé.")
+        field.set_error(message)
+        self.refused_said = True
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        if self.refused_said and isinstance(self.parent, FormField):
+            self.refused_said = False
+            self.parent.set_error(None)
+
     async def _on_key(self, event: events.Key) -> None:
         focused = self.screen.focused
         if focused is not None and focused is not self:

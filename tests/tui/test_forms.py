@@ -229,3 +229,24 @@ async def test_each_step_has_its_own_check() -> None:
         assert error_of(app, "answer") == error_text("Au moins 3 caractères.")
         app.query_one("#field-answer", Field).value = "abc"
         assert wizard.check_step()
+
+
+async def test_a_refused_key_is_said_under_its_field_and_the_typing_kept() -> None:
+    """Textual only rings the bell for a key a field refuses (many terminals are silent): the
+    field says it, keeps what was typed, and the message goes with the next change."""
+
+    class DigitsApp(App[None]):
+        def compose(self) -> ComposeResult:
+            with Form():
+                yield Field("Code postal", "postcode", max_length=5, restrict=r"[0-9]*")
+
+    app = DigitsApp()
+    async with app.run_test() as pilot:
+        app.query_one("#postcode").focus()
+        await pilot.press("3", "8", "x")
+        field = app.query_one("#field-postcode", Field)
+        assert field.value == "38" and "Caractère refusé" in error_of(app, "postcode")
+        await pilot.press("1", "0", "0")
+        assert field.value == "38100" and error_of(app, "postcode") == ""
+        await pilot.press("0")
+        assert field.value == "38100" and "5 caractères au plus" in error_of(app, "postcode")
