@@ -20,11 +20,14 @@ from geg_tui.screens.bank import (
     details_text,
     iban_hint,
 )
+from geg_tui.screens.home import HomeScreen
+from geg_tui.screens.login import LoginScreen
 from geg_tui.screens.profile import ProfileScreen
 from geg_tui.widgets.fields import Field, FormError, FormField, SelectField
 from geg_tui.widgets.password_rules import PasswordRules
 from tests.tui.english_text import screen_text
 from tests.tui.pilot_helpers import open_area, settle, type_keys
+from tests.tui.test_login_home import log_in
 
 SIZE = (80, 24)
 NEW_IBAN = "FR14 2004 1010 0505 0001 3M02 606"  # valid (mod 97), SEPA (not the example)
@@ -224,8 +227,17 @@ async def test_auth_5_password_change_then_login_with_the_new_one_and_forget_me(
         assert app.settings.remembered_password(email) is None
         assert "n'est pas actif" in text_of(screen, "#remember-text")
         assert not screen.query_one("#forget").display
-    session = await backend.login(email, NEW_PASSWORD)
-    assert session.email == email
+
+        # Log out, then in through the login screen: the old password refused, the new one in.
+        app.back_to(HomeScreen)
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        await log_in(pilot, email, demo_credentials["password"])
+        assert isinstance(app.screen, LoginScreen)  # the old one: refused
+        await log_in(pilot, email, NEW_PASSWORD)
+        assert isinstance(app.screen, HomeScreen) and app.session.email == email
 
 
 async def test_reset_7_profile_3_secret_question_change_and_recover_with_it(
