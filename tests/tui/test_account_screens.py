@@ -28,6 +28,10 @@ from geg_tui.widgets.password_rules import PasswordRules
 from tests.tui.english_text import screen_text
 from tests.tui.pilot_helpers import open_area, settle, type_keys
 from tests.tui.test_login_home import log_in
+from tests.tui.test_reset_blocked import birth_of, open_reset
+from tests.tui.test_reset_blocked import click as reset_click
+from tests.tui.test_reset_blocked import fill as reset_fill
+from tests.tui.test_reset_blocked import text as reset_text
 
 SIZE = (80, 24)
 NEW_IBAN = "FR14 2004 1010 0505 0001 3M02 606"  # valid (mod 97), SEPA (not the example)
@@ -275,12 +279,20 @@ async def test_reset_7_profile_3_secret_question_change_and_recover_with_it(
         assert "Question secrète changée" in str(
             screen.query_one("#question-error", FormError).render()
         )
-    # The recovery asks the new question and takes the new answer (RESET-1…3).
-    birth = next(c for c in admin.customers(backend) if c["email"] == email)["birth_date"]
-    challenge = await backend.reset_start(email, birth)
-    assert challenge.question.id == 4
-    queued = await backend.reset_answer(email, birth, "jules ferry")
-    assert queued.deliver_by is not None
+        # Logged out, the recovery asks the new question and takes the new answer (RESET-1…3),
+        # through the reset screen.
+        app.back_to(HomeScreen)
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        reset = await open_reset(pilot)
+        await reset_fill(pilot, email=email, birth_date=birth_of(backend, email))
+        await reset_click(pilot, "#start")
+        assert reset.step == "step-question"
+        assert "école primaire" in reset_text(reset, "#question-text")
+        await reset_fill(pilot, secret_answer="Jules Ferry")
+        await reset_click(pilot, "#answer")
+        assert reset.step == "step-code"
 
 
 # --- snapshots: French, and English with errors ----------------------------------------------
