@@ -44,7 +44,8 @@ from geg_tui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from geg_tui.api.backend import Backend
 
-IBAN_EXAMPLE = "FR76 3000 6000 0112 3456 7890 189"
+# What the empty field shows: the shape, not a real-looking IBAN one could take as typed in.
+IBAN_EXAMPLE = "FR76 …"
 IBAN_MAX_TYPED = 50  # 34 characters at most, with spaces between groups of 4
 
 
@@ -179,7 +180,7 @@ class BankScreen(BaseScreen):
                 )
                 yield Static(iban_hint("")[0], id="iban-hint", classes="hint")
                 with Horizontal(classes="pair"):
-                    yield Field(_("BIC (facultatif)"), "bic", placeholder="AGRIFRPP", max_length=20)
+                    yield Field(_("BIC (facultatif)"), "bic", max_length=20)
                     yield Field(_("Titulaire du compte"), "holder", max_length=100)
                 yield Field(
                     _("Mot de passe actuel (pour confirmer)"),

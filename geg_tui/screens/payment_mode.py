@@ -83,7 +83,7 @@ def mode_meaning(mode: PaymentMode) -> str:
             "Une facture tous les 3 mois, prélevée à son échéance. Réservé au tarif réglementé "
             "(Tarif Bleu)."
         )
-    return _("Une facture tous les 2 mois, payée par carte, TIP ou chèque.")
+    return _("Une facture tous les 2 mois, à payer par carte dans votre espace client.")
 
 
 class PaymentModeScreen(BaseScreen):

@@ -272,9 +272,9 @@ class RequestsScreen(BaseScreen):
         if unread:
             summary = _("{requests}, dont {unread}").format(
                 requests=summary,
-                unread=ngettext(
-                    "{n} avec une réponse non lue", "{n} avec une réponse non lue", unread
-                ).format(n=unread),
+                unread=ngettext("{n} avec du nouveau", "{n} avec du nouveau", unread).format(
+                    n=unread
+                ),
             )
         self.query_one("#summary", Static).update(summary)
         widths = column_widths()

@@ -113,7 +113,7 @@ async def test_req_1_to_5_write_see_the_unread_reply_read_it_and_answer(
         table = requests.query_one(DataTable)
         assert cells(table, 0)[:2] == ["● Non lue", sent["ref"]]
         assert "En cours" in cells(table, 0)
-        assert "1 avec une réponse non lue" in text_of(requests, "#summary")
+        assert "1 avec du nouveau" in text_of(requests, "#summary")
 
         await pilot.press("enter")  # REQ-3: the thread, in order, authors in words
         await settle(pilot)
