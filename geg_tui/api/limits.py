@@ -29,3 +29,7 @@ NAME_MAX = 100
 # PAY-2: a card number is 13 to 19 digits; the holder's name at most 70 characters.
 CARD_NUMBER_MIN, CARD_NUMBER_MAX = 13, 19
 CARD_HOLDER_MAX = 70
+
+# Notification ids marked read in one call (``mark_notifications_read``): more than an account
+# gets in years; a client with more sends them in several calls.
+NOTIFICATION_IDS_MAX = 1000

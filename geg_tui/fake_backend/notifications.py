@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from geg_tui.api.limits import NOTIFICATION_IDS_MAX
 from geg_tui.api.models import AlertKind, Channel, Notification
 from geg_tui.api.problems import Problem
 from geg_tui.fake_backend import validation
 from geg_tui.fake_backend.store import Tx
 
-MAX_IDS = 1000  # ids marked read in one call: more than an account ever gets in years
+MAX_IDS = NOTIFICATION_IDS_MAX  # ids marked read in one call (api/limits.py)
 
 
 def record(

@@ -148,6 +148,16 @@ class HomeScreen(BaseScreen):
             yield Static("", id="readings", classes="card")
         yield KeyBar()
 
+    def help_text(self) -> str:
+        """F1: the screen's help, then each area of the menu with its key and what it holds
+        (the key bar's « ouvrir l'espace n° 4 » does not say which one)."""
+        lines = [str(self.HELP), ""]
+        for key, entry in zip(MENU_KEYS, self.areas(), strict=False):
+            lines.append(
+                _("{key} : {title} — {help}").format(key=key, title=entry.title, help=entry.help)
+            )
+        return "\n".join(lines)
+
     @staticmethod
     def areas() -> list[registry.Entry]:
         """Every logged-in area with a screen, but home itself, in the order of their keys

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import ListItem, ListView, Static
 
+from geg_tui.api.limits import NOTIFICATION_IDS_MAX
 from geg_tui.api.models import Channel, Notification
 from geg_tui.api.texts import notification_text
 from geg_tui.formats import format_datetime
@@ -157,7 +158,11 @@ class NotificationsScreen(BaseScreen):
     @work(exclusive=True, exit_on_error=False, group="notifications")
     async def mark_read(self, ids: list[int]) -> None:
         async def mark(backend: Backend) -> list[Notification]:
-            await backend.mark_notifications_read(self.geg.token, ids)
+            # the backend takes a bounded number of ids a call: « tout marquer » sends them
+            # in as many calls as needed
+            for start in range(0, len(ids), NOTIFICATION_IDS_MAX):
+                chunk = ids[start : start + NOTIFICATION_IDS_MAX]
+                await backend.mark_notifications_read(self.geg.token, chunk)
             return await backend.list_notifications(self.geg.token)
 
         notices = await self.backend_call(

@@ -29,6 +29,9 @@ async def test_help_lists_what_the_bar_left_out_and_not_what_does_nothing(
         await settle(pilot)
         text = help_text(app)
         assert "Se déconnecter" in text and "Ctrl+Q" in text and "Retour" not in text
+        # each key of the menu with the area it opens, not only « l'espace n° 4 »
+        assert "1 : Mes factures — Consulter, télécharger et payer mes factures" in text
+        assert "e : Mes demandes — " in text  # « d » logs out: the letters skip it
         await pilot.press("escape")
         screen = await open_invoices(pilot, demo_credentials)
         paid = next(r for r, i in screen._invoices.items() if i.status.value == "payee")
