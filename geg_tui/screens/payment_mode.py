@@ -15,8 +15,6 @@ One contract at a time (a chooser when the account has several, as on « Relevé
   that would balance it (``geg_tui.insight.forecast``, issue 15), for a monthly-debit contract;
 - e-invoice on or off (``set_e_invoice``, EINV-1/2), saved when the box is toggled, with what
   it changes (no paper; a mail per invoice, with the debit date and amount under direct debit).
-
-``payment_summary`` is what the home screen may show per contract.
 """
 
 from __future__ import annotations
@@ -54,12 +52,6 @@ def mode_text(contract: Contract) -> str:
             mode=label_of(contract.payment_mode), day=contract.debit_day
         )
     return label_of(contract.payment_mode)
-
-
-def payment_summary(contract: Contract) -> str:
-    """One line for the home screen: the contract's payment mode (and debit day), e-invoice."""
-    einvoice = _("facture électronique") if contract.e_invoice else _("facture papier")
-    return _("{mode} · {einvoice}").format(mode=mode_text(contract), einvoice=einvoice)
 
 
 def instalment_state(status: str) -> str:
