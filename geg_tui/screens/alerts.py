@@ -149,12 +149,12 @@ class AlertsScreen(BaseScreen):
     ]
     ESSENTIAL_KEYS = ("alerts-save",)
     CSS_PATH = "alerts.tcss"
+    LOADS_ONCE = True
     AUTO_FOCUS = ".alert Checkbox"  # Space and Ctrl+S work at once, on the first alert
 
     def __init__(self) -> None:
         super().__init__()
         self.title = str(self.TITLE)
-        self._loaded = False
         self._saving: AlertForm | None = None  # the form whose save is under way
 
     def compose(self) -> ComposeResult:
@@ -168,15 +168,10 @@ class AlertsScreen(BaseScreen):
                 yield AlertForm(kind)
         yield KeyBar()
 
-    # --- loading -------------------------------------------------------------------------
+    # --- loading (first show and F5: BaseScreen.LOADS_ONCE) ------------------------------
     def on_screen_resume(self) -> None:
-        if not self._loaded:
-            self.load()
-        else:  # back from « Mes informations »: the mobile number may have changed
+        if self._loaded:  # back from « Mes informations »: the mobile number may have changed
             self.load_mobile()
-
-    def action_reload(self) -> None:
-        self.load()
 
     @work(exclusive=True, exit_on_error=False, group="alerts")
     async def load(self) -> None:

@@ -153,12 +153,12 @@ class BankScreen(BaseScreen):
     ]
     ESSENTIAL_KEYS = ("bank-save",)
     CSS_PATH = "bank.tcss"
+    LOADS_ONCE = True
 
     def __init__(self) -> None:
         super().__init__()
         self.title = str(self.TITLE)
         self.details: BankDetails | None = None
-        self._loaded = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -198,14 +198,7 @@ class BankScreen(BaseScreen):
         # they typed are not selected, where a key would replace them all.
         self.query_one("#iban", Input).select_on_focus = False
 
-    # --- loading -------------------------------------------------------------------------
-    def on_screen_resume(self) -> None:
-        if not self._loaded:  # first show, or back from a login after an expired session
-            self.load()
-
-    def action_reload(self) -> None:
-        self.load()
-
+    # --- loading (first show and F5: BaseScreen.LOADS_ONCE) ------------------------------
     @work(exclusive=True, exit_on_error=False, group="bank")
     async def load(self) -> None:
         token = self.geg.token

@@ -70,6 +70,20 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
 
+    # --- loading what the screen shows ---------------------------------------------------
+    # A screen of backend data has a ``load`` worker that sets ``_loaded`` once it has shown
+    # it. ``LOADS_ONCE``: it loads when first shown, and again when shown while not loaded yet
+    # (back from the login after an expired session); a screen that must load on every return
+    # (a payment made meanwhile) has its own ``on_screen_resume``, called beside this one
+    # (``_on_screen_resume`` below). F5 (``reload``) loads again.
+    LOADS_ONCE: ClassVar[bool] = False
+    _loaded = False
+
+    def action_reload(self) -> None:
+        load = getattr(self, "load", None)
+        if callable(load):
+            load()
+
     # --- a language switch (the settings screen) -------------------------------------------
     # Screens still on the stack were composed in the old language: when one is shown again,
     # it is composed again in the new one, every value typed put back by widget id, then
@@ -78,7 +92,10 @@ class BaseScreen(GuardedDispatch, Screen[Any]):
     RECOMPOSE_ON_LANGUAGE: ClassVar[bool] = True
 
     async def _on_screen_resume(self) -> None:
+        # (Textual calls one handler a class, ``_on_…`` before ``on_…``: both duties are here.)
         if self._language == current_language() or not self.RECOMPOSE_ON_LANGUAGE:
+            if self.LOADS_ONCE and not self._loaded:
+                self.action_reload()
             return
         self._language = current_language()
         if isinstance(self.TITLE, LazyText):

@@ -494,6 +494,7 @@ class ConsumptionScreen(BaseScreen):
         Binding("f5", "reload", _l("Actualiser"), show=False, id="refresh"),
     ]
     CSS_PATH = "consumption.tcss"
+    LOADS_ONCE = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -506,7 +507,6 @@ class ConsumptionScreen(BaseScreen):
         self.series: ConsumptionSeries | None = None
         self.last_day: dict[str, date] = {}  # per contract: the last day with data
         self.last_export: Path | None = None
-        self._loaded = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -557,14 +557,7 @@ class ConsumptionScreen(BaseScreen):
             yield DataTable(id="table", zebra_stripes=True, cursor_type="row")
         yield KeyBar()
 
-    # --- loading -------------------------------------------------------------------------
-    def on_screen_resume(self) -> None:
-        if not self._loaded:
-            self.load()
-
-    def action_reload(self) -> None:
-        self.load()
-
+    # --- loading (first show and F5: BaseScreen.LOADS_ONCE) ------------------------------
     @work(exclusive=True, exit_on_error=False, group="conso")
     async def load(self) -> None:
         """The contracts (first time), then the series shown."""

@@ -232,6 +232,7 @@ class LoadCurveScreen(BaseScreen):
         Binding("f5", "reload", _l("Actualiser"), show=False, id="refresh"),
     ]
     CSS_PATH = "load_curve.tcss"
+    LOADS_ONCE = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -243,7 +244,6 @@ class LoadCurveScreen(BaseScreen):
         self.last_day: dict[str, date] = {}
         self.tables: PriceTables | None = None
         self.data: LoadCurve | None = None
-        self._loaded = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -274,14 +274,7 @@ class LoadCurveScreen(BaseScreen):
             yield CurveChart(id="chart")
         yield KeyBar()
 
-    # --- loading -------------------------------------------------------------------------
-    def on_screen_resume(self) -> None:
-        if not self._loaded:
-            self.load()
-
-    def action_reload(self) -> None:
-        self.load()
-
+    # --- loading (first show and F5: BaseScreen.LOADS_ONCE) ------------------------------
     @work(exclusive=True, exit_on_error=False, group="curve")
     async def load(self) -> None:
         """The contracts and the prices (first time), then the curve shown."""

@@ -81,6 +81,7 @@ class MeterScreen(BaseScreen):
         Binding("f5", "reload", _l("Actualiser"), id="refresh"),
     ]
     CSS_PATH = "meter.tcss"
+    LOADS_ONCE = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -89,7 +90,6 @@ class MeterScreen(BaseScreen):
         self.contract_ref: str | None = None
         self.status: MeterStatus | None = None
         self.history: list[MeterReading] = []
-        self._loaded = False
         self._fields_for: str | None = None
         # METER-3: the values warned about, and the key of that attempt (resent on confirmation).
         self._pending: tuple[dict[Register, str], str] | None = None
@@ -121,14 +121,7 @@ class MeterScreen(BaseScreen):
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
-    # --- loading -------------------------------------------------------------------------
-    def on_screen_resume(self) -> None:
-        if not self._loaded:  # first show, or back from a login after an expired session
-            self.load()
-
-    def action_reload(self) -> None:
-        self.load()
-
+    # --- loading (first show and F5: BaseScreen.LOADS_ONCE) ------------------------------
     @work(exclusive=True, exit_on_error=False, group="meter")
     async def load(self) -> None:
         account = await self.backend_call(

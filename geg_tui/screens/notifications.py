@@ -98,12 +98,12 @@ class NotificationsScreen(BaseScreen):
     ]
     ESSENTIAL_KEYS = ("notices-read-all",)
     CSS_PATH = "notifications.tcss"
+    LOADS_ONCE = True
 
     def __init__(self) -> None:
         super().__init__()
         self.title = str(self.TITLE)
         self.notices: list[Notification] = []
-        self._loaded = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -113,13 +113,6 @@ class NotificationsScreen(BaseScreen):
             yield FormError(id="notices-error")
             yield ListView(id="notices")
         yield KeyBar()
-
-    def on_screen_resume(self) -> None:
-        if not self._loaded:
-            self.load()
-
-    def action_reload(self) -> None:
-        self.load()
 
     @work(exclusive=True, exit_on_error=False, group="notifications")
     async def load(self) -> None:

@@ -105,6 +105,7 @@ class PaymentModeScreen(BaseScreen):
     ]
     ESSENTIAL_KEYS = ("payment-mode-save",)
     CSS_PATH = "payment_mode.tcss"
+    LOADS_ONCE = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -112,7 +113,6 @@ class PaymentModeScreen(BaseScreen):
         self.contracts: tuple[Contract, ...] = ()
         self.contract_ref: str | None = None
         self.schedule: DebitSchedule | None = None
-        self._loaded = False
         self._error_form = "#mode-form"  # the form of the call under way places its refusal
 
     def compose(self) -> ComposeResult:
@@ -160,14 +160,7 @@ class PaymentModeScreen(BaseScreen):
         """Two forms are shown at once: the refusal goes to the one whose call it answers."""
         return self.query_one(self._error_form, Form)
 
-    # --- loading -------------------------------------------------------------------------
-    def on_screen_resume(self) -> None:
-        if not self._loaded:
-            self.load()
-
-    def action_reload(self) -> None:
-        self.load()
-
+    # --- loading (first show and F5: BaseScreen.LOADS_ONCE) ------------------------------
     @work(exclusive=True, exit_on_error=False, group="payment-mode")
     async def load(self) -> None:
         account = await self.backend_call(

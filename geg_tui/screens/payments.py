@@ -52,12 +52,12 @@ class PaymentsScreen(BaseScreen):
     ]
     ESSENTIAL_KEYS = ("receipt-pdf", "receipt-text")
     CSS_PATH = "payments.tcss"
+    LOADS_ONCE = True
 
     def __init__(self) -> None:
         super().__init__()
         self.title = str(self.TITLE)
         self.payments: list[Payment] = []
-        self._loaded = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -78,14 +78,7 @@ class PaymentsScreen(BaseScreen):
                 )
         yield KeyBar()
 
-    # --- loading -------------------------------------------------------------------------
-    def on_screen_resume(self) -> None:
-        if not self._loaded:
-            self.load()
-
-    def action_reload(self) -> None:
-        self.load()
-
+    # --- loading (first show and F5: BaseScreen.LOADS_ONCE) ------------------------------
     @work(exclusive=True, exit_on_error=False, group="payments")
     async def load(self) -> None:
         payments = await self.backend_call(

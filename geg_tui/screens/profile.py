@@ -113,13 +113,13 @@ class ProfileScreen(BaseScreen):
     ]
     ESSENTIAL_KEYS = ("profile-save", "profile-next-tab")
     CSS_PATH = "profile.tcss"
+    LOADS_ONCE = True
 
     def __init__(self) -> None:
         super().__init__()
         self.title = str(self.TITLE)
         self.profile: Profile | None = None
         self.questions: list[SecretQuestion] = []
-        self._loaded = False
         self._sending: Form | None = None  # the form whose call is under way (its errors)
 
     # --- layout ----------------------------------------------------------------------------
@@ -279,14 +279,9 @@ class ProfileScreen(BaseScreen):
         if controls:
             controls[0].focus()
 
-    # --- loading -------------------------------------------------------------------------
+    # --- loading (first show and F5: BaseScreen.LOADS_ONCE) ------------------------------
     def on_screen_resume(self) -> None:
-        if not self._loaded:  # first show, or back from a login after an expired session
-            self.load()
-        self.show_remembered()
-
-    def action_reload(self) -> None:
-        self.load()
+        self.show_remembered()  # « se souvenir de moi » may have changed on another screen
 
     @work(exclusive=True, exit_on_error=False, group="profile")
     async def load(self) -> None:

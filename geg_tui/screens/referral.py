@@ -135,9 +135,6 @@ class ReferralScreen(BaseScreen):
         self.query_one("#field-first_name", Field).input.focus()
         self.load()
 
-    def action_reload(self) -> None:
-        self.load()
-
     # --- errors go to the form that was sent ----------------------------------------------
     def active_form(self) -> Form | None:
         return self._sending or super().active_form()

@@ -102,9 +102,6 @@ class RequestThreadScreen(BaseScreen):
         self.query_one("#reply-form").display = False
         self.load()
 
-    def action_reload(self) -> None:
-        self.load()
-
     @work(exclusive=True, exit_on_error=False, group="thread")
     async def load(self) -> None:
         found = await self.backend_call(

@@ -240,9 +240,6 @@ class RequestsScreen(BaseScreen):
     def on_screen_resume(self) -> None:
         self.load()  # back from a thread: what was unread is read now
 
-    def action_reload(self) -> None:
-        self.load()
-
     @work(exclusive=True, exit_on_error=False, group="requests")
     async def load(self) -> None:
         found = await self.backend_call(

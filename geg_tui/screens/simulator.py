@@ -148,9 +148,6 @@ class SimulatorScreen(BaseScreen):
     def on_mount(self) -> None:
         self.load()
 
-    def action_reload(self) -> None:
-        self.load()
-
     @work(exclusive=True, exit_on_error=False, group="simulator")
     async def load(self) -> None:
         if not self.contracts:
